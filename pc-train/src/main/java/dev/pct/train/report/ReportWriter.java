@@ -1,5 +1,7 @@
 package dev.pct.train.report;
 
+import dev.pct.train.io.AtomicFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
