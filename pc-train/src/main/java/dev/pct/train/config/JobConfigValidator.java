@@ -176,9 +176,10 @@ final class JobConfigValidator {
         }
 
         ScheduleConfig schedule = training.schedule();
-        if (schedule.warmupEpochs() < 0 || schedule.warmupEpochs() >= Math.max(training.epochs(), 1)) {
+        // Equal is allowed so that a one-epoch run keeps the default warm-up of one epoch.
+        if (schedule.warmupEpochs() < 0 || schedule.warmupEpochs() > training.epochs()) {
             problems.invalid(path + ".schedule.warmup_epochs", schedule.warmupEpochs(),
-                    "an integer >= 0 and < " + path + ".epochs (" + training.epochs() + ")");
+                    "an integer >= 0 and <= " + path + ".epochs (" + training.epochs() + ")");
         }
         atLeast(path + ".schedule.step_epochs", schedule.stepEpochs(), 1);
         if (!(schedule.gamma() > 0 && schedule.gamma() <= 1)) {

@@ -5,7 +5,7 @@ package dev.pct.train.config;
  *
  * @param type one of {@code constant, step, cosine}; default cosine
  * @param warmupEpochs epochs of linear warm-up from near 0 to the learning rate; YAML {@code warmup_epochs},
- *     an integer &gt;= 0 and &lt; {@code epochs}, default 1. Warm-up tames the first steps of large-lr SGD
+ *     an integer &gt;= 0 and &lt;= {@code epochs}, default 1. Warm-up tames the first steps of large-lr SGD
  * @param stepEpochs for {@code step}: epochs between decays; YAML {@code step_epochs}, an integer &gt;= 1,
  *     default 10
  * @param gamma for {@code step}: factor applied at each decay; a number in (0, 1], default 0.1
