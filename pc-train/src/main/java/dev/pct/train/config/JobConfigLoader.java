@@ -23,8 +23,9 @@ import java.util.Map;
  *
  * <p>The steps: parse the YAML (keeping each node's line and column), apply {@code --set key.path=value}
  * overrides to the tree, fill defaults, check keys and types against the config records, bind with Jackson,
- * check ranges and consistency. Every problem found is reported in one {@link ConfigException}; nothing
- * is returned from a bad file.
+ * check ranges and consistency. Every problem of a stage is reported together in one
+ * {@link ConfigException} (structural problems first: range checks need a tree that binds); nothing is
+ * returned from a bad file.
  *
  * <p>Relative paths ({@code data.path}, {@code old_model.checkpoint}, {@code old_model.logits.*}) written in
  * the file resolve against the file's folder; those given with {@code --set} against the working directory.
