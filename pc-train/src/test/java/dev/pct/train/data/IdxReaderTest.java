@@ -173,4 +173,16 @@ class IdxReaderTest {
         Arrays.fill(expected, 1000);
         assertArrayEquals(expected, test.classCounts());
     }
+
+    @Test
+    void realFashionMnistTrainingStatisticsWhenInstalled() {
+        Path fashion = Path.of("/usr/share/datasets/fashion-mnist");
+        assumeTrue(Files.isDirectory(fashion), "Fashion-MNIST not installed");
+        ImageSet train = IdxReader.readDirectory(fashion, true);
+        assertEquals(60_000, train.size());
+        // the widely quoted Fashion-MNIST normalization constants
+        Normalizer n = Normalizer.fit(train);
+        assertEquals(0.2860, n.mean()[0], 1e-3);
+        assertEquals(0.3530, n.std()[0], 1e-3);
+    }
 }
