@@ -1,10 +1,199 @@
 package dev.pct.train.cli;
 
-/** Placeholder entry point; replaced by the picocli command line. */
-public final class PcTrainCli {
-    private PcTrainCli() {}
+import dev.pct.core.metrics.FlipReport;
+import dev.pct.train.config.ConfigException;
+import dev.pct.train.config.JobConfig;
+import dev.pct.train.config.JobConfigLoader;
+import dev.pct.train.data.DataFormatException;
+import dev.pct.train.job.PcJob;
+import dev.pct.train.loop.NonFiniteLossException;
+import dev.pct.train.report.PredictionFiles;
+import dev.pct.train.report.ReportWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
+/** The {@code pc-train} command line: train a PC job, evaluate saved models, compare prediction files. */
+@Command(
+        name = "pc-train",
+        mixinStandardHelpOptions = true,
+        version = "pc-train 0.1.0",
+        description = "Positive-congruent training: update a classifier without breaking what the old one got right.",
+        subcommands = {PcTrainCli.Train.class, PcTrainCli.Evaluate.class, PcTrainCli.Compare.class})
+public final class PcTrainCli implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Runs the command line and exits with its status: 0 done, 1 failed (with a one-line reason), 2 usage.
+     *
+     * @param args the arguments
+     */
     public static void main(String[] args) {
-        System.out.println("pc-train");
+        System.exit(execute(args));
+    }
+
+    /**
+     * Runs the command line and returns its exit status.
+     *
+     * @param args the arguments
+     * @return 0 when done, 1 on failure, 2 on a usage error
+     */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new PcTrainCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            err.println("pc-train: " + reason(e));
+            if (!(e instanceof ConfigException || e instanceof DataFormatException || e instanceof IOException
+                    || e instanceof IllegalArgumentException || e instanceof NonFiniteLossException)) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    private static String reason(Exception e) {
+        if (e instanceof ConfigException c && c.problems().size() > 1) {
+            StringBuilder sb = new StringBuilder(c.problems().size() + " problems in the configuration:");
+            c.problems().forEach(p -> sb.append(System.lineSeparator()).append("  ").append(p));
+            return sb.toString();
+        }
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 2;
+    }
+
+    /** Loads a config with overrides (shared by train and evaluate). */
+    static JobConfig load(Path config, List<String> overrides) {
+        return JobConfigLoader.load(config, overrides);
+    }
+
+    /** {@code train}: runs a job, or resumes one. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train the old model (or take it from a checkpoint or logits), the plain retrain and the "
+                    + "PC model, and write the side-by-side report into a run directory.")
+    static final class Train implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "the job's YAML file")
+        private Path config;
+
+        @Option(names = "--set", paramLabel = "KEY.PATH=VALUE",
+                description = "override a config key, e.g. --set training.epochs=2 (repeatable)")
+        private List<String> overrides = new ArrayList<>();
+
+        @Option(names = "--resume", paramLabel = "RUN_DIR",
+                description = "continue a stopped run from its last checkpoints, with its saved config")
+        private Path resume;
+
+        @Option(names = "--run-dir", paramLabel = "DIR",
+                description = "the run directory (default: <output>/<name>-<timestamp>)")
+        private Path runDir;
+
+        @Override
+        public Integer call() throws IOException {
+            JobConfig job;
+            Path dir;
+            if (resume != null) {
+                Path saved = resume.resolve("config.yaml");
+                if (!Files.isRegularFile(saved)) {
+                    throw new IOException(resume + ": not a run directory (no config.yaml); --resume takes the "
+                            + "directory a train command wrote");
+                }
+                if (config != null || !overrides.isEmpty()) {
+                    throw new IllegalArgumentException(
+                            "--resume continues with the run's saved config.yaml; give no CONFIG or --set with it");
+                }
+                job = load(saved, List.of());
+                dir = resume;
+            } else {
+                if (config == null) {
+                    throw new IllegalArgumentException("train needs a CONFIG file (or --resume RUN_DIR)");
+                }
+                job = load(config, overrides);
+                dir = runDir != null ? runDir : job.runDirectory(LocalDateTime.now());
+            }
+            PcJob.Result result = PcJob.run(job, dir);
+            System.out.println(result.table());
+            System.out.println("Report: " + result.runDirectory().resolve("report.md"));
+            return 0;
+        }
+    }
+
+    /** {@code evaluate}: scores saved models or logits on the configured test set. */
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "Score a saved old and new model (final.params of a run, or logits CSV files) on the "
+                    + "config's test set and print their flip metrics.")
+    static final class Evaluate implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "CONFIG", description = "the job's YAML file (data and architectures)")
+        private Path config;
+
+        @Option(names = "--old", required = true, paramLabel = "FILE",
+                description = "the old model: a parameter file (old_model.architecture) or a logits CSV")
+        private Path oldModel;
+
+        @Option(names = "--new", required = true, paramLabel = "FILE",
+                description = "the new model: a parameter file (new_model.architecture) or a logits CSV")
+        private Path newModel;
+
+        @Option(names = "--set", paramLabel = "KEY.PATH=VALUE", description = "override a config key")
+        private List<String> overrides = new ArrayList<>();
+
+        @Override
+        public Integer call() throws IOException {
+            FlipReport report = PcJob.evaluate(load(config, overrides), oldModel, newModel);
+            System.out.println(ReportWriter.formatTable(Map.of("new vs old", report)));
+            return 0;
+        }
+    }
+
+    /** {@code compare}: flip metrics from prediction files. */
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Compute flip metrics from files: labels, old and new predictions (a class index per line, "
+                    + "or rows of logits).")
+    static final class Compare implements Callable<Integer> {
+        @Option(names = "--labels", required = true, paramLabel = "CSV", description = "true labels, one per line")
+        private Path labels;
+
+        @Option(names = "--old", required = true, paramLabel = "CSV", description = "the old model's predictions")
+        private Path oldPredictions;
+
+        @Option(names = "--new", required = true, paramLabel = "CSV", description = "the new model's predictions")
+        private Path newPredictions;
+
+        @Option(names = "--classes", defaultValue = "0", paramLabel = "C",
+                description = "number of classes (default: the largest class seen + 1)")
+        private int classes;
+
+        @Option(names = "--out", paramLabel = "JSON", description = "also write the metrics as JSON here")
+        private Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            FlipReport report = PredictionFiles.compare(labels, oldPredictions, newPredictions, classes);
+            System.out.println(ReportWriter.formatTable(Map.of("new vs old", report)));
+            if (out != null) {
+                dev.pct.train.io.AtomicFiles.writeString(out, new com.fasterxml.jackson.databind.ObjectMapper()
+                        .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(report));
+            }
+            return 0;
+        }
     }
 }

@@ -128,13 +128,16 @@ public final class StageTrainer {
             for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
                 EpochRow row = runEpoch(trainer, optimizer, data, epoch, steps);
                 rows.add(row);
+                // Before the checkpoint: a crash in between then repeats this epoch rather than losing its
+                // evaluation.
+                listener.onEpoch(row, model.getBlock());
                 boolean last = epoch == settings.epochs();
-                if (checkpoint != null && (last || epoch % settings.checkpointEveryEpochs() == 0)) {
+                if (checkpoint != null && (last
+                        || settings.checkpointEveryEpochs() > 0 && epoch % settings.checkpointEveryEpochs() == 0)) {
                     StringBuilder history = new StringBuilder();
                     rows.forEach(r -> history.append(r.toCsv()).append('\n'));
                     checkpoint.save(epoch, model.getBlock(), optimizer, trainer.getManager(), history.toString());
                 }
-                listener.onEpoch(row, model.getBlock());
             }
         }
         return rows;
@@ -170,7 +173,7 @@ public final class StageTrainer {
                 int[] indices = java.util.Arrays.copyOfRange(order, from, to);
                 try (NDManager batch = trainer.getManager().newSubManager(device)) {
                     NDArray images = data.images(batch, indices, augment);
-                    float[] y = new float[indices.length];
+                    long[] y = new long[indices.length];
                     for (int i = 0; i < indices.length; i++) {
                         y[i] = allLabels[indices[i]];
                     }
@@ -189,18 +192,28 @@ public final class StageTrainer {
                             deviceCrossEntropy.addi(value.stopGradient());
                         }
                         NDArray predicted = predictions.singletonOrThrow().stopGradient().argMax(1);
-                        deviceWrong.addi(predicted.toType(DataType.FLOAT32, false).neq(labels)
-                                .toType(DataType.FLOAT32, false).sum());
+                        deviceWrong.addi(predicted.neq(labels).toType(DataType.FLOAT32, false).sum());
                     }
-                    if (settings.gradClipNorm() > 0) {
-                        clipGradients(trainer, settings.gradClipNorm());
+                    List<NDArray> gradients = gradients(trainer);
+                    try {
+                        if (settings.gradClipNorm() > 0) {
+                            clipGradients(gradients, settings.gradClipNorm());
+                        }
+                        trainer.step();
+                        optimizer.nextStep();
+                        // PyTorch accumulates gradients across backward passes; DJL's native optimizers clear
+                        // them, ours must too.
+                        for (NDArray g : gradients) {
+                            g.muli(0f);
+                        }
+                    } finally {
+                        gradients.forEach(NDArray::close);
                     }
-                    trainer.step();
-                    optimizer.nextStep();
                 }
                 seen += indices.length;
                 intervalSteps++;
-                boolean logPoint = (step + 1) % settings.logEverySteps() == 0 || step + 1 == steps;
+                boolean logPoint = step + 1 == steps
+                        || settings.logEverySteps() > 0 && (step + 1) % settings.logEverySteps() == 0;
                 if (logPoint) {
                     double total = deviceLoss.getFloat();
                     double mean = (total - intervalLoss) / intervalSteps;
@@ -234,8 +247,8 @@ public final class StageTrainer {
         return row;
     }
 
-    /** Scales all gradients so that their global L2 norm is at most {@code maxNorm} (one host read). */
-    static void clipGradients(Trainer trainer, double maxNorm) {
+    /** Returns views of the parameters' gradients (each to be closed; closing leaves the gradient alone). */
+    static List<NDArray> gradients(Trainer trainer) {
         List<NDArray> grads = new ArrayList<>();
         for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
             NDArray array = p.getValue().getArray();
@@ -243,8 +256,19 @@ public final class StageTrainer {
                 grads.add(array.getGradient());
             }
         }
+        return grads;
+    }
+
+    /**
+     * Scales gradients so that their global L2 norm is at most {@code maxNorm} (one host read).
+     *
+     * @param grads the gradients, modified in place
+     * @param maxNorm the largest allowed global norm
+     * @return the global norm before clipping
+     */
+    static double clipGradients(List<NDArray> grads, double maxNorm) {
         if (grads.isEmpty()) {
-            return;
+            return 0;
         }
         double squared;
         try (NDScope scope = new NDScope()) {
@@ -261,6 +285,7 @@ public final class StageTrainer {
                 g.muli(scale);
             }
         }
+        return norm;
     }
 
     /**

@@ -1,0 +1,102 @@
+package dev.pct.train.job;
+
+import dev.pct.train.io.AtomicFiles;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads and writes logit matrices: the job's binary cache, and CSV files from any framework. */
+final class Logits {
+    private Logits() {}
+
+    /** Writes N×C logits as a binary cache file (rows, columns, then float32 values), atomically. */
+    static void write(Path file, float[] logits, int classes) throws IOException {
+        AtomicFiles.write(file, out -> {
+            DataOutputStream data = new DataOutputStream(out);
+            data.writeInt(logits.length / classes);
+            data.writeInt(classes);
+            for (float v : logits) {
+                data.writeFloat(v);
+            }
+            data.flush();
+        });
+    }
+
+    /** Reads a cache file written by {@link #write}; checks it has the expected shape. */
+    static float[] read(Path file, int rows, int classes) throws IOException {
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+            int n = in.readInt();
+            int c = in.readInt();
+            if (n != rows || c != classes) {
+                throw new IOException(file + ": cached logits are " + n + "×" + c + ", expected " + rows + "×" + classes);
+            }
+            float[] out = new float[n * c];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = in.readFloat();
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Reads N×C logits from a CSV file (one row per sample, comma or whitespace separated; a header line
+     * whose first field is not a number is skipped).
+     */
+    static float[] readCsv(Path file, int classes) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such logits file");
+        }
+        java.util.List<float[]> rows = new java.util.ArrayList<>();
+        try (BufferedReader reader = Files.newBufferedReader(file)) {
+            String line;
+            int lineNo = 0;
+            while ((line = reader.readLine()) != null) {
+                lineNo++;
+                String trimmed = line.trim();
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                String[] fields = trimmed.split("[,;\\s]+");
+                if (lineNo == 1 && !fields[0].matches("[-+0-9.eE]+|NaN|-?Infinity")) {
+                    continue;
+                }
+                if (fields.length != classes) {
+                    throw new IOException(file + ":" + lineNo + ": " + fields.length + " values, expected one logit "
+                            + "per class (" + classes + ")");
+                }
+                float[] row = new float[classes];
+                for (int c = 0; c < classes; c++) {
+                    try {
+                        row[c] = Float.parseFloat(fields[c]);
+                    } catch (NumberFormatException e) {
+                        throw new IOException(file + ":" + lineNo + ": '" + fields[c] + "' in column " + (c + 1)
+                                + " is not a number", e);
+                    }
+                }
+                rows.add(row);
+            }
+        }
+        float[] out = new float[rows.size() * classes];
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i), 0, out, i * classes, classes);
+        }
+        return out;
+    }
+
+    /** Picks the rows of some samples (e.g. the training split's original indices) from N×C logits. */
+    static float[] rows(float[] logits, int classes, int[] indices, Path source) {
+        int n = logits.length / classes;
+        float[] out = new float[indices.length * classes];
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] >= n) {
+                throw new IllegalArgumentException(source + ": has " + n + " rows but sample " + indices[i]
+                        + " of the data set needs one; the logits must cover the whole file in its order");
+            }
+            System.arraycopy(logits, indices[i] * classes, out, i * classes, classes);
+        }
+        return out;
+    }
+}
