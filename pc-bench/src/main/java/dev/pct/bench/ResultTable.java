@@ -387,7 +387,7 @@ public final class ResultTable {
             out.append('\n');
         }
         if (out.length() == 0) {
-            out.append("No pc-bench results found.\n");
+            out.append("No pc-bench results found (GPU cases skipped for want of a GPU are left out).\n");
         }
         return out.toString();
     }
