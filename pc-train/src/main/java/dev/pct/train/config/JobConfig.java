@@ -1,0 +1,84 @@
+package dev.pct.train.config;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * A complete, validated positive-congruent training job: data, old model, new model, loss and training.
+ *
+ * <p>Load one with {@link JobConfigLoader#load(Path, List)}; {@link #toYaml()} gives the effective YAML that
+ * loads back to an equal config.
+ *
+ * @param name name of the job; required, letters, digits, {@code .}, {@code _} or {@code -}. The run
+ *     folder is {@code <output>/<name>-<yyyyMMdd-HHmmss>}
+ * @param seeds random seeds; the whole job (old model, new model, baseline) runs once per seed; integers
+ *     &gt;= 0, distinct, default [1]. {@code seed: 3} is shorthand for {@code seeds: [3]} (give one, not both)
+ * @param device devices to train on: {@code auto} (GPU 0 if there is one, else CPU; default), {@code cpu},
+ *     {@code gpu} (all GPUs), {@code gpu:N}, or a list of {@code gpu:N}. A single value may be written as a
+ *     scalar
+ * @param output folder run folders are created in, relative to the working directory; default {@code runs}
+ * @param compareBaseline also train the new architecture with plain cross-entropy and the same seed, so the
+ *     report can show what the PC loss costs and gains; YAML {@code compare_baseline}, default true
+ * @param data the data set
+ * @param oldModel the old model; YAML {@code old_model}
+ * @param newModel the new model; YAML {@code new_model}
+ * @param loss the new model's loss
+ * @param training how the new model (and, unless overridden, the old one) is trained
+ */
+public record JobConfig(
+        String name,
+        List<Integer> seeds,
+        List<String> device,
+        Path output,
+        boolean compareBaseline,
+        DataConfig data,
+        OldModelConfig oldModel,
+        NewModelConfig newModel,
+        LossConfig loss,
+        TrainingConfig training) {
+
+    private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    /** Makes the lists immutable. */
+    public JobConfig {
+        seeds = Lists.copy(seeds);
+        device = Lists.copy(device);
+    }
+
+    /** The defaults with the required values (name, data source, architectures) left null. */
+    static JobConfig template() {
+        return new JobConfig(null, List.of(1), List.of("auto"), Path.of("runs"), true, DataConfig.template(),
+                OldModelConfig.template(), NewModelConfig.template(), LossConfig.defaults(),
+                TrainingConfig.defaults());
+    }
+
+    /**
+     * Returns how the old model is trained: {@code old_model.training} if given, else {@link #training()}.
+     *
+     * @return the old model's training settings
+     */
+    public TrainingConfig oldModelTraining() {
+        return oldModel.training() != null ? oldModel.training() : training;
+    }
+
+    /**
+     * Returns the run folder for a job started at {@code start}: {@code <output>/<name>-<yyyyMMdd-HHmmss>}.
+     *
+     * @param start the start time
+     * @return the run folder (not created)
+     */
+    public Path runDirectory(LocalDateTime start) {
+        return output.resolve(name + "-" + RUN_STAMP.format(start));
+    }
+
+    /**
+     * Returns this configuration as YAML that {@link JobConfigLoader} loads back to an equal config.
+     *
+     * @return the YAML text
+     */
+    public String toYaml() {
+        return JobConfigWriter.toYaml(this);
+    }
+}

@@ -1,0 +1,211 @@
+package dev.pct.train.config;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Range and consistency checks on a bound {@link JobConfig}; reports through {@link Problems}. */
+final class JobConfigValidator {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern GPU_N = Pattern.compile("gpu:\\d+");
+
+    private final Problems problems;
+
+    JobConfigValidator(Problems problems) {
+        this.problems = problems;
+    }
+
+    void validate(JobConfig config) {
+        if (!NAME.matcher(config.name()).matches()) {
+            problems.invalid("name", config.name(),
+                    "a name of letters, digits, '.', '_' or '-' (it names the run folder)");
+        }
+        validateSeeds(config.seeds());
+        validateDevices(config.device());
+        if (config.output().toString().isBlank()) {
+            problems.invalid("output", config.output(), "a folder path");
+        }
+        validateData(config.data());
+        validateOldModel(config.oldModel());
+        validateArchitecture("new_model.architecture", config.newModel().architecture());
+        validateLoss(config.loss());
+        validateTraining("training", config.training());
+    }
+
+    private void validateSeeds(List<Integer> seeds) {
+        if (seeds.isEmpty()) {
+            problems.invalid("seeds", seeds, "at least one seed");
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < seeds.size(); i++) {
+            atLeast("seeds[" + i + "]", seeds.get(i), 0);
+            if (!seen.add(seeds.get(i))) {
+                problems.invalid("seeds[" + i + "]", seeds.get(i), "distinct seeds (a repeated seed repeats a run)");
+            }
+        }
+    }
+
+    private void validateDevices(List<String> devices) {
+        if (devices.isEmpty()) {
+            problems.invalid("device", devices, "auto, cpu, gpu, gpu:N or a list of gpu:N");
+        }
+        for (int i = 0; i < devices.size(); i++) {
+            String device = devices.get(i);
+            boolean single = device.equals("auto") || device.equals("cpu") || device.equals("gpu");
+            if (devices.size() == 1 ? !(single || GPU_N.matcher(device).matches())
+                    : !GPU_N.matcher(device).matches()) {
+                problems.invalid("device" + (devices.size() == 1 ? "" : "[" + i + "]"), device,
+                        devices.size() == 1 ? "auto, cpu, gpu or gpu:N (N = 0, 1, ...)"
+                                : "gpu:N in a list of devices (auto, cpu and gpu stand alone)");
+            }
+        }
+    }
+
+    private void validateData(DataConfig data) {
+        if (data.source() != DataSource.SYNTHETIC && data.path() == null) {
+            problems.missing("data.path", "a path (required for source " + data.source() + ")");
+        }
+        if (!(data.validationFraction() >= 0 && data.validationFraction() < 0.5)) {
+            problems.invalid("data.validation_fraction", data.validationFraction(), "a number >= 0 and < 0.5");
+        }
+        atLeast("data.train_limit", data.trainLimit(), 0);
+        atLeast("data.test_limit", data.testLimit(), 0);
+        atLeast("data.augment.random_crop_padding", data.augment().randomCropPadding(), 0);
+        if (data.imageSize().size() != 2) {
+            problems.invalid("data.image_size", data.imageSize(), "two integers [height, width]");
+        }
+        for (int i = 0; i < data.imageSize().size(); i++) {
+            atLeast("data.image_size[" + i + "]", data.imageSize().get(i), 1);
+        }
+        if (data.channels() != 1 && data.channels() != 3) {
+            problems.invalid("data.channels", data.channels(), "1 (grayscale) or 3 (RGB)");
+        }
+        SyntheticConfig synthetic = data.synthetic();
+        atLeast("data.synthetic.train_size", synthetic.trainSize(), 1);
+        atLeast("data.synthetic.test_size", synthetic.testSize(), 1);
+        atLeast("data.synthetic.classes", synthetic.classes(), 2);
+        atLeast("data.synthetic.channels", synthetic.channels(), 1);
+        atLeast("data.synthetic.height", synthetic.height(), 1);
+        atLeast("data.synthetic.width", synthetic.width(), 1);
+        atLeast("data.synthetic.noise", synthetic.noise(), 0);
+    }
+
+    private void validateOldModel(OldModelConfig old) {
+        switch (old.source()) {
+            case TRAIN -> requireArchitecture(old);
+            case CHECKPOINT -> {
+                requireArchitecture(old);
+                if (old.checkpoint() == null) {
+                    problems.missing("old_model.checkpoint", "a path (required for source checkpoint)");
+                }
+            }
+            case LOGITS -> {
+                if (old.logits().train() == null) {
+                    problems.missing("old_model.logits.train", "a CSV file path (required for source logits)");
+                }
+                if (old.logits().test() == null) {
+                    problems.missing("old_model.logits.test", "a CSV file path (required for source logits)");
+                }
+            }
+        }
+        if (old.architecture() != null) {
+            validateArchitecture("old_model.architecture", old.architecture());
+        }
+        if (old.training() != null) {
+            validateTraining("old_model.training", old.training());
+        }
+    }
+
+    private void requireArchitecture(OldModelConfig old) {
+        if (old.architecture() == null) {
+            problems.missing("old_model.architecture",
+                    "a mapping with keys type, hidden, ... (required for source " + old.source() + ")");
+        }
+    }
+
+    private void validateArchitecture(String path, ArchitectureConfig architecture) {
+        for (int i = 0; i < architecture.hidden().size(); i++) {
+            atLeast(path + ".hidden[" + i + "]", architecture.hidden().get(i), 1);
+        }
+        for (int i = 0; i < architecture.channels().size(); i++) {
+            atLeast(path + ".channels[" + i + "]", architecture.channels().get(i), 1);
+        }
+        if (architecture.type() == ArchitectureType.CNN && architecture.channels().isEmpty()) {
+            problems.invalid(path + ".channels", architecture.channels(), "a non-empty list for type cnn");
+        }
+        if (!(architecture.dropout() >= 0 && architecture.dropout() < 1)) {
+            problems.invalid(path + ".dropout", architecture.dropout(), "a number >= 0 and < 1");
+        }
+        if (architecture.type() == ArchitectureType.RESNET) {
+            if (architecture.depth() <= 0) {
+                problems.invalid(path + ".depth", architecture.depth(), "an integer > 0 (required for type resnet)");
+            }
+        } else {
+            atLeast(path + ".depth", architecture.depth(), 0);
+        }
+    }
+
+    private void validateLoss(LossConfig loss) {
+        atLeast("loss.alpha", loss.alpha(), 0);
+        atLeast("loss.beta", loss.beta(), 0);
+        if (!(loss.tau() > 0) || Double.isInfinite(loss.tau())) {
+            problems.invalid("loss.tau", loss.tau(), "a number > 0");
+        }
+        atLeast("loss.lambda", loss.lambda(), 0);
+    }
+
+    private void validateTraining(String path, TrainingConfig training) {
+        atLeast(path + ".epochs", training.epochs(), 1);
+        atLeast(path + ".batch_size", training.batchSize(), 1);
+        if (!(training.learningRate() > 0) || Double.isInfinite(training.learningRate())) {
+            problems.invalid(path + ".learning_rate", training.learningRate(), "a number > 0");
+        }
+        atLeast(path + ".weight_decay", training.weightDecay(), 0);
+        atLeast(path + ".grad_clip_norm", training.gradClipNorm(), 0);
+        atLeast(path + ".log_every_steps", training.logEverySteps(), 0);
+        atLeast(path + ".checkpoint_every_epochs", training.checkpointEveryEpochs(), 0);
+
+        OptimizerConfig optimizer = training.optimizer();
+        unitInterval(path + ".optimizer.momentum", optimizer.momentum());
+        unitInterval(path + ".optimizer.beta1", optimizer.beta1());
+        unitInterval(path + ".optimizer.beta2", optimizer.beta2());
+        if (!(optimizer.epsilon() > 0) || Double.isInfinite(optimizer.epsilon())) {
+            problems.invalid(path + ".optimizer.epsilon", optimizer.epsilon(), "a number > 0");
+        }
+
+        ScheduleConfig schedule = training.schedule();
+        // Equal is allowed so that a one-epoch run keeps the default warm-up of one epoch.
+        if (schedule.warmupEpochs() < 0 || schedule.warmupEpochs() > training.epochs()) {
+            problems.invalid(path + ".schedule.warmup_epochs", schedule.warmupEpochs(),
+                    "an integer >= 0 and <= " + path + ".epochs (" + training.epochs() + ")");
+        }
+        atLeast(path + ".schedule.step_epochs", schedule.stepEpochs(), 1);
+        if (!(schedule.gamma() > 0 && schedule.gamma() <= 1)) {
+            problems.invalid(path + ".schedule.gamma", schedule.gamma(), "a number > 0 and <= 1");
+        }
+        if (!(schedule.minLearningRate() >= 0 && schedule.minLearningRate() <= training.learningRate())) {
+            problems.invalid(path + ".schedule.min_learning_rate", schedule.minLearningRate(),
+                    "a number >= 0 and <= " + path + ".learning_rate (" + training.learningRate() + ")");
+        }
+    }
+
+    private void atLeast(String path, int value, int minimum) {
+        if (value < minimum) {
+            problems.invalid(path, value, "an integer >= " + minimum);
+        }
+    }
+
+    private void atLeast(String path, double value, double minimum) {
+        if (!(value >= minimum) || Double.isInfinite(value)) {
+            problems.invalid(path, value, "a number >= " + (minimum == 0 ? "0" : minimum));
+        }
+    }
+
+    private void unitInterval(String path, double value) {
+        if (!(value >= 0 && value < 1)) {
+            problems.invalid(path, value, "a number >= 0 and < 1");
+        }
+    }
+}

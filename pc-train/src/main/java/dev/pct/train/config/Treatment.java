@@ -1,0 +1,48 @@
+package dev.pct.train.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** How the new model is trained against the old one (the paper's treatments plus plain distillation). */
+public enum Treatment implements ConfigEnum {
+    /** Plain cross-entropy; the old model is ignored during training (the baseline). */
+    NONE("none"),
+
+    /** Focal distillation with KL divergence at temperature tau. */
+    FD_KL("fd-kl"),
+
+    /** Focal distillation with logit matching (1/2 squared L2 distance of logits). */
+    FD_LM("fd-lm"),
+
+    /** Plain knowledge distillation: KL at temperature tau, every sample weighted 1. */
+    KD("kd");
+
+    private final String spelling;
+
+    Treatment(String spelling) {
+        this.spelling = spelling;
+    }
+
+    @JsonValue
+    @Override
+    public String spelling() {
+        return spelling;
+    }
+
+    /**
+     * Returns the constant written {@code text} in YAML.
+     *
+     * @param text the YAML spelling
+     * @return the constant
+     * @throws IllegalArgumentException if {@code text} is not a valid spelling
+     */
+    @JsonCreator
+    public static Treatment fromSpelling(String text) {
+        return ConfigEnum.fromSpelling(Treatment.class, text);
+    }
+
+    @Override
+    public String toString() {
+        return spelling;
+    }
+}

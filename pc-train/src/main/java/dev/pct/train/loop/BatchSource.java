@@ -1,0 +1,55 @@
+package dev.pct.train.loop;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+
+/** A labelled data set that makes whole batches from host memory in one tensor creation. */
+public interface BatchSource {
+
+    /**
+     * Returns the number of samples.
+     *
+     * @return the number of samples
+     */
+    int size();
+
+    /**
+     * Returns the label of every sample.
+     *
+     * @return the labels, one per sample (not to be modified)
+     */
+    int[] labels();
+
+    /**
+     * Returns the number of classes.
+     *
+     * @return the number of classes
+     */
+    int numClasses();
+
+    /**
+     * Returns the shape of one sample, e.g. (channels, height, width).
+     *
+     * @return the sample shape
+     */
+    Shape sampleShape();
+
+    /**
+     * Makes the input batch of some samples, normalized, and augmented when a random source is given.
+     *
+     * @param manager the owner of the batch
+     * @param indices the samples, in batch order
+     * @param augment the random source of augmentation, or {@code null} for none
+     * @return the batch, shape (B, sample shape...)
+     */
+    NDArray images(NDManager manager, int[] indices, Random augment);
+
+    /**
+     * Tells whether {@link #images} changes a sample when given a random source.
+     *
+     * @return true when augmentation is configured
+     */
+    boolean augments();
+}

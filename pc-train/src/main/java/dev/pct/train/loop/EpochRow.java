@@ -1,0 +1,54 @@
+package dev.pct.train.loop;
+
+/**
+ * What one epoch of one stage measured.
+ *
+ * @param epoch the 1-based epoch
+ * @param trainLoss the mean training loss over the epoch's steps
+ * @param crossEntropy the mean cross-entropy part
+ * @param distillation the mean distillation part (0 for plain cross-entropy)
+ * @param trainError the share of training samples misclassified during the epoch (with augmentation)
+ * @param learningRate the learning rate of the epoch's last step
+ * @param samplesPerSecond training throughput, evaluation excluded
+ * @param seconds the training time of the epoch, evaluation excluded
+ */
+public record EpochRow(
+        int epoch,
+        double trainLoss,
+        double crossEntropy,
+        double distillation,
+        double trainError,
+        double learningRate,
+        double samplesPerSecond,
+        double seconds) {
+
+    /** The CSV header of {@link #toCsv()}. */
+    public static final String CSV_HEADER =
+            "epoch,train_loss,cross_entropy,distillation,train_error,learning_rate,samples_per_second,seconds";
+
+    /**
+     * Returns the row as CSV.
+     *
+     * @return comma-separated values in the order of {@link #CSV_HEADER}
+     */
+    public String toCsv() {
+        return epoch + "," + trainLoss + "," + crossEntropy + "," + distillation + "," + trainError + ","
+                + learningRate + "," + samplesPerSecond + "," + seconds;
+    }
+
+    /**
+     * Parses a row written by {@link #toCsv()}.
+     *
+     * @param line the CSV line
+     * @return the row
+     */
+    public static EpochRow parse(String line) {
+        String[] f = line.split(",");
+        if (f.length != 8) {
+            throw new IllegalArgumentException("epoch row needs 8 fields (" + CSV_HEADER + "), got: " + line);
+        }
+        return new EpochRow(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
+                Double.parseDouble(f[6]), Double.parseDouble(f[7]));
+    }
+}

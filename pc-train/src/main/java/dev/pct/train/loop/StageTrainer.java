@@ -1,0 +1,286 @@
+package dev.pct.train.loop;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.util.Pair;
+import dev.pct.core.loss.FocalDistillationLoss;
+import dev.pct.core.loss.LossParts;
+import dev.pct.train.optim.PcOptimizer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains one model (a stage of the job: the old model, the plain retrain, or the PC model) for its epochs,
+ * with checkpoints after epochs and exact resumption from the newest one.
+ *
+ * <p>Batches are made from host memory in one tensor creation each and live in a per-step sub-manager,
+ * so nothing a step makes outlives it. Each epoch's shuffling, augmentation and engine random seed derive
+ * from (seed, epoch) alone, which is what makes a resumed run equal to an uninterrupted one.
+ */
+public final class StageTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(StageTrainer.class);
+
+    /** Called after each epoch with the trained-so-far block, e.g. to evaluate it; must not train it. */
+    @FunctionalInterface
+    public interface EpochListener {
+        /**
+         * Receives an epoch's row.
+         *
+         * @param row the epoch's training measures
+         * @param block the model after the epoch
+         */
+        void onEpoch(EpochRow row, Block block);
+    }
+
+    private final String name;
+    private final long seed;
+    private final TrainingSettings settings;
+    private final Loss loss;
+    private final TeacherSource teacher;
+    private final Device device;
+    private final Checkpoint checkpoint;
+
+    /**
+     * Makes a stage trainer.
+     *
+     * @param name the stage's name, used in logs (e.g. "pc seed 1")
+     * @param seed the seed of this stage
+     * @param settings how to train
+     * @param loss the loss: cross-entropy or focal distillation
+     * @param teacher what gives the loss its labels
+     * @param device the device to train on
+     * @param checkpoint the stage's checkpoint store, or {@code null} for none
+     */
+    public StageTrainer(String name, long seed, TrainingSettings settings, Loss loss, TeacherSource teacher,
+            Device device, Checkpoint checkpoint) {
+        this.name = name;
+        this.seed = seed;
+        this.settings = settings;
+        this.loss = loss;
+        this.teacher = teacher;
+        this.device = device;
+        this.checkpoint = checkpoint;
+    }
+
+    /**
+     * Trains a model, resuming from the newest checkpoint when one exists.
+     *
+     * @param model the model; its block is initialized here (seeded) unless a checkpoint restores it
+     * @param data the training set
+     * @param listener the per-epoch callback
+     * @return the rows of all epochs, restored ones included
+     * @throws IOException when a checkpoint cannot be written or read
+     */
+    public List<EpochRow> train(Model model, BatchSource data, EpochListener listener) throws IOException {
+        Shape inputShape = new Shape(1).addAll(data.sampleShape());
+        int steps = settings.stepsPerEpoch(data.size());
+        if (steps == 0) {
+            throw new IllegalArgumentException(name + ": the training set has " + data.size()
+                    + " samples; at least 2 are needed for one step");
+        }
+        PcOptimizer optimizer = PcOptimizer.builder()
+                .setKind(settings.optimizer())
+                .setSchedule(settings.scheduleFor(data.size()))
+                .setStateManager(model.getNDManager())
+                .optMomentum(settings.momentum())
+                .optL2WeightDecay(settings.weightDecay())
+                .optAdam(settings.adamBeta1(), settings.adamBeta2(), settings.adamEpsilon())
+                .build();
+        DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
+                .optOptimizer(optimizer)
+                .optDevices(new Device[] {device});
+        List<EpochRow> rows = new ArrayList<>();
+        try (Trainer trainer = model.newTrainer(config)) {
+            Engine.getInstance().setRandomSeed((int) seed);
+            trainer.initialize(inputShape);
+            int startEpoch = 0;
+            if (checkpoint != null) {
+                Optional<Checkpoint.Restored> restored =
+                        checkpoint.restoreLatest(model.getBlock(), optimizer, model.getNDManager());
+                if (restored.isPresent()) {
+                    startEpoch = restored.get().epoch();
+                    for (String line : restored.get().history().split("\n")) {
+                        if (!line.isBlank()) {
+                            rows.add(EpochRow.parse(line));
+                        }
+                    }
+                    LOG.info("{}: resumed from {} after epoch {}", name, checkpoint.dir(), startEpoch);
+                }
+            }
+            for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
+                EpochRow row = runEpoch(trainer, optimizer, data, epoch, steps);
+                rows.add(row);
+                boolean last = epoch == settings.epochs();
+                if (checkpoint != null && (last || epoch % settings.checkpointEveryEpochs() == 0)) {
+                    StringBuilder history = new StringBuilder();
+                    rows.forEach(r -> history.append(r.toCsv()).append('\n'));
+                    checkpoint.save(epoch, model.getBlock(), optimizer, trainer.getManager(), history.toString());
+                }
+                listener.onEpoch(row, model.getBlock());
+            }
+        }
+        return rows;
+    }
+
+    private EpochRow runEpoch(Trainer trainer, PcOptimizer optimizer, BatchSource data, int epoch, int steps) {
+        Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + epoch));
+        int[] order = permutation(data.size(), new Random(seed * 31_337L + epoch));
+        Random augment = data.augments() ? new Random(seed * 7_919L + epoch * 104_729L) : null;
+        int[] allLabels = data.labels();
+        int batchSize = settings.batchSize();
+        FocalDistillationLoss focal = loss instanceof FocalDistillationLoss f ? f : null;
+
+        double lossSum = 0;
+        double crossEntropySum = 0;
+        double distillationSum = 0;
+        long wrong = 0;
+        long seen = 0;
+        double intervalLoss = 0;
+        int intervalSteps = 0;
+        long start = System.nanoTime();
+        String task = String.format("%s epoch %d/%d", name, epoch, settings.epochs());
+        try (Progress progress = Progress.start(task, steps);
+                NDManager epochManager = trainer.getManager().newSubManager(device)) {
+            // Sums stay on the device and are read at log points only: no host sync per step.
+            NDArray deviceLoss = epochManager.zeros(new Shape(), DataType.FLOAT32);
+            NDArray deviceCrossEntropy = epochManager.zeros(new Shape(), DataType.FLOAT32);
+            NDArray deviceDistillation = epochManager.zeros(new Shape(), DataType.FLOAT32);
+            NDArray deviceWrong = epochManager.zeros(new Shape(), DataType.FLOAT32);
+            for (int step = 0; step < steps; step++) {
+                int from = step * batchSize;
+                int to = Math.min(from + batchSize, data.size());
+                int[] indices = java.util.Arrays.copyOfRange(order, from, to);
+                try (NDManager batch = trainer.getManager().newSubManager(device)) {
+                    NDArray images = data.images(batch, indices, augment);
+                    float[] y = new float[indices.length];
+                    for (int i = 0; i < indices.length; i++) {
+                        y[i] = allLabels[indices[i]];
+                    }
+                    NDArray labels = batch.create(y);
+                    NDList lossLabels = teacher.labels(batch, indices, images, labels);
+                    try (GradientCollector collector = trainer.newGradientCollector()) {
+                        NDList predictions = trainer.forward(new NDList(images));
+                        NDArray value = loss.evaluate(lossLabels, predictions);
+                        collector.backward(value);
+                        deviceLoss.addi(value.stopGradient());
+                        if (focal != null) {
+                            LossParts parts = focal.lastParts();
+                            deviceCrossEntropy.addi(parts.crossEntropy());
+                            deviceDistillation.addi(parts.distillation());
+                        } else {
+                            deviceCrossEntropy.addi(value.stopGradient());
+                        }
+                        NDArray predicted = predictions.singletonOrThrow().stopGradient().argMax(1);
+                        deviceWrong.addi(predicted.toType(DataType.FLOAT32, false).neq(labels)
+                                .toType(DataType.FLOAT32, false).sum());
+                    }
+                    if (settings.gradClipNorm() > 0) {
+                        clipGradients(trainer, settings.gradClipNorm());
+                    }
+                    trainer.step();
+                    optimizer.nextStep();
+                }
+                seen += indices.length;
+                intervalSteps++;
+                boolean logPoint = (step + 1) % settings.logEverySteps() == 0 || step + 1 == steps;
+                if (logPoint) {
+                    double total = deviceLoss.getFloat();
+                    double mean = (total - intervalLoss) / intervalSteps;
+                    if (!Double.isFinite(total)) {
+                        throw new NonFiniteLossException(String.format(
+                                "%s: the loss became %s at epoch %d, step %d (learning rate %.3g). The last good "
+                                        + "checkpoint is kept. Try a lower training.learning_rate, "
+                                        + "training.grad_clip_norm > 0, or a smaller loss.lambda.",
+                                name, total, epoch, step + 1, optimizer.currentLearningRate()));
+                    }
+                    intervalLoss = total;
+                    intervalSteps = 0;
+                    double elapsed = (System.nanoTime() - start) / 1e9;
+                    progress.update(step + 1, mean, seen / elapsed);
+                } else {
+                    progress.update(step + 1, Double.NaN, 0);
+                }
+            }
+            lossSum = deviceLoss.getFloat();
+            crossEntropySum = deviceCrossEntropy.getFloat();
+            distillationSum = deviceDistillation.getFloat();
+            wrong = (long) deviceWrong.getFloat();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        EpochRow row = new EpochRow(epoch, lossSum / steps, crossEntropySum / steps, distillationSum / steps,
+                (double) wrong / seen, optimizer.currentLearningRate(), seen / seconds, seconds);
+        LOG.info(String.format("%s epoch %d/%d: loss %.4f (ce %.4f, distillation %.4f), train error %.4f, "
+                        + "%.0f samples/s, %.1f s",
+                name, epoch, settings.epochs(), row.trainLoss(), row.crossEntropy(), row.distillation(),
+                row.trainError(), row.samplesPerSecond(), seconds));
+        return row;
+    }
+
+    /** Scales all gradients so that their global L2 norm is at most {@code maxNorm} (one host read). */
+    static void clipGradients(Trainer trainer, double maxNorm) {
+        List<NDArray> grads = new ArrayList<>();
+        for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
+            NDArray array = p.getValue().getArray();
+            if (array.hasGradient()) {
+                grads.add(array.getGradient());
+            }
+        }
+        if (grads.isEmpty()) {
+            return;
+        }
+        double squared;
+        try (NDScope scope = new NDScope()) {
+            NDArray sum = grads.get(0).square().sum();
+            for (int i = 1; i < grads.size(); i++) {
+                sum.addi(grads.get(i).square().sum());
+            }
+            squared = sum.getFloat();
+        }
+        double norm = Math.sqrt(squared);
+        if (norm > maxNorm) {
+            float scale = (float) (maxNorm / (norm + 1e-6));
+            for (NDArray g : grads) {
+                g.muli(scale);
+            }
+        }
+    }
+
+    /**
+     * Returns a seeded permutation of 0..n-1 (Fisher-Yates).
+     *
+     * @param n the size
+     * @param random the random source
+     * @return the permutation
+     */
+    public static int[] permutation(int n, Random random) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.pct.train.report;
+
+import java.util.Objects;
+
+/**
+ * One row of a run's training history: the measurements of one model and seed after one epoch.
+ *
+ * <p>A value that was not measured (e.g. {@code distillation} for a model trained without an old
+ * model, or {@code validationError} without a validation split) is {@link Double#NaN}; it is
+ * written as an empty cell in {@code history.csv} and left out of the charts.
+ *
+ * @param model the model role, e.g. {@code "old"}, {@code "baseline"} or {@code "pc"}
+ * @param seed the random seed of the run
+ * @param epoch the epoch number, counting from 1 (0 may mark the state before training)
+ * @param trainLoss the mean total training loss over the epoch
+ * @param crossEntropy the mean cross-entropy part of the loss
+ * @param distillation the mean distillation part of the loss (already weighted by lambda)
+ * @param trainError the error rate on the training set, in {@code [0, 1]}
+ * @param validationError the error rate on the validation split, in {@code [0, 1]}
+ * @param testError the error rate on the test set, in {@code [0, 1]}
+ * @param testNegativeFlipRate the negative flip rate on the test set against the old model
+ * @param samplesPerSecond the training throughput over the epoch
+ * @param seconds the wall-clock duration of the epoch
+ */
+public record EpochRecord(
+        String model,
+        int seed,
+        int epoch,
+        double trainLoss,
+        double crossEntropy,
+        double distillation,
+        double trainError,
+        double validationError,
+        double testError,
+        double testNegativeFlipRate,
+        double samplesPerSecond,
+        double seconds) {
+
+    /**
+     * Creates a record after checking the identifying fields.
+     *
+     * @throws IllegalArgumentException if {@code model} is blank or {@code epoch < 0}
+     */
+    public EpochRecord {
+        Objects.requireNonNull(model, "model");
+        if (model.isBlank()) {
+            throw new IllegalArgumentException("EpochRecord model must not be blank");
+        }
+        if (epoch < 0) {
+            throw new IllegalArgumentException("EpochRecord epoch must be >= 0, got " + epoch + " for " + model);
+        }
+    }
+}

@@ -1,0 +1,518 @@
+package dev.pct.train.report;
+
+import dev.pct.train.io.AtomicFiles;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pct.core.metrics.FlipReport;
+import dev.pct.core.metrics.Interval;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Writes the report of a finished run into its run directory.
+ *
+ * <p>Files written by {@link #write(RunResults)}:
+ *
+ * <ul>
+ *   <li>{@value #METRICS_JSON}: every {@link FlipReport} field per new model and seed, each model's
+ *       error rate with its 95% Wilson interval, and per model the mean and sample standard
+ *       deviation over seeds of the error rate, NFR, PFR and relative NFR;
+ *   <li>{@value #REPORT_MD}: a side-by-side table of the models, which samples flipped, and the
+ *       per-class NFR;
+ *   <li>{@code negative_flips_<model>.csv} per new model: {@code
+ *       sample_index,label,old_prediction,new_prediction,model,seed}, one row per negative flip of
+ *       each seed (the last two columns let the files be concatenated);
+ *   <li>{@value #HISTORY_CSV}: every {@link EpochRecord}, NaN as an empty cell;
+ *   <li>{@value #LEARNING_CURVES_PNG} (if there is history) and {@value #ERROR_VS_NFR_PNG}.
+ * </ul>
+ *
+ * <p>Each file is written to a temporary file in the run directory and renamed into place, so a
+ * reader never sees half a report. Measures follow Yan et al., "Positive-Congruent Training:
+ * Towards Regression-Free Model Updates", CVPR 2021 (<a
+ * href="https://arxiv.org/abs/2011.09161">arXiv:2011.09161</a>).
+ */
+public final class ReportWriter {
+
+    /** The machine-readable metrics file. */
+    public static final String METRICS_JSON = "metrics.json";
+    /** The human-readable report. */
+    public static final String REPORT_MD = "report.md";
+    /** The per-epoch history. */
+    public static final String HISTORY_CSV = "history.csv";
+    /** The learning-curve chart. */
+    public static final String LEARNING_CURVES_PNG = "learning_curves.png";
+    /** The error versus negative-flip-rate chart. */
+    public static final String ERROR_VS_NFR_PNG = "error_vs_nfr.png";
+    /** The header of every negative-flip CSV. */
+    public static final String NEGATIVE_FLIPS_HEADER =
+            "sample_index,label,old_prediction,new_prediction,model,seed";
+    /** The header of {@value #HISTORY_CSV}. */
+    public static final String HISTORY_HEADER =
+            "model,seed,epoch,train_loss,cross_entropy,distillation,train_error,validation_error,"
+                    + "test_error,test_negative_flip_rate,samples_per_second,seconds";
+
+    private final Path runDirectory;
+    private final List<String> classNames;
+    private final int listedFlips;
+    private final int chartWidth;
+    private final int chartHeight;
+
+    private ReportWriter(Builder builder) {
+        runDirectory = builder.runDirectory;
+        classNames = builder.classNames;
+        listedFlips = builder.listedFlips;
+        chartWidth = builder.chartWidth;
+        chartHeight = builder.chartHeight;
+    }
+
+    /**
+     * Returns a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the name of the negative-flip CSV of a model.
+     *
+     * @param model the model role
+     * @return {@code negative_flips_<model>.csv}, with characters unsafe in file names replaced by
+     *     {@code _}
+     */
+    public static String negativeFlipsFileName(String model) {
+        return "negative_flips_" + model.replaceAll("[^A-Za-z0-9._-]", "_") + ".csv";
+    }
+
+    /**
+     * Writes every report file.
+     *
+     * @param results the run's results
+     * @return the paths written, in the order written
+     * @throws IOException if a file cannot be written
+     */
+    public List<Path> write(RunResults results) throws IOException {
+        List<Path> written = new ArrayList<>();
+        List<ModelResult> models = results.modelsOldFirst();
+        int[] labels = results.testLabels();
+        int[] oldPredictions = results.oldPredictions();
+
+        Map<String, List<ModelResult>> newModels = new LinkedHashMap<>();
+        for (ModelResult result : models) {
+            if (!result.isOldModel()) {
+                newModels.computeIfAbsent(result.model(), k -> new ArrayList<>()).add(result);
+            }
+        }
+        for (Map.Entry<String, List<ModelResult>> model : newModels.entrySet()) {
+            StringBuilder csv = new StringBuilder(NEGATIVE_FLIPS_HEADER).append('\n');
+            for (ModelResult result : model.getValue()) {
+                int[] predictions = result.testPredictions();
+                for (long index : result.vsOld().negativeFlipIndices()) {
+                    int i = (int) index;
+                    csv.append(i).append(',').append(labels[i]).append(',').append(oldPredictions[i])
+                            .append(',').append(predictions[i]).append(',').append(csvText(result.model()))
+                            .append(',').append(result.seed()).append('\n');
+                }
+            }
+            written.add(put(negativeFlipsFileName(model.getKey()), csv.toString()));
+        }
+
+        written.add(put(HISTORY_CSV, historyCsv(results.history())));
+        written.add(put(METRICS_JSON, metricsJson(models, labels)));
+
+        boolean hasCurves = !results.history().isEmpty();
+        if (hasCurves) {
+            written.add(put(LEARNING_CURVES_PNG, Charts.learningCurves(results.history(), chartWidth, chartHeight)));
+        }
+        Map<String, List<double[]>> points = new LinkedHashMap<>();
+        newModels.forEach(
+                (model, runs) ->
+                        points.put(
+                                model,
+                                runs.stream()
+                                        .map(r -> new double[] {r.vsOld().negativeFlipRate(), r.vsOld().errorRateNew()})
+                                        .toList()));
+        List<Double> oldErrors =
+                models.stream().filter(ModelResult::isOldModel).map(r -> errorRate(r, labels)).toList();
+        written.add(put(ERROR_VS_NFR_PNG, Charts.errorVersusNegativeFlipRate(points, oldErrors, chartWidth, chartHeight)));
+
+        written.add(put(REPORT_MD, markdown(models, newModels, labels, oldPredictions, hasCurves)));
+        return written;
+    }
+
+    /**
+     * Formats flip reports as a fixed-width console table, one row per entry.
+     *
+     * @param reports the reports by name, in display order
+     * @return the table, with a header line and percentages with 95% intervals
+     */
+    public static String formatTable(Map<String, FlipReport> reports) {
+        String header = String.format(
+                Locale.ROOT,
+                "%-16s %8s %-26s %-26s %-26s %8s %8s%n",
+                "model", "samples", "error rate (new)", "negative flip rate", "positive flip rate",
+                "rel NFR", "NFI");
+        StringBuilder table = new StringBuilder(header);
+        for (Map.Entry<String, FlipReport> entry : reports.entrySet()) {
+            FlipReport r = entry.getValue();
+            table.append(String.format(
+                    Locale.ROOT,
+                    "%-16s %8d %-26s %-26s %-26s %8.3f %8.3f%n",
+                    entry.getKey(),
+                    r.total(),
+                    percentWithInterval(r.errorRateNew(), r.errorRateNewInterval()),
+                    percentWithInterval(r.negativeFlipRate(), r.negativeFlipRateInterval()),
+                    percentWithInterval(r.positiveFlipRate(), r.positiveFlipRateInterval()),
+                    r.relativeNegativeFlipRate(),
+                    r.negativeFlipImpact()));
+        }
+        return table.toString();
+    }
+
+    private Path put(String name, String content) throws IOException {
+        Path path = runDirectory.resolve(name);
+        AtomicFiles.writeString(path, content);
+        return path;
+    }
+
+    private Path put(String name, byte[] content) throws IOException {
+        Path path = runDirectory.resolve(name);
+        AtomicFiles.write(path, content);
+        return path;
+    }
+
+    private static String historyCsv(List<EpochRecord> history) {
+        StringBuilder csv = new StringBuilder(HISTORY_HEADER).append('\n');
+        for (EpochRecord r : history) {
+            csv.append(csvText(r.model())).append(',').append(r.seed()).append(',').append(r.epoch());
+            for (double v :
+                    new double[] {
+                        r.trainLoss(), r.crossEntropy(), r.distillation(), r.trainError(), r.validationError(),
+                        r.testError(), r.testNegativeFlipRate(), r.samplesPerSecond(), r.seconds()
+                    }) {
+                csv.append(',');
+                if (Double.isFinite(v)) {
+                    csv.append(v);
+                }
+            }
+            csv.append('\n');
+        }
+        return csv.toString();
+    }
+
+    private String metricsJson(List<ModelResult> models, int[] labels) throws IOException {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("testSamples", labels.length);
+        if (!classNames.isEmpty()) {
+            ArrayNode names = root.putArray("classNames");
+            classNames.forEach(names::add);
+        }
+        ArrayNode runs = root.putArray("models");
+        Map<String, List<ModelResult>> byModel = new LinkedHashMap<>();
+        for (ModelResult result : models) {
+            byModel.computeIfAbsent(result.model(), k -> new ArrayList<>()).add(result);
+            ObjectNode run = runs.addObject();
+            run.put("model", result.model());
+            run.put("seed", result.seed());
+            long errors = errors(result, labels);
+            run.put("errors", errors);
+            run.put("errorRate", errorRate(result, labels));
+            run.set("errorRateInterval", mapper.valueToTree(Interval.wilson(errors, labels.length)));
+            run.set("vsOld", result.isOldModel() ? null : mapper.valueToTree(result.vsOld()));
+        }
+        ObjectNode summary = root.putObject("summary");
+        for (Map.Entry<String, List<ModelResult>> model : byModel.entrySet()) {
+            ObjectNode node = summary.putObject(model.getKey());
+            List<ModelResult> seeds = model.getValue();
+            node.put("seeds", seeds.size());
+            node.set("errorRate", summaryNode(mapper, seeds.stream().map(r -> errorRate(r, labels)).toList()));
+            if (!seeds.get(0).isOldModel()) {
+                node.set("negativeFlipRate", summaryNode(mapper, perSeed(seeds, FlipReport::negativeFlipRate)));
+                node.set("positiveFlipRate", summaryNode(mapper, perSeed(seeds, FlipReport::positiveFlipRate)));
+                node.set(
+                        "relativeNegativeFlipRate",
+                        summaryNode(mapper, perSeed(seeds, FlipReport::relativeNegativeFlipRate)));
+            }
+        }
+        return mapper.writeValueAsString(root) + "\n";
+    }
+
+    private static ObjectNode summaryNode(ObjectMapper mapper, List<Double> values) {
+        SeedSummary s = SeedSummary.of(values);
+        ObjectNode node = mapper.createObjectNode();
+        node.put("mean", s.mean());
+        // A single seed has no sample standard deviation; null says so instead of a fake 0.
+        if (s.seeds() > 1) {
+            node.put("std", s.std());
+        } else {
+            node.putNull("std");
+        }
+        return node;
+    }
+
+    private String markdown(
+            List<ModelResult> models,
+            Map<String, List<ModelResult>> newModels,
+            int[] labels,
+            int[] oldPredictions,
+            boolean hasCurves) {
+        Map<String, List<ModelResult>> byModel = new LinkedHashMap<>();
+        models.forEach(r -> byModel.computeIfAbsent(r.model(), k -> new ArrayList<>()).add(r));
+        StringBuilder md = new StringBuilder("# Run report\n\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "%d test samples. Rates in %%; [lower, upper] is the 95%% Wilson interval; "
+                        + "mean ± sample std over seeds where a model has several. Relative NFR = "
+                        + "NFR / ((1 − ER_old) · ER_new), below 1 means fewer regressions than "
+                        + "independent errors would give "
+                        + "([Yan et al., CVPR 2021](https://arxiv.org/abs/2011.09161)).%n%n",
+                labels.length));
+        md.append("| measure |");
+        byModel.keySet().forEach(m -> md.append(' ').append(m).append(" |"));
+        md.append("\n|---|");
+        byModel.keySet().forEach(m -> md.append("---|"));
+        md.append('\n');
+        row(md, "seeds", byModel, runs -> Integer.toString(runs.size()), true);
+        row(md, "error rate", byModel, runs -> rateCell(runs.stream().map(r -> errorRate(r, labels)).toList(),
+                Interval.wilson(errors(runs.get(0), labels), labels.length)), true);
+        row(md, "negative flip rate", byModel, runs -> rateCell(perSeed(runs, FlipReport::negativeFlipRate),
+                runs.get(0).vsOld().negativeFlipRateInterval()), false);
+        row(md, "positive flip rate", byModel, runs -> rateCell(perSeed(runs, FlipReport::positiveFlipRate),
+                runs.get(0).vsOld().positiveFlipRateInterval()), false);
+        row(md, "relative NFR", byModel, runs -> plainCell(perSeed(runs, FlipReport::relativeNegativeFlipRate)),
+                false);
+        row(md, "negative flip impact", byModel, runs -> plainCell(perSeed(runs, FlipReport::negativeFlipImpact)),
+                false);
+        row(md, "negative flips", byModel, runs -> plainCount(runs, FlipReport::negativeFlips), false);
+        row(md, "positive flips", byModel, runs -> plainCount(runs, FlipReport::positiveFlips), false);
+
+        md.append("\n## Negative flips\n\nSample index (true class: old prediction → new prediction).\n\n");
+        if (newModels.isEmpty()) {
+            md.append("No new model in this run.\n");
+        }
+        for (List<ModelResult> runs : newModels.values()) {
+            for (ModelResult result : runs) {
+                FlipReport flips = result.vsOld();
+                long[] indices = flips.negativeFlipIndices();
+                int[] predictions = result.testPredictions();
+                md.append(String.format(
+                        Locale.ROOT,
+                        "- **%s** (seed %d): %d negative flips (%s%%) in `%s`",
+                        result.model(), result.seed(), flips.negativeFlips(),
+                        percent(flips.negativeFlipRate()), negativeFlipsFileName(result.model())));
+                int shown = Math.min(listedFlips, indices.length);
+                if (shown > 0) {
+                    md.append(shown < indices.length ? "; first " + shown + ": " : ": ");
+                    for (int k = 0; k < shown; k++) {
+                        int i = (int) indices[k];
+                        md.append(k == 0 ? "" : ", ")
+                                .append('#').append(i).append(" (").append(className(labels[i]))
+                                .append(": ").append(className(oldPredictions[i])).append(" → ")
+                                .append(className(predictions[i])).append(')');
+                    }
+                }
+                md.append('\n');
+            }
+        }
+
+        if (!newModels.isEmpty()) {
+            md.append("\n## Negative flip rate per class\n\nPer true class: NF_c / n_c in %, "
+                    + "mean over seeds.\n\n| class | samples |");
+            newModels.keySet().forEach(m -> md.append(' ').append(m).append(" |"));
+            md.append("\n|---|---|");
+            newModels.keySet().forEach(m -> md.append("---|"));
+            md.append('\n');
+            long[] samples = newModels.values().iterator().next().get(0).vsOld().samplesPerClass();
+            for (int c = 0; c < samples.length; c++) {
+                md.append("| ").append(className(c)).append(" | ").append(samples[c]).append(" |");
+                for (List<ModelResult> runs : newModels.values()) {
+                    final int cls = c;
+                    double mean = runs.stream()
+                            .mapToDouble(r -> {
+                                double[] perClass = r.vsOld().negativeFlipRatePerClass();
+                                return cls < perClass.length ? perClass[cls] : 0.0;
+                            })
+                            .average()
+                            .orElse(0.0);
+                    md.append(' ').append(percent(mean)).append(" |");
+                }
+                md.append('\n');
+            }
+        }
+
+        md.append("\n## Charts\n\n");
+        if (hasCurves) {
+            md.append("![learning curves](").append(LEARNING_CURVES_PNG).append(")\n\n");
+        }
+        md.append("![test error vs negative flip rate](").append(ERROR_VS_NFR_PNG).append(")\n");
+        return md.toString();
+    }
+
+    private interface Cell {
+        String of(List<ModelResult> runs);
+    }
+
+    private static void row(
+            StringBuilder md, String name, Map<String, List<ModelResult>> byModel, Cell cell, boolean forOld) {
+        md.append("| ").append(name).append(" |");
+        for (List<ModelResult> runs : byModel.values()) {
+            boolean old = runs.get(0).isOldModel();
+            md.append(' ').append(old && !forOld ? "—" : cell.of(runs)).append(" |");
+        }
+        md.append('\n');
+    }
+
+    private static String rateCell(List<Double> values, Interval firstSeedInterval) {
+        if (values.size() == 1) {
+            return percentWithInterval(values.get(0), firstSeedInterval);
+        }
+        SeedSummary s = SeedSummary.of(values);
+        return String.format(Locale.ROOT, "%.2f ± %.2f", 100 * s.mean(), 100 * s.std());
+    }
+
+    private static String plainCell(List<Double> values) {
+        SeedSummary s = SeedSummary.of(values);
+        return values.size() == 1
+                ? String.format(Locale.ROOT, "%.3f", s.mean())
+                : String.format(Locale.ROOT, "%.3f ± %.3f", s.mean(), s.std());
+    }
+
+    private static String plainCount(List<ModelResult> runs, java.util.function.ToLongFunction<FlipReport> count) {
+        if (runs.size() == 1) {
+            return Long.toString(count.applyAsLong(runs.get(0).vsOld()));
+        }
+        SeedSummary s = SeedSummary.of(runs.stream().map(r -> (double) count.applyAsLong(r.vsOld())).toList());
+        return String.format(Locale.ROOT, "%.1f ± %.1f", s.mean(), s.std());
+    }
+
+    private static List<Double> perSeed(List<ModelResult> runs, ToDoubleFunction<FlipReport> measure) {
+        return runs.stream().map(r -> measure.applyAsDouble(r.vsOld())).toList();
+    }
+
+    private static String percent(double rate) {
+        return String.format(Locale.ROOT, "%.2f", 100 * rate);
+    }
+
+    private static String percentWithInterval(double rate, Interval interval) {
+        return String.format(
+                Locale.ROOT, "%.2f [%.2f, %.2f]", 100 * rate, 100 * interval.lower(), 100 * interval.upper());
+    }
+
+    private String className(int c) {
+        return c < classNames.size() ? classNames.get(c) : Integer.toString(c);
+    }
+
+    private static long errors(ModelResult result, int[] labels) {
+        int[] predictions = result.testPredictions();
+        long errors = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (predictions[i] != labels[i]) {
+                errors++;
+            }
+        }
+        return errors;
+    }
+
+    private static double errorRate(ModelResult result, int[] labels) {
+        return labels.length == 0 ? 0.0 : (double) errors(result, labels) / labels.length;
+    }
+
+    private static String csvText(String text) {
+        if (text.contains(",") || text.contains("\"") || text.contains("\n")) {
+            return '"' + text.replace("\"", "\"\"") + '"';
+        }
+        return text;
+    }
+
+    /** Builds a {@link ReportWriter}: {@code setRunDirectory} is required. */
+    public static final class Builder {
+        private Path runDirectory;
+        private List<String> classNames = List.of();
+        private int listedFlips = 20;
+        private int chartWidth = 800;
+        private int chartHeight = 500;
+
+        private Builder() {}
+
+        /**
+         * Sets the directory the report goes to; it is created if missing.
+         *
+         * @param runDirectory the run directory
+         * @return this builder
+         */
+        public Builder setRunDirectory(Path runDirectory) {
+            this.runDirectory = Objects.requireNonNull(runDirectory, "runDirectory");
+            return this;
+        }
+
+        /**
+         * Sets the class names shown in {@code report.md} and {@code metrics.json} instead of class
+         * indices; default none.
+         *
+         * @param classNames the names, indexed by class
+         * @return this builder
+         */
+        public Builder optClassNames(List<String> classNames) {
+            this.classNames = List.copyOf(classNames);
+            return this;
+        }
+
+        /**
+         * Sets how many negative flips per model and seed {@code report.md} lists; default 20 (the
+         * CSV has them all).
+         *
+         * @param listedFlips the number, {@code >= 0}
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder optListedFlips(int listedFlips) {
+            if (listedFlips < 0) {
+                throw new IllegalArgumentException("listedFlips must be >= 0, got " + listedFlips);
+            }
+            this.listedFlips = listedFlips;
+            return this;
+        }
+
+        /**
+         * Sets the size of each chart panel in pixels; default 800 x 500.
+         *
+         * @param width the width, {@code >= 100}
+         * @param height the height, {@code >= 100}
+         * @return this builder
+         * @throws IllegalArgumentException if a side is below 100
+         */
+        public Builder optChartSize(int width, int height) {
+            if (width < 100 || height < 100) {
+                throw new IllegalArgumentException("Chart size must be at least 100 x 100, got " + width + " x " + height);
+            }
+            chartWidth = width;
+            chartHeight = height;
+            return this;
+        }
+
+        /**
+         * Builds the writer.
+         *
+         * @return the writer
+         * @throws IllegalStateException if no run directory was set
+         */
+        public ReportWriter build() {
+            if (runDirectory == null) {
+                throw new IllegalStateException("ReportWriter needs setRunDirectory(...)");
+            }
+            return new ReportWriter(this);
+        }
+    }
+}
