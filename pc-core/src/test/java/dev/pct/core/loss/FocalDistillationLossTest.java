@@ -1,0 +1,400 @@
+package dev.pct.core.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.loss.Loss;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class FocalDistillationLossTest {
+
+    private static final int N = 6;
+    private static final int C = 5;
+
+    private NDManager manager;
+    private double[][] z;
+    private double[][] o;
+    private int[] y;
+
+    @BeforeEach
+    void setUp() {
+        manager = NDManager.newBaseManager();
+        // Samples with clear arg-max decisions: old right on even i, new right on i % 3 == 0,
+        // so every filter selects a proper, non-empty subset (negative flips: i = 2, 4).
+        Random random = new Random(42);
+        z = new double[N][C];
+        o = new double[N][C];
+        y = new int[N];
+        for (int i = 0; i < N; i++) {
+            y[i] = (i * 2 + 1) % C;
+            for (int c = 0; c < C; c++) {
+                z[i][c] = random.nextGaussian();
+                o[i][c] = random.nextGaussian();
+            }
+            o[i][i % 2 == 0 ? y[i] : (y[i] + 1) % C] += 4;
+            z[i][i % 3 == 0 ? y[i] : (y[i] + 2) % C] += 4;
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        manager.close();
+    }
+
+    static Stream<Arguments> configurations() {
+        List<Arguments> all = new ArrayList<>();
+        for (Distance d : Distance.values()) {
+            for (SampleFilter f : SampleFilter.values()) {
+                for (float tau : new float[] {1f, 4f, 100f}) {
+                    for (ClassReduction r : ClassReduction.values()) {
+                        if (d == Distance.LOGIT_MATCHING && tau != 1f) {
+                            continue; // tau does not enter logit matching
+                        }
+                        all.add(Arguments.of(d, f, tau, r));
+                    }
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    private static FocalDistillationLoss loss(
+            Distance d, SampleFilter f, float tau, ClassReduction r) {
+        return FocalDistillationLoss.builder()
+                .optAlpha(0.5f)
+                .optBeta(3f)
+                .optLambda(0.7f)
+                .optTau(tau)
+                .optDistance(d)
+                .optFilter(f)
+                .optClassReduction(r)
+                .build();
+    }
+
+    private NDArray array(double[][] v) {
+        float[] flat = new float[v.length * v[0].length];
+        for (int i = 0; i < v.length; i++) {
+            for (int c = 0; c < v[0].length; c++) {
+                flat[i * v[0].length + c] = (float) v[i][c];
+            }
+        }
+        return manager.create(flat, new ai.djl.ndarray.types.Shape(v.length, v[0].length));
+    }
+
+    private NDArray labels(int[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = v[i];
+        }
+        return manager.create(f);
+    }
+
+    /** The logits as float32 and back, so the reference sees the inputs the loss sees. */
+    private static double[][] roundToFloat(double[][] v) {
+        double[][] out = new double[v.length][];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = new double[v[i].length];
+            for (int c = 0; c < v[i].length; c++) {
+                out[i][c] = (float) v[i][c];
+            }
+        }
+        return out;
+    }
+
+    private static double tolerance(double expected, float tau) {
+        // tau^2 * KL at large tau cancels two log terms of size log C in float32, scaled by tau^2.
+        double relative = tau >= 100f ? 2e-3 : 2e-5;
+        return relative * Math.max(1, Math.abs(expected));
+    }
+
+    @ParameterizedTest(name = "{0} {1} tau={2} {3}")
+    @MethodSource("configurations")
+    void valueMatchesFloat64ReferenceInBothLabelForms(
+            Distance d, SampleFilter f, float tau, ClassReduction r) {
+        FocalDistillationLoss loss = loss(d, f, tau, r);
+        double expected = new ReferenceLoss(loss).value(roundToFloat(z), roundToFloat(o), y);
+
+        NDArray zArr = array(z);
+        NDArray yArr = labels(y);
+        NDArray oArr = array(o);
+        float raw = loss.evaluate(new NDList(yArr, oArr), new NDList(zArr)).getFloat();
+        float pre = loss.evaluate(loss.teacherLabels(yArr, oArr), new NDList(zArr)).getFloat();
+
+        assertEquals(expected, raw, tolerance(expected, tau), "raw labels");
+        assertEquals(expected, pre, tolerance(expected, tau), "precomputed labels");
+        assertEquals(raw, pre, 1e-6 * Math.max(1, Math.abs(raw)), "raw vs precomputed");
+    }
+
+    @ParameterizedTest(name = "{0} {1} tau={2} {3}")
+    @MethodSource("configurations")
+    void autogradGradientMatchesFiniteDifferences(
+            Distance d, SampleFilter f, float tau, ClassReduction r) {
+        FocalDistillationLoss loss = loss(d, f, tau, r);
+        double[][] expected =
+                new ReferenceLoss(loss).numericGradient(roundToFloat(z), roundToFloat(o), y, 1e-5);
+
+        NDArray zArr = array(z);
+        NDList labels = loss.teacherLabels(labels(y), array(o));
+        float[] grad = gradient(loss, labels, zArr);
+
+        for (int i = 0; i < N; i++) {
+            for (int c = 0; c < C; c++) {
+                double e = expected[i][c];
+                assertEquals(e, grad[i * C + c], 2e-5 + 1e-4 * Math.abs(e), "dL/dz[" + i + "][" + c + "]");
+            }
+        }
+    }
+
+    private static float[] gradient(FocalDistillationLoss loss, NDList labels, NDArray zArr) {
+        zArr.setRequiresGradient(true);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray value = loss.evaluate(labels, new NDList(zArr));
+            collector.backward(value);
+        }
+        float[] grad = zArr.getGradient().toFloatArray();
+        zArr.setRequiresGradient(false);
+        return grad;
+    }
+
+    @Test
+    void returnedValueEqualsTotalPartExactlyAndPartsAddUp() {
+        FocalDistillationLoss loss = FocalDistillationLoss.builder().optTau(4f).build();
+        ReferenceLoss ref = new ReferenceLoss(loss);
+        NDArray zArr = array(z);
+        NDArray value = loss.evaluate(new NDList(labels(y), array(o)), new NDList(zArr));
+        LossParts parts = loss.lastParts();
+
+        assertEquals(parts.total().getFloat(), value.getFloat(), 0f);
+        assertEquals(0, value.getShape().dimension(), "scalar");
+        assertEquals(value.getManager(), zArr.getManager(), "owned by the predictions' manager");
+        double[][] zr = roundToFloat(z);
+        double[][] or = roundToFloat(o);
+        assertEquals(ref.crossEntropy(zr, y), parts.crossEntropy().getFloat(), 1e-5);
+        assertEquals(
+                ref.distillation(zr, or, ref.weights(zr, or, y)),
+                parts.distillation().getFloat(),
+                1e-4);
+        assertEquals(
+                parts.crossEntropy().getFloat() + parts.distillation().getFloat(),
+                parts.total().getFloat(),
+                1e-5);
+    }
+
+    @Test
+    void raisingOneSampleWeightChangesOnlyThatGradientRow() {
+        FocalDistillationLoss loss = FocalDistillationLoss.builder().optTau(4f).build();
+        NDList labels = loss.teacherLabels(labels(y), array(o));
+        int flipped = 1; // old model wrong on odd samples: mask 0, weight alpha
+        float[] mask = labels.get(2).toFloatArray();
+        assertEquals(0f, mask[flipped]);
+        mask[flipped] = 1f;
+        NDList raised =
+                new NDList(labels.get(0), labels.get(1), manager.create(mask), labels.get(3));
+
+        float[] before = gradient(loss, labels, array(z));
+        float[] after = gradient(loss, raised, array(z));
+        for (int i = 0; i < N; i++) {
+            double rowChange = 0;
+            for (int c = 0; c < C; c++) {
+                rowChange = Math.max(rowChange, Math.abs(after[i * C + c] - before[i * C + c]));
+            }
+            if (i == flipped) {
+                assertTrue(rowChange > 1e-3, "row " + i + " changed by " + rowChange);
+            } else {
+                assertEquals(0, rowChange, 1e-7, "row " + i);
+            }
+        }
+    }
+
+    @Test
+    void weightsMultiplyPerSampleNotMeanTimesMean() {
+        FocalDistillationLoss loss =
+                FocalDistillationLoss.builder().optTau(1f).optDistance(Distance.LOGIT_MATCHING).build();
+        ReferenceLoss ref = new ReferenceLoss(loss);
+        double[][] zr = roundToFloat(z);
+        double[][] or = roundToFloat(o);
+        double[] w = ref.weights(zr, or, y);
+        double meanW = 0;
+        double meanD = 0;
+        for (int i = 0; i < N; i++) {
+            meanW += w[i] / N;
+            meanD += ref.distance(zr[i], or[i]) / N;
+        }
+        double correct = ref.distillation(zr, or, w);
+        double bug = ref.lambda * meanW * meanD;
+        assertTrue(Math.abs(correct - bug) > 0.05 * Math.abs(correct), "case must separate them");
+
+        loss.evaluate(new NDList(labels(y), array(o)), new NDList(array(z)));
+        float actual = loss.lastParts().distillation().getFloat();
+        assertEquals(correct, actual, 1e-4 * Math.abs(correct));
+    }
+
+    @Test
+    void noSampleOldCorrectAndAllOldCorrect() {
+        FocalDistillationLoss loss = FocalDistillationLoss.builder().optTau(4f).build();
+        ReferenceLoss ref = new ReferenceLoss(loss);
+        double[][] zr = roundToFloat(z);
+        for (boolean allRight : new boolean[] {false, true}) {
+            int[] labelsCase = new int[N];
+            for (int i = 0; i < N; i++) {
+                int oldArgMax = ReferenceLoss.argMax(o[i]);
+                labelsCase[i] = allRight ? oldArgMax : (oldArgMax + 1) % C;
+            }
+            NDList labels = loss.teacherLabels(labels(labelsCase), array(o));
+            float sumMask = labels.get(2).sum().getFloat();
+            assertEquals(allRight ? N : 0, sumMask, 0f);
+            double expected = ref.value(zr, roundToFloat(o), labelsCase);
+            float actual = loss.evaluate(labels, new NDList(array(z))).getFloat();
+            assertEquals(expected, actual, 1e-4 * Math.abs(expected), "allRight=" + allRight);
+        }
+    }
+
+    @Test
+    void lambdaZeroIsPlainCrossEntropy() {
+        FocalDistillationLoss loss = FocalDistillationLoss.builder().optLambda(0f).build();
+        NDArray zArr = array(z);
+        NDArray yArr = labels(y);
+        float expected =
+                Loss.softmaxCrossEntropyLoss().evaluate(new NDList(yArr), new NDList(zArr)).getFloat();
+        float actual = loss.evaluate(new NDList(yArr, array(o)), new NDList(zArr)).getFloat();
+        assertEquals(expected, actual, 1e-6);
+        assertEquals(0f, loss.lastParts().distillation().getFloat());
+    }
+
+    @Test
+    void integerLabelsOfShapeNx1AreAccepted() {
+        FocalDistillationLoss loss = FocalDistillationLoss.builder().optTau(4f).build();
+        NDArray zArr = array(z);
+        float fromFloat = loss.evaluate(new NDList(labels(y), array(o)), new NDList(zArr)).getFloat();
+        NDArray intLabels = manager.create(y).reshape(N, 1);
+        assertEquals(DataType.INT32, intLabels.getDataType());
+        float fromInt = loss.evaluate(new NDList(intLabels, array(o)), new NDList(zArr)).getFloat();
+        float fromPre =
+                loss.evaluate(loss.teacherLabels(intLabels, array(o)), new NDList(zArr)).getFloat();
+        assertEquals(fromFloat, fromInt, 0f);
+        assertEquals(fromFloat, fromPre, 1e-6);
+    }
+
+    @Test
+    void badInputsNameTheProblem() {
+        FocalDistillationLoss loss = FocalDistillationLoss.builder().build();
+        NDList good = new NDList(labels(y), array(o));
+        NDArray wideZ = manager.zeros(new ai.djl.ndarray.types.Shape(N, C + 1));
+        assertMessage(
+                () -> loss.evaluate(good, new NDList(wideZ)), "old logits", "(6, 5)", "(6, 6)");
+        assertMessage(
+                () -> loss.evaluate(good, new NDList(manager.zeros(new ai.djl.ndarray.types.Shape(N * C)))),
+                "rank 2",
+                "(30)");
+        assertMessage(
+                () -> loss.evaluate(new NDList(manager.zeros(new ai.djl.ndarray.types.Shape(N - 1)), array(o)),
+                        new NDList(array(z))),
+                "labels[0]",
+                "(5)");
+        int[] outOfRange = y.clone();
+        outOfRange[3] = C;
+        assertMessage(
+                () -> loss.evaluate(new NDList(labels(outOfRange), array(o)), new NDList(array(z))),
+                "[0, 5)",
+                "5.0");
+        assertMessage(() -> loss.teacherLabels(labels(outOfRange), array(o)), "[0, 5)", "sample 3");
+        int[] negative = y.clone();
+        negative[0] = -1;
+        assertMessage(() -> loss.teacherLabels(labels(negative), array(o)), "[0, 5)", "-1");
+        NDList pre = loss.teacherLabels(labels(y), array(o));
+        NDList shortMask =
+                new NDList(pre.get(0), pre.get(1), manager.zeros(new ai.djl.ndarray.types.Shape(N - 2)), pre.get(3));
+        assertMessage(() -> loss.evaluate(shortMask, new NDList(array(z))), "old-correct", "(4)");
+        assertMessage(() -> loss.evaluate(new NDList(labels(y)), new NDList(array(z))), "1 arrays");
+
+        assertMessage(() -> FocalDistillationLoss.builder().optTau(0f).build(), "tau", "> 0", "0.0");
+        assertMessage(() -> FocalDistillationLoss.builder().optTau(-2f).build(), "tau", "-2.0");
+        assertMessage(() -> FocalDistillationLoss.builder().optAlpha(-1f).build(), "alpha", ">= 0");
+        assertMessage(() -> FocalDistillationLoss.builder().optBeta(-0.5f).build(), "beta", "-0.5");
+        assertMessage(() -> FocalDistillationLoss.builder().optLambda(-1f).build(), "lambda");
+        assertMessage(
+                () -> FocalDistillationLoss.builder().optLambda(Float.NaN).build(), "lambda", "NaN");
+        assertMessage(
+                () -> FocalDistillationLoss.builder().optBeta(Float.POSITIVE_INFINITY).build(),
+                "beta",
+                "finite");
+    }
+
+    private static void assertMessage(Runnable call, String... fragments) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
+        for (String fragment : fragments) {
+            assertTrue(
+                    e.getMessage().contains(fragment),
+                    "message '" + e.getMessage() + "' should contain '" + fragment + "'");
+        }
+    }
+
+    @Test
+    void updateAccumulatorsReusesTheLastEvaluation() {
+        FocalDistillationLoss loss = FocalDistillationLoss.builder().optTau(4f).build();
+        loss.addAccumulator("train");
+        NDArray zArr = array(z);
+        NDList predictions = new NDList(zArr);
+        NDList labels = loss.teacherLabels(labels(y), array(o));
+        float evaluated = loss.evaluate(labels, predictions).getFloat();
+
+        // Change the logits in place: evaluating again now gives another value, reuse does not.
+        double[][] shifted = new double[N][C];
+        for (int i = 0; i < N; i++) {
+            for (int c = 0; c < C; c++) {
+                shifted[i][c] = z[i][c] * 0.5 + (c == y[i] ? 1 : 0);
+            }
+        }
+        zArr.set(array(shifted).toFloatArray());
+        float reevaluated =
+                loss.evaluate(labels, new NDList(zArr.duplicate())).getFloat();
+        assertTrue(Math.abs(reevaluated - evaluated) > 1e-2, "the test must separate the cases");
+        // The duplicate evaluation above is the most recent; the original is still remembered.
+
+        loss.updateAccumulators(new String[] {"train"}, labels, predictions);
+        assertEquals(evaluated, loss.getAccumulator("train"), 0f);
+
+        // Other predictions (not evaluated before) are evaluated: mean over the two updates.
+        NDList other = new NDList(array(shifted));
+        loss.updateAccumulators(new String[] {"train"}, labels, other);
+        assertEquals((evaluated + reevaluated) / 2, loss.getAccumulator("train"), 1e-6);
+
+        loss.resetAccumulator("train");
+        assertTrue(Float.isNaN(loss.getAccumulator("train")));
+        assertThrows(IllegalArgumentException.class, () -> loss.getAccumulator("missing"));
+    }
+
+    @Test
+    void evaluateLeavesOnlyResultAndPartsInThePredictionsManager() {
+        FocalDistillationLoss loss = FocalDistillationLoss.builder().optTau(4f).build();
+        // Separate base managers: a parent's getManagedArrays also lists its sub-managers' arrays.
+        try (NDManager batch = NDManager.newBaseManager()) {
+            NDArray zArr = batch.create(array(z).toFloatArray(), new ai.djl.ndarray.types.Shape(N, C));
+            NDList labels = loss.teacherLabels(labels(y), array(o));
+            int labelArrays = manager.getManagedArrays().size();
+            int before = batch.getManagedArrays().size();
+            NDArray value = loss.evaluate(labels, new NDList(zArr));
+            assertNotNull(value);
+            // result + total + crossEntropy + distillation
+            assertEquals(before + 4, batch.getManagedArrays().size());
+            assertEquals(labelArrays, manager.getManagedArrays().size(), "nothing in the labels' manager");
+        }
+    }
+}

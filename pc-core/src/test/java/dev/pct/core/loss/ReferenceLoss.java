@@ -1,0 +1,127 @@
+package dev.pct.core.loss;
+
+/**
+ * Focal distillation in float64 plain Java, written from the paper's formula, independent of the
+ * code under test (no closed-form gradient, no shared helpers).
+ */
+final class ReferenceLoss {
+
+    final double alpha;
+    final double beta;
+    final double tau;
+    final double lambda;
+    final Distance distance;
+    final SampleFilter filter;
+    final ClassReduction reduction;
+
+    ReferenceLoss(FocalDistillationLoss loss) {
+        this.alpha = loss.getAlpha();
+        this.beta = loss.getBeta();
+        this.tau = loss.getTau();
+        this.lambda = loss.getLambda();
+        this.distance = loss.getDistance();
+        this.filter = loss.getFilter();
+        this.reduction = loss.getClassReduction();
+    }
+
+    static int argMax(double[] v) {
+        int best = 0;
+        for (int c = 1; c < v.length; c++) {
+            if (v[c] > v[best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    static double[] logSoftmax(double[] v, double temperature) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+            max = Math.max(max, x / temperature);
+        }
+        double sum = 0;
+        for (double x : v) {
+            sum += Math.exp(x / temperature - max);
+        }
+        double lse = max + Math.log(sum);
+        double[] out = new double[v.length];
+        for (int c = 0; c < v.length; c++) {
+            out[c] = v[c] / temperature - lse;
+        }
+        return out;
+    }
+
+    double crossEntropy(double[][] z, int[] y) {
+        double sum = 0;
+        for (int i = 0; i < z.length; i++) {
+            sum -= logSoftmax(z[i], 1)[y[i]];
+        }
+        return sum / z.length;
+    }
+
+    double distance(double[] z, double[] o) {
+        double d = 0;
+        if (distance == Distance.KL) {
+            double[] logQ = logSoftmax(o, tau);
+            double[] logP = logSoftmax(z, tau);
+            for (int c = 0; c < z.length; c++) {
+                d += Math.exp(logQ[c]) * (logQ[c] - logP[c]);
+            }
+            d *= tau * tau;
+        } else {
+            for (int c = 0; c < z.length; c++) {
+                d += 0.5 * (z[c] - o[c]) * (z[c] - o[c]);
+            }
+        }
+        return reduction == ClassReduction.MEAN ? d / z.length : d;
+    }
+
+    /** Weights from the arg-max decisions of the given logits (the new ones may be held fixed). */
+    double[] weights(double[][] zForArgMax, double[][] o, int[] y) {
+        double[] w = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            boolean oldRight = argMax(o[i]) == y[i];
+            boolean newWrong = argMax(zForArgMax[i]) != y[i];
+            boolean f;
+            switch (filter) {
+                case OLD_CORRECT -> f = oldRight;
+                case ALL -> f = true;
+                case NEW_INCORRECT -> f = newWrong;
+                case NEGATIVE_FLIP -> f = oldRight && newWrong;
+                default -> throw new AssertionError();
+            }
+            w[i] = alpha + (f ? beta : 0);
+        }
+        return w;
+    }
+
+    double distillation(double[][] z, double[][] o, double[] w) {
+        double sum = 0;
+        for (int i = 0; i < z.length; i++) {
+            sum += w[i] * distance(z[i], o[i]);
+        }
+        return lambda * sum / z.length;
+    }
+
+    double value(double[][] z, double[][] o, int[] y) {
+        return crossEntropy(z, y) + distillation(z, o, weights(z, o, y));
+    }
+
+    /** Central differences of the loss in z, the weights held at their value at z. */
+    double[][] numericGradient(double[][] z, double[][] o, int[] y, double eps) {
+        double[] w = weights(z, o, y);
+        double[][] g = new double[z.length][z[0].length];
+        for (int i = 0; i < z.length; i++) {
+            for (int c = 0; c < z[0].length; c++) {
+                double keep = z[i][c];
+                z[i][c] = keep + eps;
+                double up = crossEntropy(z, y) + distillation(z, o, w);
+                z[i][c] = keep - eps;
+                double down = crossEntropy(z, y) + distillation(z, o, w);
+                z[i][c] = keep;
+                g[i][c] = (up - down) / (2 * eps);
+            }
+        }
+        return g;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.pct.train.job;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.pct.train.data.BatchMaker;
+import dev.pct.train.data.ImageSet;
+import dev.pct.train.loop.BatchSource;
+import java.util.Random;
+
+/** An {@link ImageSet} seen by the training loop: batches made by a {@link BatchMaker}. */
+final class ImageBatches implements BatchSource {
+    private final BatchMaker maker;
+    private final int[] labels;
+
+    ImageBatches(BatchMaker maker) {
+        this.maker = maker;
+        ImageSet data = maker.data();
+        this.labels = new int[data.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = data.label(i);
+        }
+    }
+
+    @Override
+    public int size() {
+        return labels.length;
+    }
+
+    @Override
+    public int[] labels() {
+        return labels;
+    }
+
+    @Override
+    public int numClasses() {
+        return maker.data().numClasses();
+    }
+
+    @Override
+    public Shape sampleShape() {
+        ImageSet d = maker.data();
+        return new Shape(d.channels(), d.height(), d.width());
+    }
+
+    @Override
+    public NDArray images(NDManager manager, int[] indices, Random augment) {
+        return maker.images(manager, indices, augment);
+    }
+
+    @Override
+    public boolean augments() {
+        return !maker.augmentation().isIdentity();
+    }
+}
