@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,7 +75,9 @@ public final class Checkpoint {
         Path target = dir.resolve(String.format("epoch-%04d.ckpt", epoch));
         byte[] optimizerState;
         try (NDManager sub = manager.newSubManager()) {
-            optimizerState = optimizer.exportState(sub).encode();
+            Map<String, String> names = new HashMap<>();
+            block.getParameters().forEach(pair -> names.put(pair.getValue().getId(), pair.getKey()));
+            optimizerState = optimizer.exportState(sub, id -> names.getOrDefault(id, id)).encode();
         }
         AtomicFiles.write(target, out -> {
             DataOutputStream data = new DataOutputStream(out);
@@ -118,7 +122,16 @@ public final class Checkpoint {
             byte[] state = new byte[in.readInt()];
             in.readFully(state);
             try (NDManager sub = manager.newSubManager()) {
-                optimizer.importState(NDList.decode(sub, state));
+                Map<String, String> ids = new HashMap<>();
+                block.getParameters().forEach(pair -> ids.put(pair.getKey(), pair.getValue().getId()));
+                optimizer.importState(NDList.decode(sub, state), name -> {
+                    String id = ids.get(name);
+                    if (id == null) {
+                        throw new IllegalArgumentException(file + ": optimizer state for parameter '" + name
+                                + "', which the configured architecture does not have");
+                    }
+                    return id;
+                });
             }
             return Optional.of(new Restored(epoch, history));
         } catch (MalformedModelException e) {

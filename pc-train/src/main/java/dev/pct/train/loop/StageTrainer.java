@@ -108,23 +108,31 @@ public final class StageTrainer {
                 .optOptimizer(optimizer)
                 .optDevices(new Device[] {device});
         List<EpochRow> rows = new ArrayList<>();
-        try (Trainer trainer = model.newTrainer(config)) {
-            Engine.getInstance().setRandomSeed((int) seed);
-            trainer.initialize(inputShape);
-            int startEpoch = 0;
-            if (checkpoint != null) {
-                Optional<Checkpoint.Restored> restored =
-                        checkpoint.restoreLatest(model.getBlock(), optimizer, model.getNDManager());
-                if (restored.isPresent()) {
-                    startEpoch = restored.get().epoch();
-                    for (String line : restored.get().history().split("\n")) {
-                        if (!line.isBlank()) {
-                            rows.add(EpochRow.parse(line));
-                        }
+        // Initialize and restore before the trainer exists: DJL's Trainer.initialize fills its parameter store
+        // with the arrays it finds, so parameters loaded afterwards would never be trained.
+        Engine.getInstance().setRandomSeed((int) seed);
+        Block block = model.getBlock();
+        block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape);
+        int startEpoch = 0;
+        if (checkpoint != null) {
+            Optional<Checkpoint.Restored> restored =
+                    checkpoint.restoreLatest(block, optimizer, model.getNDManager());
+            if (restored.isPresent()) {
+                startEpoch = restored.get().epoch();
+                for (String line : restored.get().history().split("\n")) {
+                    if (!line.isBlank()) {
+                        rows.add(EpochRow.parse(line));
                     }
-                    LOG.info("{}: resumed from {} after epoch {}", name, checkpoint.dir(), startEpoch);
                 }
+                for (Pair<String, Parameter> p : block.getParameters()) {
+                    if (p.getValue().requiresGradient()) {
+                        p.getValue().getArray().setRequiresGradient(true);
+                    }
+                }
+                LOG.info("{}: resumed from {} after epoch {}", name, checkpoint.dir(), startEpoch);
             }
+        }
+        try (Trainer trainer = model.newTrainer(config)) {
             for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
                 EpochRow row = runEpoch(trainer, optimizer, data, epoch, steps);
                 rows.add(row);

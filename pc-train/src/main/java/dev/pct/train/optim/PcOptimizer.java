@@ -188,9 +188,10 @@ public final class PcOptimizer extends Optimizer {
      * {@code "<parameterId>/<k>"}; the step is stored as a named scalar.
      *
      * @param manager the manager that owns the returned copies
+     * @param keyOf maps a parameter id to the stable key to save it under (DJL's ids are random per run)
      * @return the state
      */
-    public NDList exportState(NDManager manager) {
+    public NDList exportState(NDManager manager, java.util.function.UnaryOperator<String> keyOf) {
         NDList list = new NDList();
         NDArray stepArray = manager.create(new long[] {step});
         stepArray.setName("__step__");
@@ -199,7 +200,7 @@ public final class PcOptimizer extends Optimizer {
             for (int k = 0; k < e.getValue().length; k++) {
                 NDArray copy = e.getValue()[k].duplicate();
                 copy.attach(manager);
-                copy.setName(e.getKey() + "/" + k);
+                copy.setName(keyOf.apply(e.getKey()) + "/" + k);
                 list.add(copy);
             }
         }
@@ -210,8 +211,9 @@ public final class PcOptimizer extends Optimizer {
      * Replaces the state with one produced by {@link #exportState}.
      *
      * @param saved the saved state
+     * @param idOf maps a saved key back to this run's parameter id
      */
-    public void importState(NDList saved) {
+    public void importState(NDList saved, java.util.function.UnaryOperator<String> idOf) {
         for (NDArray[] buffers : state.values()) {
             for (NDArray b : buffers) {
                 b.close();
@@ -230,7 +232,7 @@ public final class PcOptimizer extends Optimizer {
             if (slash < 0) {
                 throw new IllegalArgumentException("optimizer state entry has no parameter name: " + name);
             }
-            String id = name.substring(0, slash);
+            String id = idOf.apply(name.substring(0, slash));
             int k = Integer.parseInt(name.substring(slash + 1));
             if (k >= width) {
                 throw new IllegalArgumentException(

@@ -91,10 +91,10 @@ class PcOptimizerTest {
                 NDArray resumed = manager.create(new float[] {(float) W0[0], (float) W0[1]});
                 PcOptimizer first = optimizer(manager, kind, 0.9f, 0.01f);
                 run(first, manager, resumed, 0, 2);
-                NDList saved = first.exportState(manager);
+                NDList saved = first.exportState(manager, id -> id);
                 byte[] bytes = saved.encode();
                 PcOptimizer second = optimizer(manager, kind, 0.9f, 0.01f);
-                second.importState(NDList.decode(manager, bytes));
+                second.importState(NDList.decode(manager, bytes), key -> key);
                 assertEquals(2, second.getStep());
                 run(second, manager, resumed, 2, 4);
 

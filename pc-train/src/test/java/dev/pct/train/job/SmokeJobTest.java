@@ -1,0 +1,140 @@
+package dev.pct.train.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pct.train.cli.PcTrainCli;
+import dev.pct.train.config.JobConfig;
+import dev.pct.train.config.JobConfigLoader;
+import dev.pct.train.loop.Inference;
+import dev.pct.train.report.ModelResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End to end on configs/smoke.yaml: the job, its files, resumption, and the CLI around it. */
+class SmokeJobTest {
+    private static final Path SMOKE = Path.of("..", "configs", "smoke.yaml");
+
+    @TempDir
+    Path tmp;
+
+    private static JobConfig smoke(String... overrides) {
+        return JobConfigLoader.load(SMOKE, List.of(overrides));
+    }
+
+    @Test
+    void smokeJobWritesTheSideBySideReport() throws IOException {
+        Path run = tmp.resolve("run");
+        int status = PcTrainCli.execute("train", SMOKE.toString(), "--run-dir", run.toString());
+        assertEquals(0, status);
+        for (String f : List.of("config.yaml", "run-info.json", "train.log", "metrics.json", "report.md",
+                "history.csv", "learning_curves.png", "error_vs_nfr.png", "old/final.params",
+                "seed-1/pc/final.params", "seed-1/baseline/final.params")) {
+            assertTrue(Files.exists(run.resolve(f)), "missing " + f);
+        }
+        JsonNode metrics = new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
+        assertTrue(metrics.toString().contains("baseline") && metrics.toString().contains("pc"));
+        // The cached old-model test logits, scored independently of the report, give the report's old predictions.
+        float[] oldTest = Logits.read(run.resolve("old/logits-test.bin"), 256, 4);
+        float[] pcTest = Logits.read(run.resolve("seed-1/pc/logits-test.bin"), 256, 4);
+        int[] labels = JobData.load(smoke().data(), 1).test().labels();
+        int[] oldPred = Inference.predictions(oldTest, 4);
+        int[] pcPred = Inference.predictions(pcTest, 4);
+        long negativeFlips = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (oldPred[i] == labels[i] && pcPred[i] != labels[i]) {
+                negativeFlips++;
+            }
+        }
+        List<String> flips = Files.readAllLines(run.resolve("negative_flips_pc.csv"));
+        assertEquals(negativeFlips, flips.size() - 1, "one CSV row per negative flip of the PC model");
+        // history.csv: header + 2 epochs x 3 stages.
+        assertEquals(1 + 6, Files.readAllLines(run.resolve("history.csv")).size());
+    }
+
+    @Test
+    void resumedRunEndsExactlyLikeAnUninterruptedOne() throws IOException {
+        JobConfig config = smoke("training.epochs=3", "training.checkpoint_every_epochs=1");
+        Path straight = tmp.resolve("straight");
+        PcJob.Result full = PcJob.run(config, straight);
+
+        // Simulate a crash after epoch 2 of the PC stage: drop its finished outputs and its epoch-3 checkpoint.
+        Path crashed = tmp.resolve("crashed");
+        copyTree(straight, crashed);
+        Path pc = crashed.resolve("seed-1/pc");
+        Files.delete(pc.resolve("done"));
+        Files.delete(pc.resolve("final.params"));
+        Files.delete(pc.resolve("logits-test.bin"));
+        Files.delete(pc.resolve("checkpoints/epoch-0003.ckpt"));
+        assertTrue(Files.exists(pc.resolve("checkpoints/epoch-0002.ckpt")));
+
+        int status = PcTrainCli.execute("train", "--resume", crashed.toString());
+        assertEquals(0, status);
+        float[] expected = Logits.read(straight.resolve("seed-1/pc/logits-test.bin"), 256, 4);
+        float[] resumed = Logits.read(pc.resolve("logits-test.bin"), 256, 4);
+        assertArrayEquals(expected, resumed, 0f, "PC model's test logits after resume");
+        ModelResult pcResult = full.results().models().stream()
+                .filter(m -> m.model().equals("pc")).findFirst().orElseThrow();
+        assertEquals(pcResult.vsOld().negativeFlips(),
+                Files.readAllLines(crashed.resolve("negative_flips_pc.csv")).size() - 1);
+    }
+
+    @Test
+    void badConfigFailsWithAOneLineReasonAndRunsNothing() throws IOException {
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, Files.readString(SMOKE).replace("batch_size: 64", "batch_size: 0"));
+        Path run = tmp.resolve("never");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        int status;
+        try {
+            System.setErr(new java.io.PrintStream(err, true));
+            status = PcTrainCli.execute("train", bad.toString(), "--run-dir", run.toString());
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(1, status);
+        String message = err.toString();
+        assertTrue(message.contains("training.batch_size") && message.contains("bad.yaml"), message);
+        assertFalse(Files.exists(run), "nothing runs on a bad config");
+    }
+
+    @Test
+    void compareComputesFlipsFromFiles() throws IOException {
+        Path labels = Files.writeString(tmp.resolve("labels.csv"), "0\n1\n2\n1\n");
+        Path old = Files.writeString(tmp.resolve("old.csv"), "0\n1\n0\n2\n");
+        Path neu = Files.writeString(tmp.resolve("new.csv"), "0\n2\n2\n1\n");
+        Path out = tmp.resolve("flips.json");
+        int status = PcTrainCli.execute("compare", "--labels", labels.toString(), "--old", old.toString(),
+                "--new", neu.toString(), "--out", out.toString());
+        assertEquals(0, status);
+        JsonNode json = new ObjectMapper().readTree(out.toFile());
+        // Old right on samples 0 and 1; new wrong on sample 1: one negative flip of 4.
+        // New right on 2 and 3 where old was wrong: two positive flips.
+        assertEquals(1, json.get("negativeFlips").asInt());
+        assertEquals(2, json.get("positiveFlips").asInt());
+        assertEquals(0.25, json.get("negativeFlipRate").asDouble(), 1e-12);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}
