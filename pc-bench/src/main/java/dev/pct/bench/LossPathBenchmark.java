@@ -123,8 +123,7 @@ public class LossPathBenchmark {
             }
             switch (impl) {
                 case "naive":
-                    loss = NaiveFocalDistillation.builder().optAlpha(1f).optBeta(5f).optTau(tau)
-                            .optLambda(1f).optDistance(d).build();
+                    loss = new NaiveFocalDistillation(focalDistillation(d, tau));
                     lossLabels = new NDList(batch.labels, batch.oldLogits);
                     break;
                 case "pct":

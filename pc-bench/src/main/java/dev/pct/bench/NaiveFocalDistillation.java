@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
+import dev.pct.core.loss.ClassReduction;
 import dev.pct.core.loss.Distance;
+import dev.pct.core.loss.FocalDistillationLoss;
+import dev.pct.core.loss.SampleFilter;
 
 /**
  * The focal distillation loss of positive-congruent training written as the straightforward
@@ -38,22 +41,25 @@ public final class NaiveFocalDistillation extends Loss {
     private final float lambda;
     private final Distance distance;
 
-    private NaiveFocalDistillation(Builder builder) {
-        super("NaiveFocalDistillation");
-        this.alpha = builder.alpha;
-        this.beta = builder.beta;
-        this.tau = builder.tau;
-        this.lambda = builder.lambda;
-        this.distance = builder.distance;
-    }
-
     /**
-     * Creates a builder for the naive loss.
+     * Makes the yardstick for the same loss as a {@link FocalDistillationLoss}, whose builder has checked
+     * the values. Only the paper's configuration is composed here: the old-correct filter and the sum over
+     * classes.
      *
-     * @return a new builder
+     * @param settings the loss whose alpha, beta, tau, lambda and distance to use
+     * @throws IllegalArgumentException if the settings use another filter or class reduction
      */
-    public static Builder builder() {
-        return new Builder();
+    public NaiveFocalDistillation(FocalDistillationLoss settings) {
+        super("NaiveFocalDistillation");
+        if (settings.getFilter() != SampleFilter.OLD_CORRECT || settings.getClassReduction() != ClassReduction.SUM) {
+            throw new IllegalArgumentException("the naive yardstick composes filter OLD_CORRECT with class reduction "
+                    + "SUM only, got " + settings.getFilter() + " and " + settings.getClassReduction());
+        }
+        this.alpha = settings.getAlpha();
+        this.beta = settings.getBeta();
+        this.tau = settings.getTau();
+        this.lambda = settings.getLambda();
+        this.distance = settings.getDistance();
     }
 
     /** {@inheritDoc} */
@@ -83,94 +89,5 @@ public final class NaiveFocalDistillation extends Loss {
         NDArray weights = oldCorrect.mul(beta).add(alpha);
         NDArray distillation = weights.mul(d).mean().mul(lambda);
         return crossEntropy.add(distillation);
-    }
-
-    /** The builder of {@link NaiveFocalDistillation}; every value has the default named. */
-    public static final class Builder {
-        private float alpha = 1f;
-        private float beta = 5f;
-        private float tau = 1f;
-        private float lambda = 1f;
-        private Distance distance = Distance.KL;
-
-        private Builder() {}
-
-        /**
-         * Sets alpha, the weight of every sample in the distillation term (default 1).
-         *
-         * @param alpha the base weight, at least 0
-         * @return this builder
-         */
-        public Builder optAlpha(float alpha) {
-            this.alpha = alpha;
-            return this;
-        }
-
-        /**
-         * Sets beta, the extra weight of samples the old model classifies correctly (default 5).
-         *
-         * @param beta the focal weight, at least 0
-         * @return this builder
-         */
-        public Builder optBeta(float beta) {
-            this.beta = beta;
-            return this;
-        }
-
-        /**
-         * Sets tau, the softmax temperature of the KL distance (default 1; unused by logit
-         * matching).
-         *
-         * @param tau the temperature, greater than 0
-         * @return this builder
-         */
-        public Builder optTau(float tau) {
-            this.tau = tau;
-            return this;
-        }
-
-        /**
-         * Sets lambda, the weight of the distillation term against cross-entropy (default 1).
-         *
-         * @param lambda the distillation weight, at least 0
-         * @return this builder
-         */
-        public Builder optLambda(float lambda) {
-            this.lambda = lambda;
-            return this;
-        }
-
-        /**
-         * Sets the distance between new and old outputs (default {@link Distance#KL}).
-         *
-         * @param distance KL or logit matching
-         * @return this builder
-         */
-        public Builder optDistance(Distance distance) {
-            this.distance = distance;
-            return this;
-        }
-
-        /**
-         * Builds the loss.
-         *
-         * @return the naive loss
-         * @throws IllegalArgumentException if a value is out of range
-         */
-        public NaiveFocalDistillation build() {
-            if (!(alpha >= 0f) || !(beta >= 0f) || !(lambda >= 0f)) {
-                throw new IllegalArgumentException(
-                        "alpha, beta, lambda: expected >= 0, got alpha=" + alpha + ", beta=" + beta
-                                + ", lambda=" + lambda);
-            }
-            if (!(tau > 0f)) {
-                throw new IllegalArgumentException("tau: expected > 0, got " + tau);
-            }
-            if (distance != Distance.KL && distance != Distance.LOGIT_MATCHING) {
-                throw new IllegalArgumentException(
-                        "distance: expected KL or LOGIT_MATCHING, got " + distance);
-            }
-            return new NaiveFocalDistillation(this);
-        }
     }
 }

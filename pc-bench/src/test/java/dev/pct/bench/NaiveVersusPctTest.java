@@ -107,12 +107,11 @@ class NaiveVersusPctTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray y = manager.create(toLong(b.y()));
             NDArray o = manager.create(b.o(), new Shape(n, c));
-            NaiveFocalDistillation naive = NaiveFocalDistillation.builder().optAlpha(ALPHA)
-                    .optBeta(BETA).optTau(tau).optLambda(LAMBDA).optDistance(distance).build();
             FocalDistillationLoss pct = FocalDistillationLoss.builder().optAlpha(ALPHA)
                     .optBeta(BETA).optTau(tau).optLambda(LAMBDA).optDistance(distance)
                     .optFilter(SampleFilter.OLD_CORRECT).optClassReduction(ClassReduction.SUM)
                     .build();
+            NaiveFocalDistillation naive = new NaiveFocalDistillation(pct);
 
             Result naiveResult = run(naive, new NDList(y, o), manager.create(b.z(), new Shape(n, c)));
             Result pctRaw = run(pct, new NDList(y, o), manager.create(b.z(), new Shape(n, c)));
@@ -162,8 +161,9 @@ class NaiveVersusPctTest {
         // CE = log 2; D = 1/2 * (1 + 0) = 0.5; L = log 2 + 0.7 * 6 * 0.5 = 0.693147 + 2.1.
         // dL/dz = (0.5 - 1, 0.5) + 0.7 * 6 * (0 - 1, 0 - 0) = (-4.7, 0.5).
         try (NDManager manager = NDManager.newBaseManager()) {
-            NaiveFocalDistillation naive = NaiveFocalDistillation.builder().optAlpha(ALPHA)
-                    .optBeta(BETA).optLambda(LAMBDA).optDistance(Distance.LOGIT_MATCHING).build();
+            NaiveFocalDistillation naive = new NaiveFocalDistillation(FocalDistillationLoss.builder()
+                    .optAlpha(ALPHA).optBeta(BETA).optLambda(LAMBDA).optDistance(Distance.LOGIT_MATCHING)
+                    .build());
             Result r = run(naive,
                     new NDList(manager.create(new long[] {0}), manager.create(new float[][] {{1, 0}})),
                     manager.create(new float[][] {{0, 0}}));
@@ -174,11 +174,12 @@ class NaiveVersusPctTest {
     }
 
     @Test
-    void builderRejectsNonPositiveTau() {
+    void yardstickRejectsConfigurationsItDoesNotCompose() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalArgumentException.class,
-                () -> NaiveFocalDistillation.builder().optTau(0f).build());
-        assertTrue(e.getMessage().contains("tau"), e.getMessage());
+                () -> new NaiveFocalDistillation(
+                        FocalDistillationLoss.builder().optFilter(SampleFilter.ALL).build()));
+        assertTrue(e.getMessage().contains("ALL"), e.getMessage());
     }
 
     private static void assertGradient(double[][] expected, float[] actual, double tolerance) {

@@ -71,6 +71,7 @@ public final class PcJob {
     private JobData data;
     private int classes;
     private int[] oldTestPredictions;
+    private int[] oldValidationPredictions;
 
     private PcJob(JobConfig config, Path runDir) {
         this.config = config;
@@ -116,6 +117,8 @@ public final class PcJob {
         try (Model oldModel = Model.newInstance("old", device)) {
             OldOutputs old = oldModel(oldModel);
             oldTestPredictions = Inference.predictions(old.testLogits(), classes);
+            oldValidationPredictions = old.block() == null || data.validation().size() == 0 ? null
+                    : predict(old.block(), data.validation(), oldModel);
             EffectiveLoss loss = config.loss().effective();
             for (int seed : config.seeds()) {
                 if (!loss.distills() || config.compareBaseline()) {
@@ -226,9 +229,8 @@ public final class PcJob {
             }
         }
         int[] predictions = Inference.predictions(testLogits, classes);
-        FlipAccumulator flips = new FlipAccumulator(classes);
-        flips.add(data.test().labels(), oldTestPredictions, predictions);
-        return new ModelResult(name, seed, predictions, flips.report());
+        return new ModelResult(name, seed, predictions,
+                flipReport(classes, data.test().labels(), oldTestPredictions, predictions));
     }
 
     private void trainStage(Model model, String name, int seed, TrainingConfig training, Loss loss,
@@ -241,22 +243,22 @@ public final class PcJob {
         StageTrainer trainer = new StageTrainer(name + " seed " + seed, seed, settings(training), loss, teacher,
                 device, new Checkpoint(dir.resolve("checkpoints")));
         trainer.train(model, data.train(), (row, block) -> {
-            double validationError = data.validation().size() == 0 ? Double.NaN
-                    : errorRate(predict(block, data.validation(), model), data.validation().labels());
+            int[] validation = data.validation().size() == 0 ? null : predict(block, data.validation(), model);
+            double validationError = validation == null ? Double.NaN
+                    : errorRate(validation, data.validation().labels());
+            // Validation NFR: what defaults are chosen on, so the test set is only ever reported.
+            double validationNfr = validation == null || oldValidationPredictions == null ? Double.NaN
+                    : negativeFlipRate(data.validation().labels(), oldValidationPredictions, validation);
             int[] test = predict(block, data.test(), model);
             double testError = errorRate(test, data.test().labels());
-            double nfr = Double.NaN;
-            if (oldTestPredictions != null) {
-                FlipAccumulator flips = new FlipAccumulator(classes);
-                flips.add(data.test().labels(), oldTestPredictions, test);
-                nfr = flips.report().negativeFlipRate();
-            }
+            double nfr = oldTestPredictions == null ? Double.NaN
+                    : negativeFlipRate(data.test().labels(), oldTestPredictions, test);
             records.put(row.epoch(), new EpochRecord(name, seed, row.epoch(), row.trainLoss(), row.crossEntropy(),
                     row.distillation(), row.trainError(), validationError, testError, nfr, row.samplesPerSecond(),
                     row.seconds()));
-            LOG.info(String.format("%s seed %d epoch %d: validation error %.4f, test error %.4f, test NFR %s",
-                    name, seed, row.epoch(), validationError, testError,
-                    Double.isNaN(nfr) ? "-" : String.format("%.4f", nfr)));
+            LOG.info(String.format("%s seed %d epoch %d: validation error %.4f, validation NFR %s, test error %.4f, "
+                            + "test NFR %s", name, seed, row.epoch(), validationError, rate(validationNfr), testError,
+                    rate(nfr)));
             try {
                 StageHistory.write(historyFile, new ArrayList<>(records.values()));
             } catch (IOException e) {
@@ -286,9 +288,7 @@ public final class PcJob {
         job.classes = job.data.trainSet().numClasses();
         int[] oldPredictions = job.scoreFile(oldPath, config.oldModel().architecture());
         int[] newPredictions = job.scoreFile(newPath, config.newModel().architecture());
-        FlipAccumulator flips = new FlipAccumulator(job.classes);
-        flips.add(job.data.test().labels(), oldPredictions, newPredictions);
-        return flips.report();
+        return flipReport(job.classes, job.data.test().labels(), oldPredictions, newPredictions);
     }
 
     private int[] scoreFile(Path file, ArchitectureConfig architecture) throws IOException {
@@ -307,6 +307,20 @@ public final class PcJob {
 
     private int[] predict(Block block, BatchSource set, Model model) {
         return Inference.predictions(Inference.logits(block, set, device, EVAL_BATCH, model.getNDManager()), classes);
+    }
+
+    private double negativeFlipRate(int[] labels, int[] oldPredictions, int[] newPredictions) {
+        return flipReport(classes, labels, oldPredictions, newPredictions).negativeFlipRate();
+    }
+
+    private static FlipReport flipReport(int classes, int[] labels, int[] oldPredictions, int[] newPredictions) {
+        FlipAccumulator flips = new FlipAccumulator(classes);
+        flips.add(labels, oldPredictions, newPredictions);
+        return flips.report();
+    }
+
+    private static String rate(double value) {
+        return Double.isNaN(value) ? "-" : String.format("%.4f", value);
     }
 
     private static double errorRate(int[] predictions, int[] labels) {
