@@ -11,6 +11,8 @@ package dev.pct.train.loop;
  * @param learningRate the learning rate of the epoch's last step
  * @param samplesPerSecond training throughput, evaluation excluded
  * @param seconds the training time of the epoch, evaluation excluded
+ * @param liveArrays NDArrays alive under the model's manager at the end of the epoch (flat when nothing leaks)
+ * @param residentMegabytes the process's resident memory at the end of the epoch, in MiB (-1 if unknown)
  */
 public record EpochRow(
         int epoch,
@@ -20,11 +22,14 @@ public record EpochRow(
         double trainError,
         double learningRate,
         double samplesPerSecond,
-        double seconds) {
+        double seconds,
+        int liveArrays,
+        long residentMegabytes) {
 
     /** The CSV header of {@link #toCsv()}. */
     public static final String CSV_HEADER =
-            "epoch,train_loss,cross_entropy,distillation,train_error,learning_rate,samples_per_second,seconds";
+            "epoch,train_loss,cross_entropy,distillation,train_error,learning_rate,samples_per_second,seconds,"
+                    + "live_arrays,resident_mb";
 
     /**
      * Returns the row as CSV.
@@ -33,7 +38,7 @@ public record EpochRow(
      */
     public String toCsv() {
         return epoch + "," + trainLoss + "," + crossEntropy + "," + distillation + "," + trainError + ","
-                + learningRate + "," + samplesPerSecond + "," + seconds;
+                + learningRate + "," + samplesPerSecond + "," + seconds + "," + liveArrays + "," + residentMegabytes;
     }
 
     /**
@@ -44,11 +49,11 @@ public record EpochRow(
      */
     public static EpochRow parse(String line) {
         String[] f = line.split(",");
-        if (f.length != 8) {
-            throw new IllegalArgumentException("epoch row needs 8 fields (" + CSV_HEADER + "), got: " + line);
+        if (f.length != 10) {
+            throw new IllegalArgumentException("epoch row needs 10 fields (" + CSV_HEADER + "), got: " + line);
         }
         return new EpochRow(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
                 Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
-                Double.parseDouble(f[6]), Double.parseDouble(f[7]));
+                Double.parseDouble(f[6]), Double.parseDouble(f[7]), Integer.parseInt(f[8]), Long.parseLong(f[9]));
     }
 }

@@ -202,12 +202,18 @@ public final class StageTrainer {
                         NDArray predicted = predictions.singletonOrThrow().stopGradient().argMax(1);
                         deviceWrong.addi(predicted.neq(labels).toType(DataType.FLOAT32, false).sum());
                     }
-                    List<NDArray> gradients = gradients(trainer);
+                    List<Parameter> parameters = trainableParameters(trainer);
+                    List<NDArray> gradients = new ArrayList<>(parameters.size());
+                    parameters.forEach(p -> gradients.add(p.getArray().getGradient()));
                     try {
                         if (settings.gradClipNorm() > 0) {
                             clipGradients(gradients, settings.gradClipNorm());
                         }
-                        trainer.step();
+                        // The update DJL's trainer.step() does for one device, without its per-step copy of
+                        // every gradient (and its gradient handles, which accumulated in the model's manager).
+                        for (int k = 0; k < parameters.size(); k++) {
+                            optimizer.update(parameters.get(k).getId(), parameters.get(k).getArray(), gradients.get(k));
+                        }
                         optimizer.nextStep();
                         // PyTorch accumulates gradients across backward passes; DJL's native optimizers clear
                         // them, ours must too.
@@ -246,25 +252,38 @@ public final class StageTrainer {
             wrong = (long) deviceWrong.getFloat();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        int liveArrays = trainer.getModel().getNDManager().getManagedArrays().size();
         EpochRow row = new EpochRow(epoch, lossSum / steps, crossEntropySum / steps, distillationSum / steps,
-                (double) wrong / seen, optimizer.currentLearningRate(), seen / seconds, seconds);
+                (double) wrong / seen, optimizer.currentLearningRate(), seen / seconds, seconds, liveArrays,
+                residentMegabytes());
         LOG.info(String.format("%s epoch %d/%d: loss %.4f (ce %.4f, distillation %.4f), train error %.4f, "
-                        + "%.0f samples/s, %.1f s",
+                        + "%.0f samples/s, %.1f s, %d live arrays, %d MiB resident",
                 name, epoch, settings.epochs(), row.trainLoss(), row.crossEntropy(), row.distillation(),
-                row.trainError(), row.samplesPerSecond(), seconds));
+                row.trainError(), row.samplesPerSecond(), seconds, liveArrays, row.residentMegabytes()));
         return row;
     }
 
-    /** Returns views of the parameters' gradients (each to be closed; closing leaves the gradient alone). */
-    static List<NDArray> gradients(Trainer trainer) {
-        List<NDArray> grads = new ArrayList<>();
+    /** The process's resident set in MiB from /proc (Linux), or -1 where that is not available. */
+    static long residentMegabytes() {
+        try {
+            String[] statm = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/statm"))
+                    .trim()
+                    .split(" ");
+            return Long.parseLong(statm[1]) * 4096 / (1 << 20);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The parameters the optimizer updates, in block order. */
+    static List<Parameter> trainableParameters(Trainer trainer) {
+        List<Parameter> out = new ArrayList<>();
         for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
-            NDArray array = p.getValue().getArray();
-            if (array.hasGradient()) {
-                grads.add(array.getGradient());
+            if (p.getValue().requiresGradient() && p.getValue().getArray().hasGradient()) {
+                out.add(p.getValue());
             }
         }
-        return grads;
+        return out;
     }
 
     /**

@@ -95,7 +95,11 @@ public final class PcOptimizer extends Optimizer {
             own = true;
         }
         if (weightDecay != 0f) {
-            NDArray decayed = g.add(weight.mul(weightDecay));
+            NDArray decayed;
+            // weight.mul lands in the model's manager: close it or it stays there for the whole run.
+            try (NDArray decay = weight.mul(weightDecay)) {
+                decayed = g.add(decay);
+            }
             if (own) {
                 g.close();
             }

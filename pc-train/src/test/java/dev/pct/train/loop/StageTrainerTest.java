@@ -1,0 +1,150 @@
+package dev.pct.train.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.loss.Loss;
+import dev.pct.core.loss.FocalDistillationLoss;
+import dev.pct.train.model.ModelFactory;
+import dev.pct.train.model.ModelSpec;
+import dev.pct.train.optim.LearningRateSchedule;
+import dev.pct.train.optim.PcOptimizer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class StageTrainerTest {
+    private static final int N = 200;
+    private static final int FEATURES = 6;
+    private static final int CLASSES = 3;
+
+    /** Three Gaussian blobs in 6 dimensions: easy enough that a small MLP must learn them. */
+    private static final class Blobs implements BatchSource {
+        final float[] x = new float[N * FEATURES];
+        final int[] y = new int[N];
+
+        Blobs() {
+            Random r = new Random(7);
+            for (int i = 0; i < N; i++) {
+                y[i] = i % CLASSES;
+                for (int f = 0; f < FEATURES; f++) {
+                    x[i * FEATURES + f] = (float) (r.nextGaussian() * 0.5 + (f % CLASSES == y[i] ? 2 : 0));
+                }
+            }
+        }
+
+        @Override
+        public int size() {
+            return N;
+        }
+
+        @Override
+        public int[] labels() {
+            return y;
+        }
+
+        @Override
+        public int numClasses() {
+            return CLASSES;
+        }
+
+        @Override
+        public Shape sampleShape() {
+            return new Shape(1, 1, FEATURES);
+        }
+
+        @Override
+        public NDArray images(NDManager manager, int[] indices, Random augment) {
+            float[] batch = new float[indices.length * FEATURES];
+            for (int i = 0; i < indices.length; i++) {
+                System.arraycopy(x, indices[i] * FEATURES, batch, i * FEATURES, FEATURES);
+            }
+            return manager.create(batch, new Shape(indices.length, 1, 1, FEATURES));
+        }
+
+        @Override
+        public boolean augments() {
+            return false;
+        }
+    }
+
+    private static TrainingSettings settings(int epochs) {
+        return new TrainingSettings(epochs, 32, PcOptimizer.Kind.NESTEROV, 0.9f, 0.9f, 0.999f, 1e-8f,
+                LearningRateSchedule.Type.CONSTANT, 0.05, 0, 1, 1, 0, 1e-4f, 5.0, 0, 0);
+    }
+
+    private static Block mlp() {
+        return ModelFactory.build(ModelSpec.builder().setType("mlp").optHidden(List.of(16)).build(), 1, 1, FEATURES,
+                CLASSES);
+    }
+
+    @Test
+    void liveArraysStayFlatFromEpochToEpochAndTheModelLearns() throws IOException {
+        Blobs data = new Blobs();
+        // Teacher: a fixed "old model" that is right on two classes and always says class 0 for the third.
+        float[] oldLogits = new float[N * CLASSES];
+        for (int i = 0; i < N; i++) {
+            int said = data.y[i] == 2 ? 0 : data.y[i];
+            oldLogits[i * CLASSES + said] = 3f;
+        }
+        FocalDistillationLoss loss = FocalDistillationLoss.builder().optTau(1f).build();
+        for (Loss l : new Loss[] {Loss.softmaxCrossEntropyLoss(), loss}) {
+            try (Model model = Model.newInstance("t", Device.cpu())) {
+                model.setBlock(mlp());
+                TeacherSource teacher;
+                try (NDManager scratch = model.getNDManager().newSubManager()) {
+                    teacher = l == loss
+                            ? CachedTeacher.compute(loss, oldLogits, data.y, CLASSES, scratch)
+                            : TeacherSource.NONE;
+                }
+                List<EpochRow> rows = new StageTrainer("t", 1, settings(5), l, teacher, Device.cpu(), null)
+                        .train(model, data, (row, block) -> { });
+                // Epoch 1 creates the optimizer's momentum buffers; after that nothing may accumulate.
+                for (int e = 2; e < rows.size(); e++) {
+                    assertEquals(rows.get(1).liveArrays(), rows.get(e).liveArrays(),
+                            l.getName() + ": live arrays at epoch " + (e + 1) + " vs epoch 2");
+                }
+                assertTrue(rows.get(4).trainLoss() < rows.get(0).trainLoss() * 0.7,
+                        l.getName() + " did not learn: " + rows.get(0).trainLoss() + " -> " + rows.get(4).trainLoss());
+            }
+        }
+    }
+
+    @Test
+    void gradientClippingScalesToTheGlobalNormComputedByHand() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // Global norm of (3, 4) and (12): sqrt(9 + 16 + 144) = 13.
+            List<NDArray> grads = new ArrayList<>(List.of(m.create(new float[] {3f, 4f}), m.create(new float[] {12f})));
+            double norm = StageTrainer.clipGradients(grads, 6.5);
+            assertEquals(13.0, norm, 1e-5);
+            assertEquals(1.5f, grads.get(0).toFloatArray()[0], 1e-5f);
+            assertEquals(2f, grads.get(0).toFloatArray()[1], 1e-5f);
+            assertEquals(6f, grads.get(1).toFloatArray()[0], 1e-5f);
+            // Under the limit nothing changes.
+            float before = grads.get(1).toFloatArray()[0];
+            StageTrainer.clipGradients(grads, 100);
+            assertEquals(before, grads.get(1).toFloatArray()[0], 0f);
+        }
+    }
+
+    @Test
+    void permutationIsSeededAndComplete() {
+        int[] a = StageTrainer.permutation(50, new Random(3));
+        int[] b = StageTrainer.permutation(50, new Random(3));
+        assertEquals(Arrays.toString(a), Arrays.toString(b));
+        int[] sorted = a.clone();
+        Arrays.sort(sorted);
+        for (int i = 0; i < 50; i++) {
+            assertEquals(i, sorted[i]);
+        }
+    }
+}
