@@ -392,9 +392,9 @@ class JobConfigLoaderTest {
         assertEquals(100.0, cifar.loss().tau());
 
         JobConfig smoke = JobConfigLoader.load(shipped("smoke.yaml"));
-        assertEquals(new SyntheticConfig(512, 256, 4, 1, 8, 8, 1.0), smoke.data().synthetic());
-        assertEquals(2, smoke.training().epochs());
-        assertEquals(2, smoke.oldModelTraining().epochs());
+        assertEquals(new SyntheticConfig(512, 256, 4, 1, 8, 8, 0.3), smoke.data().synthetic());
+        assertEquals(3, smoke.training().epochs());
+        assertEquals(3, smoke.oldModelTraining().epochs());
     }
 
     @Test

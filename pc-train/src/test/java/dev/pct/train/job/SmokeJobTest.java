@@ -57,8 +57,8 @@ class SmokeJobTest {
         }
         List<String> flips = Files.readAllLines(run.resolve("negative_flips_pc.csv"));
         assertEquals(negativeFlips, flips.size() - 1, "one CSV row per negative flip of the PC model");
-        // history.csv: header + 2 epochs x 3 stages.
-        assertEquals(1 + 6, Files.readAllLines(run.resolve("history.csv")).size());
+        // history.csv: header + 3 epochs x 3 stages.
+        assertEquals(1 + 9, Files.readAllLines(run.resolve("history.csv")).size());
     }
 
     @Test
@@ -91,7 +91,7 @@ class SmokeJobTest {
     @Test
     void badConfigFailsWithAOneLineReasonAndRunsNothing() throws IOException {
         Path bad = tmp.resolve("bad.yaml");
-        Files.writeString(bad, Files.readString(SMOKE).replace("batch_size: 64", "batch_size: 0"));
+        Files.writeString(bad, Files.readString(SMOKE).replace("batch_size: 32", "batch_size: 0"));
         Path run = tmp.resolve("never");
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         java.io.PrintStream old = System.err;
