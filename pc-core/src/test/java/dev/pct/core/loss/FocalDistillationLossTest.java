@@ -194,7 +194,7 @@ class FocalDistillationLossTest {
         double[] w = ref.weights(zr, or, y);
         NDList labels = loss.teacherLabels(labels(y), array(o));
 
-        // The documented layout: [y (N, 1) int64, C * (e_y + a_i q_i), a_i * sum_c q log q].
+        // The documented layout: [y (N, 1) int64, e_y + a_i q_i, a_i * sum_c q log q].
         assertEquals(3, labels.size(), "soft-target layout");
         assertEquals(DataType.INT64, labels.get(0).getDataType());
         assertEquals(new ai.djl.ndarray.types.Shape(N, 1), labels.get(0).getShape());
@@ -206,7 +206,7 @@ class FocalDistillationLossTest {
             double selfTerm = 0;
             for (int c = 0; c < C; c++) {
                 double q = Math.exp(logQ[c]);
-                double expected = C * ((c == y[i] ? 1 : 0) + s * w[i] * q);
+                double expected = (c == y[i] ? 1 : 0) + s * w[i] * q;
                 assertEquals(expected, target[i * C + c], 1e-5 * Math.max(1, expected), "t[" + i + "][" + c + "]");
                 selfTerm += q * logQ[c];
             }
