@@ -173,6 +173,152 @@ class FocalDistillationLossTest {
         return grad;
     }
 
+    static Stream<Arguments> softTargetConfigurations() {
+        List<Arguments> all = new ArrayList<>();
+        for (SampleFilter f : new SampleFilter[] {SampleFilter.OLD_CORRECT, SampleFilter.ALL}) {
+            for (ClassReduction r : ClassReduction.values()) {
+                all.add(Arguments.of(f, r));
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("softTargetConfigurations")
+    void softTargetLayoutAtTauOneMatchesReferenceInValuePartsAndGradient(
+            SampleFilter f, ClassReduction r) {
+        FocalDistillationLoss loss = loss(Distance.KL, f, 1f, r);
+        ReferenceLoss ref = new ReferenceLoss(loss);
+        double[][] zr = roundToFloat(z);
+        double[][] or = roundToFloat(o);
+        double[] w = ref.weights(zr, or, y);
+        NDList labels = loss.teacherLabels(labels(y), array(o));
+
+        // The documented layout: [y (N, 1) int64, e_y + a_i q_i, a_i * sum_c q log q].
+        assertEquals(3, labels.size(), "soft-target layout");
+        assertEquals(DataType.INT64, labels.get(0).getDataType());
+        assertEquals(new ai.djl.ndarray.types.Shape(N, 1), labels.get(0).getShape());
+        float[] target = labels.get(1).toFloatArray();
+        float[] constant = labels.get(2).toFloatArray();
+        double s = ref.lambda * (r == ClassReduction.MEAN ? 1.0 / C : 1.0);
+        for (int i = 0; i < N; i++) {
+            double[] logQ = ReferenceLoss.logSoftmax(or[i], 1);
+            double selfTerm = 0;
+            for (int c = 0; c < C; c++) {
+                double q = Math.exp(logQ[c]);
+                double expected = (c == y[i] ? 1 : 0) + s * w[i] * q;
+                assertEquals(expected, target[i * C + c], 1e-5 * Math.max(1, expected), "t[" + i + "][" + c + "]");
+                selfTerm += q * logQ[c];
+            }
+            assertEquals(s * w[i] * selfTerm, constant[i], 1e-5, "k[" + i + "]");
+        }
+
+        NDArray zArr = array(z);
+        float value = loss.evaluate(labels, new NDList(zArr)).getFloat();
+        double expected = ref.value(zr, or, y);
+        assertEquals(expected, value, tolerance(expected, 1f), "value");
+        LossParts parts = loss.lastParts();
+        assertEquals(value, parts.total().getFloat(), 0f, "total");
+        assertEquals(ref.crossEntropy(zr, y), parts.crossEntropy().getFloat(), 1e-5, "cross-entropy part");
+        assertEquals(ref.distillation(zr, or, w), parts.distillation().getFloat(), 1e-5, "distillation part");
+
+        double[][] expectedGrad = ref.numericGradient(zr, or, y, 1e-5);
+        float[] grad = gradient(loss, labels, array(z));
+        for (int i = 0; i < N; i++) {
+            for (int c = 0; c < C; c++) {
+                double e = expectedGrad[i][c];
+                assertEquals(e, grad[i * C + c], 2e-5 + 1e-4 * Math.abs(e), "dL/dz[" + i + "][" + c + "]");
+            }
+        }
+    }
+
+    @Test
+    void softTargetLabelsRebuiltWithoutTheirNameStillWork() {
+        // As a cache in host memory gives them back: same values, no name, y as stored.
+        FocalDistillationLoss loss = loss(Distance.KL, SampleFilter.OLD_CORRECT, 1f, ClassReduction.SUM);
+        NDList made = loss.teacherLabels(labels(y), array(o));
+        NDList rebuilt = new NDList();
+        for (NDArray array : made) {
+            rebuilt.add(manager.create(array.toType(DataType.FLOAT32, false).toFloatArray(), array.getShape()));
+        }
+        assertEquals(null, rebuilt.get(1).getName());
+        double expected = new ReferenceLoss(loss).value(roundToFloat(z), roundToFloat(o), y);
+        float actual = loss.evaluate(rebuilt, new NDList(array(z))).getFloat();
+        assertEquals(expected, actual, tolerance(expected, 1f));
+    }
+
+    @Test
+    void labelsOfADifferentlyConfiguredLossAreRejected() {
+        FocalDistillationLoss mine = loss(Distance.KL, SampleFilter.OLD_CORRECT, 1f, ClassReduction.SUM);
+        NDArray yArr = labels(y);
+        NDList predictions = new NDList(array(z));
+
+        // Soft targets bake in lambda, alpha, beta, filter and reduction: any difference is caught.
+        FocalDistillationLoss otherLambda =
+                FocalDistillationLoss.builder().optTau(1f).optAlpha(0.5f).optBeta(3f).optLambda(2f).build();
+        assertMessage(
+                () -> mine.evaluate(otherLambda.teacherLabels(yArr, array(o)), predictions),
+                "labels[1]",
+                "lambda=2.0",
+                "lambda=0.7",
+                "teacherLabels");
+        FocalDistillationLoss mean = loss(Distance.KL, SampleFilter.OLD_CORRECT, 1f, ClassReduction.MEAN);
+        assertMessage(
+                () -> mine.evaluate(mean.teacherLabels(yArr, array(o)), predictions),
+                "classReduction=MEAN",
+                "classReduction=SUM");
+        FocalDistillationLoss all = loss(Distance.KL, SampleFilter.ALL, 1f, ClassReduction.SUM);
+        assertMessage(
+                () -> mine.evaluate(all.teacherLabels(yArr, array(o)), predictions),
+                "filter=ALL",
+                "filter=OLD_CORRECT");
+
+        // A loss without the soft-target layout never reads three arrays, named or not.
+        FocalDistillationLoss tau4 = loss(Distance.KL, SampleFilter.OLD_CORRECT, 4f, ClassReduction.SUM);
+        NDList soft = mine.teacherLabels(yArr, array(o));
+        assertMessage(() -> tau4.evaluate(soft, predictions), "3 arrays", "soft-target", "tau=4.0");
+        soft.get(1).setName(null);
+        assertMessage(() -> tau4.evaluate(soft, predictions), "3 arrays", "tau=4.0");
+
+        // The four-array target depends on distance and tau only.
+        FocalDistillationLoss tau100 = loss(Distance.KL, SampleFilter.OLD_CORRECT, 100f, ClassReduction.SUM);
+        assertMessage(
+                () -> tau100.evaluate(tau4.teacherLabels(yArr, array(o)), predictions), "tau=4.0", "tau=100.0");
+        FocalDistillationLoss logits = loss(Distance.LOGIT_MATCHING, SampleFilter.OLD_CORRECT, 1f, ClassReduction.SUM);
+        assertMessage(
+                () -> logits.evaluate(tau4.teacherLabels(yArr, array(o)), predictions),
+                "distance=KL",
+                "distance=LOGIT_MATCHING");
+    }
+
+    @Test
+    void fourArrayLabelsOfTheSameDistanceAndTauAreAcceptedByASoftTargetLoss() {
+        // NEGATIVE_FLIP needs the new model's arg-max, so its labels keep the general layout; their
+        // target q = softmax(o) serves any KL loss at tau 1.
+        FocalDistillationLoss general = loss(Distance.KL, SampleFilter.NEGATIVE_FLIP, 1f, ClassReduction.SUM);
+        NDList fourArrays = general.teacherLabels(labels(y), array(o));
+        assertEquals(4, fourArrays.size());
+        FocalDistillationLoss soft = loss(Distance.KL, SampleFilter.OLD_CORRECT, 1f, ClassReduction.SUM);
+        double expected = new ReferenceLoss(soft).value(roundToFloat(z), roundToFloat(o), y);
+        float actual = soft.evaluate(fourArrays, new NDList(array(z))).getFloat();
+        assertEquals(expected, actual, tolerance(expected, 1f));
+    }
+
+    @Test
+    void softTargetEvaluationLeavesOnlyResultAndPartsInThePredictionsManager() {
+        FocalDistillationLoss loss = loss(Distance.KL, SampleFilter.OLD_CORRECT, 1f, ClassReduction.SUM);
+        try (NDManager batch = NDManager.newBaseManager()) {
+            NDArray zArr = batch.create(array(z).toFloatArray(), new ai.djl.ndarray.types.Shape(N, C));
+            NDList labels = loss.teacherLabels(labels(y), array(o));
+            int labelArrays = manager.getManagedArrays().size();
+            int before = batch.getManagedArrays().size();
+            NDArray value = loss.evaluate(labels, new NDList(zArr));
+            assertEquals(value.getManager(), batch);
+            assertEquals(before + 4, batch.getManagedArrays().size());
+            assertEquals(labelArrays, manager.getManagedArrays().size(), "nothing in the labels' manager");
+        }
+    }
+
     @Test
     void returnedValueEqualsTotalPartExactlyAndPartsAddUp() {
         FocalDistillationLoss loss = FocalDistillationLoss.builder().optTau(4f).build();
