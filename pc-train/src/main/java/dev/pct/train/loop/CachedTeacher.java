@@ -19,12 +19,15 @@ public final class CachedTeacher implements TeacherSource {
     private final long[][] tails;
     private final DataType[] types;
     private final int[] widths;
+    /** The loss names its arrays by the settings they were made for; batches keep the names. */
+    private final String[] names;
 
-    private CachedTeacher(float[][] columns, long[][] tails, DataType[] types, int[] widths) {
+    private CachedTeacher(float[][] columns, long[][] tails, DataType[] types, int[] widths, String[] names) {
         this.columns = columns;
         this.tails = tails;
         this.types = types;
         this.widths = widths;
+        this.names = names;
     }
 
     /**
@@ -49,6 +52,7 @@ public final class CachedTeacher implements TeacherSource {
         long[][] tails = null;
         DataType[] types = null;
         int[] widths = null;
+        String[] names = null;
         for (int from = 0; from < n; from += chunk) {
             int to = Math.min(n, from + chunk);
             int b = to - from;
@@ -66,11 +70,13 @@ public final class CachedTeacher implements TeacherSource {
                     tails = new long[k][];
                     types = new DataType[k];
                     widths = new int[k];
+                    names = new String[k];
                     for (int e = 0; e < k; e++) {
                         Shape shape = terms.get(e).getShape();
                         tails[e] = shape.slice(1).getShape();
                         types[e] = terms.get(e).getDataType();
                         widths[e] = (int) shape.slice(1).size();
+                        names[e] = terms.get(e).getName();
                         columns[e] = new float[n * widths[e]];
                     }
                 }
@@ -80,7 +86,7 @@ public final class CachedTeacher implements TeacherSource {
                 }
             }
         }
-        return new CachedTeacher(columns, tails, types, widths);
+        return new CachedTeacher(columns, tails, types, widths, names);
     }
 
     /** {@inheritDoc} */
@@ -97,6 +103,9 @@ public final class CachedTeacher implements TeacherSource {
             NDArray array = manager.create(gathered, new Shape(b).addAll(new Shape(tails[e])));
             if (types[e] != DataType.FLOAT32) {
                 array = array.toType(types[e], false);
+            }
+            if (names[e] != null) {
+                array.setName(names[e]);
             }
             out.add(array);
         }

@@ -1,0 +1,86 @@
+package dev.pct.train.loop;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.pct.core.loss.Distance;
+import dev.pct.core.loss.FocalDistillationLoss;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class CachedTeacherTest {
+    private static final int N = 10;
+    private static final int C = 4;
+
+    private static float[] logits() {
+        Random r = new Random(5);
+        float[] o = new float[N * C];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = (float) r.nextGaussian();
+        }
+        return o;
+    }
+
+    private static int[] labels() {
+        int[] y = new int[N];
+        for (int i = 0; i < N; i++) {
+            y[i] = (i * 3) % C;
+        }
+        return y;
+    }
+
+    @Test
+    void batchRowsEqualTheLossOwnTermsOfThoseSamples() {
+        int[] batch = {7, 2, 2, 9};
+        for (FocalDistillationLoss loss : new FocalDistillationLoss[] {
+            FocalDistillationLoss.builder().optTau(1f).build(), // three-array soft-target layout
+            FocalDistillationLoss.builder().optTau(4f).build(), // four-array layout
+            FocalDistillationLoss.builder().optDistance(Distance.LOGIT_MATCHING).build()
+        }) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                float[] o = logits();
+                int[] y = labels();
+                CachedTeacher cached = CachedTeacher.compute(loss, o, y, C, m);
+                NDList got = cached.labels(m, batch, null, null);
+                // Independently: the loss's terms of the same samples, computed directly on those rows.
+                float[] rows = new float[batch.length * C];
+                long[] yRows = new long[batch.length];
+                for (int i = 0; i < batch.length; i++) {
+                    System.arraycopy(o, batch[i] * C, rows, i * C, C);
+                    yRows[i] = y[batch[i]];
+                }
+                NDList expected = loss.teacherLabels(m.create(yRows), m.create(rows, new Shape(batch.length, C)));
+                assertEquals(expected.size(), got.size());
+                for (int e = 0; e < expected.size(); e++) {
+                    NDArray want = expected.get(e);
+                    NDArray have = got.get(e);
+                    assertEquals(want.getShape(), have.getShape(), "term " + e);
+                    assertEquals(want.getDataType(), have.getDataType(), "term " + e);
+                    assertEquals(want.getName(), have.getName(), "term " + e);
+                    assertArrayEquals(want.toType(DataType.FLOAT32, false).toFloatArray(),
+                            have.toType(DataType.FLOAT32, false).toFloatArray(), 1e-6f, "term " + e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void labelsCachedForOneLossAreRejectedByADifferentlyConfiguredOne() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            FocalDistillationLoss made = FocalDistillationLoss.builder().optTau(1f).optLambda(1f).build();
+            FocalDistillationLoss other = FocalDistillationLoss.builder().optTau(1f).optLambda(2f).build();
+            CachedTeacher cached = CachedTeacher.compute(made, logits(), labels(), C, m);
+            NDList batch = cached.labels(m, new int[] {0, 1, 2}, null, null);
+            NDArray z = m.randomNormal(new Shape(3, C));
+            assertThrows(IllegalArgumentException.class, () -> other.evaluate(batch, new NDList(z)));
+            // The loss they were made for accepts them.
+            made.evaluate(batch, new NDList(z));
+        }
+    }
+}
