@@ -125,6 +125,63 @@ class SmokeJobTest {
         assertEquals(0.25, json.get("negativeFlipRate").asDouble(), 1e-12);
     }
 
+    @Test
+    void oldModelFromCheckpointOrLogitsReproducesTheRunAndEvaluateAgrees() throws IOException {
+        JobConfig config = smoke("compare_baseline=false");
+        Path first = tmp.resolve("first");
+        PcJob.Result trained = PcJob.run(config, first);
+        ModelResult pc = trained.results().models().get(0);
+
+        // The same old model given as its saved parameters.
+        Path fromCheckpoint = tmp.resolve("checkpoint");
+        PcJob.run(smoke("compare_baseline=false", "old_model.source=checkpoint",
+                "old_model.checkpoint=" + first.resolve("old/final.params")), fromCheckpoint);
+        assertArrayEquals(Logits.read(first.resolve("seed-1/pc/logits-test.bin"), 256, 4),
+                Logits.read(fromCheckpoint.resolve("seed-1/pc/logits-test.bin"), 256, 4), 0f,
+                "PC model trained against the reloaded old model");
+
+        // The same old model given as logits CSV files, rows in the data files' order, as another framework
+        // would write them. The training split's rows come from the run's cache; held-out rows are unused.
+        JobData data = JobData.load(config.data(), 1);
+        float[] trainSplit = Logits.read(first.resolve("old/logits-train.bin"), data.trainSet().size(), 4);
+        float[][] fullTrain = new float[512][4];
+        for (int i = 0; i < data.trainSet().size(); i++) {
+            System.arraycopy(trainSplit, i * 4, fullTrain[data.trainSet().sourceIndex(i)], 0, 4);
+        }
+        Path trainCsv = writeCsv(tmp.resolve("old_train.csv"), fullTrain);
+        float[] test = Logits.read(first.resolve("old/logits-test.bin"), 256, 4);
+        float[][] testRows = new float[256][4];
+        for (int i = 0; i < 256; i++) {
+            System.arraycopy(test, i * 4, testRows[i], 0, 4);
+        }
+        Path testCsv = writeCsv(tmp.resolve("old_test.csv"), testRows);
+        Path fromLogits = tmp.resolve("logits");
+        PcJob.run(smoke("compare_baseline=false", "old_model.source=logits",
+                "old_model.logits.train=" + trainCsv, "old_model.logits.test=" + testCsv), fromLogits);
+        assertArrayEquals(Logits.read(first.resolve("seed-1/pc/logits-test.bin"), 256, 4),
+                Logits.read(fromLogits.resolve("seed-1/pc/logits-test.bin"), 256, 4), 0f,
+                "PC model trained against the old model's logits");
+
+        // evaluate: saved parameters of both models, and the old model as logits, give the run's flip counts.
+        var fromParams = PcJob.evaluate(config, first.resolve("old/final.params"),
+                first.resolve("seed-1/pc/final.params"));
+        assertEquals(pc.vsOld().negativeFlips(), fromParams.negativeFlips());
+        assertEquals(pc.vsOld().positiveFlips(), fromParams.positiveFlips());
+        var fromCsv = PcJob.evaluate(config, testCsv, first.resolve("seed-1/pc/final.params"));
+        assertEquals(pc.vsOld().negativeFlips(), fromCsv.negativeFlips());
+    }
+
+    private static Path writeCsv(Path file, float[][] rows) throws IOException {
+        StringBuilder sb = new StringBuilder("c0,c1,c2,c3\n");
+        for (float[] row : rows) {
+            for (int c = 0; c < row.length; c++) {
+                sb.append(c == 0 ? "" : ",").append(row[c]);
+            }
+            sb.append('\n');
+        }
+        return Files.writeString(file, sb.toString());
+    }
+
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : (Iterable<Path>) files::iterator) {
