@@ -116,7 +116,7 @@ public final class PcJob {
         List<ModelResult> results = new ArrayList<>();
         try (Model oldModel = Model.newInstance("old", device)) {
             OldOutputs old = oldModel(oldModel);
-            oldTestPredictions = Inference.predictions(old.testLogits(), classes);
+            oldTestPredictions = FlipAccumulator.argmax(old.testLogits(), classes);
             oldValidationPredictions = old.block() == null || data.validation().size() == 0 ? null
                     : predict(old.block(), data.validation(), oldModel);
             EffectiveLoss loss = config.loss().effective();
@@ -228,7 +228,7 @@ public final class PcJob {
                 testLogits = Logits.read(testCache, data.test().size(), classes);
             }
         }
-        int[] predictions = Inference.predictions(testLogits, classes);
+        int[] predictions = FlipAccumulator.argmax(testLogits, classes);
         return new ModelResult(name, seed, predictions,
                 flipReport(classes, data.test().labels(), oldTestPredictions, predictions));
     }
@@ -294,7 +294,7 @@ public final class PcJob {
     private int[] scoreFile(Path file, ArchitectureConfig architecture) throws IOException {
         if (file.toString().endsWith(".csv")) {
             float[] logits = Logits.rows(Logits.readCsv(file, classes), classes, sourceIndices(data.testSet()), file);
-            return Inference.predictions(logits, classes);
+            return FlipAccumulator.argmax(logits, classes);
         }
         try (Model model = Model.newInstance("scored", device)) {
             Block block = build(architecture);
@@ -306,7 +306,7 @@ public final class PcJob {
     }
 
     private int[] predict(Block block, BatchSource set, Model model) {
-        return Inference.predictions(Inference.logits(block, set, device, EVAL_BATCH, model.getNDManager()), classes);
+        return FlipAccumulator.argmax(Inference.logits(block, set, device, EVAL_BATCH, model.getNDManager()), classes);
     }
 
     private double negativeFlipRate(int[] labels, int[] oldPredictions, int[] newPredictions) {

@@ -45,26 +45,4 @@ public final class Inference {
         }
         return out;
     }
-
-    /**
-     * Returns the predicted class (argmax) of every row of N×C logits.
-     *
-     * @param logits row-major logits
-     * @param classes the number of classes
-     * @return the predicted classes
-     */
-    public static int[] predictions(float[] logits, int classes) {
-        int n = logits.length / classes;
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (logits[i * classes + c] > logits[i * classes + best]) {
-                    best = c;
-                }
-            }
-            out[i] = best;
-        }
-        return out;
-    }
 }

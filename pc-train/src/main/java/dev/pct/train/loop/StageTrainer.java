@@ -18,6 +18,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.loss.LossParts;
+import dev.pct.train.data.BatchMaker;
 import dev.pct.train.optim.PcOptimizer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ public final class StageTrainer {
 
     private EpochRow runEpoch(Trainer trainer, PcOptimizer optimizer, BatchSource data, int epoch, int steps) {
         Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + epoch));
-        int[] order = permutation(data.size(), new Random(seed * 31_337L + epoch));
+        int[] order = BatchMaker.shuffledIndices(data.size(), new Random(seed * 31_337L + epoch));
         Random augment = data.augments() ? new Random(seed * 7_919L + epoch * 104_729L) : null;
         int[] allLabels = data.labels();
         int batchSize = settings.batchSize();
@@ -313,26 +314,5 @@ public final class StageTrainer {
             }
         }
         return norm;
-    }
-
-    /**
-     * Returns a seeded permutation of 0..n-1 (Fisher-Yates).
-     *
-     * @param n the size
-     * @param random the random source
-     * @return the permutation
-     */
-    public static int[] permutation(int n, Random random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.train.cli.PcTrainCli;
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.JobConfigLoader;
@@ -47,8 +48,8 @@ class SmokeJobTest {
         float[] oldTest = Logits.read(run.resolve("old/logits-test.bin"), 256, 4);
         float[] pcTest = Logits.read(run.resolve("seed-1/pc/logits-test.bin"), 256, 4);
         int[] labels = JobData.load(smoke().data(), 1).test().labels();
-        int[] oldPred = Inference.predictions(oldTest, 4);
-        int[] pcPred = Inference.predictions(pcTest, 4);
+        int[] oldPred = FlipAccumulator.argmax(oldTest, 4);
+        int[] pcPred = FlipAccumulator.argmax(pcTest, 4);
         long negativeFlips = 0;
         for (int i = 0; i < labels.length; i++) {
             if (oldPred[i] == labels[i] && pcPred[i] != labels[i]) {
