@@ -172,6 +172,39 @@ class SmokeJobTest {
         assertEquals(pc.vsOld().negativeFlips(), fromCsv.negativeFlips());
     }
 
+    @Test
+    void divergingLossStopsTheRunWithAClearMessageAndKeepsWhatWasDone() throws IOException {
+        Path run = tmp.resolve("diverged");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        int status;
+        try {
+            System.setErr(new java.io.PrintStream(err, true));
+            // The old model trains normally; the new models get a learning rate that must blow up.
+            status = PcTrainCli.execute("train", SMOKE.toString(), "--run-dir", run.toString(),
+                    "--set", "training.learning_rate=1e6", "--set", "old_model.training.learning_rate=0.05");
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(1, status);
+        String message = err.toString();
+        assertTrue(message.contains("baseline seed 1") && message.contains("learning_rate"), message);
+        assertTrue(Files.exists(run.resolve("old/final.params")), "the finished old model stays");
+        assertFalse(Files.exists(run.resolve("seed-1/baseline/done")), "a diverged stage is not marked done");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "kd", "fd-lm"})
+    void everyTreatmentRunsEndToEnd(String treatment) throws IOException {
+        Path run = tmp.resolve(treatment);
+        PcJob.Result result = PcJob.run(
+                smoke("loss.treatment=" + treatment, "training.epochs=1", "training.grad_clip_norm=5"), run);
+        List<String> models = result.results().models().stream().map(ModelResult::model).toList();
+        // Plain cross-entropy is the baseline itself; the distilling treatments add the PC model beside it.
+        assertEquals(treatment.equals("none") ? List.of("baseline") : List.of("baseline", "pc"), models);
+        assertTrue(Files.exists(run.resolve("report.md")));
+    }
+
     private static Path writeCsv(Path file, float[][] rows) throws IOException {
         StringBuilder sb = new StringBuilder("c0,c1,c2,c3\n");
         for (float[] row : rows) {
