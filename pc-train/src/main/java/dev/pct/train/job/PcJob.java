@@ -254,7 +254,7 @@ public final class PcJob {
             double nfr = oldTestPredictions == null ? Double.NaN
                     : negativeFlipRate(data.test().labels(), oldTestPredictions, test);
             records.put(row.epoch(), new EpochRecord(name, seed, row.epoch(), row.trainLoss(), row.crossEntropy(),
-                    row.distillation(), row.trainError(), validationError, testError, nfr, row.samplesPerSecond(),
+                    row.distillation(), row.trainError(), validationError, validationNfr, testError, nfr, row.samplesPerSecond(),
                     row.seconds()));
             LOG.info(String.format("%s seed %d epoch %d: validation error %.4f, validation NFR %s, test error %.4f, "
                             + "test NFR %s", name, seed, row.epoch(), validationError, rate(validationNfr), testError,

@@ -12,7 +12,7 @@ import java.util.List;
 final class StageHistory {
     static final String FILE = "epochs.csv";
     private static final String HEADER = "model,seed,epoch,train_loss,cross_entropy,distillation,train_error,"
-            + "validation_error,test_error,test_nfr,samples_per_second,seconds";
+            + "validation_error,validation_nfr,test_error,test_nfr,samples_per_second,seconds";
 
     private StageHistory() {}
 
@@ -22,7 +22,8 @@ final class StageHistory {
             sb.append(r.model()).append(',').append(r.seed()).append(',').append(r.epoch()).append(',')
                     .append(r.trainLoss()).append(',').append(r.crossEntropy()).append(',')
                     .append(r.distillation()).append(',').append(r.trainError()).append(',')
-                    .append(r.validationError()).append(',').append(r.testError()).append(',')
+                    .append(r.validationError()).append(',').append(r.validationNegativeFlipRate()).append(',')
+                    .append(r.testError()).append(',')
                     .append(r.testNegativeFlipRate()).append(',').append(r.samplesPerSecond()).append(',')
                     .append(r.seconds()).append('\n');
         }
@@ -37,11 +38,11 @@ final class StageHistory {
         List<String> lines = Files.readAllLines(file);
         for (int i = 1; i < lines.size(); i++) {
             String[] f = lines.get(i).split(",");
-            if (f.length != 12) {
-                throw new IOException(file + ":" + (i + 1) + ": expected 12 fields (" + HEADER + ")");
+            if (f.length != 13) {
+                throw new IOException(file + ":" + (i + 1) + ": expected 13 fields (" + HEADER + ")");
             }
             out.add(new EpochRecord(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), d(f[3]), d(f[4]),
-                    d(f[5]), d(f[6]), d(f[7]), d(f[8]), d(f[9]), d(f[10]), d(f[11])));
+                    d(f[5]), d(f[6]), d(f[7]), d(f[8]), d(f[9]), d(f[10]), d(f[11]), d(f[12])));
         }
         return out;
     }

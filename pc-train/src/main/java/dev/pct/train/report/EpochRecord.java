@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param distillation the mean distillation part of the loss (already weighted by lambda)
  * @param trainError the error rate on the training set, in {@code [0, 1]}
  * @param validationError the error rate on the validation split, in {@code [0, 1]}
+ * @param validationNegativeFlipRate the negative flip rate on the validation split against the old model
+ *     (what to choose settings on, leaving the test set for reporting)
  * @param testError the error rate on the test set, in {@code [0, 1]}
  * @param testNegativeFlipRate the negative flip rate on the test set against the old model
  * @param samplesPerSecond the training throughput over the epoch
@@ -31,6 +33,7 @@ public record EpochRecord(
         double distillation,
         double trainError,
         double validationError,
+        double validationNegativeFlipRate,
         double testError,
         double testNegativeFlipRate,
         double samplesPerSecond,

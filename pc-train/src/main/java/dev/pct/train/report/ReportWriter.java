@@ -59,7 +59,7 @@ public final class ReportWriter {
     /** The header of {@value #HISTORY_CSV}. */
     public static final String HISTORY_HEADER =
             "model,seed,epoch,train_loss,cross_entropy,distillation,train_error,validation_error,"
-                    + "test_error,test_negative_flip_rate,samples_per_second,seconds";
+                    + "validation_negative_flip_rate,test_error,test_negative_flip_rate,samples_per_second,seconds";
 
     private final Path runDirectory;
     private final List<String> classNames;
@@ -199,7 +199,7 @@ public final class ReportWriter {
             for (double v :
                     new double[] {
                         r.trainLoss(), r.crossEntropy(), r.distillation(), r.trainError(), r.validationError(),
-                        r.testError(), r.testNegativeFlipRate(), r.samplesPerSecond(), r.seconds()
+                        r.validationNegativeFlipRate(), r.testError(), r.testNegativeFlipRate(), r.samplesPerSecond(), r.seconds()
                     }) {
                 csv.append(',');
                 if (Double.isFinite(v)) {

@@ -53,10 +53,10 @@ class ReportWriterTest {
     private static RunResults results() {
         List<EpochRecord> history =
                 List.of(
-                        new EpochRecord("old", 7, 1, 1.25, 1.25, Double.NaN, 0.4, Double.NaN, 0.5, 0.0, 1000.0, 2.5),
-                        new EpochRecord("old", 7, 2, 0.75, 0.75, Double.NaN, 0.3, Double.NaN, 0.33, 0.0, 1100.0, 2.0),
-                        new EpochRecord("pc", 1, 1, 1.5, 1.0, 0.5, 0.35, 0.3, 0.3, 0.1, 900.0, 3.0),
-                        new EpochRecord("pc", 1, 2, 1.0, 0.625, 0.375, 0.2, 0.2, 0.16, 0.0, 950.0, 3.0));
+                        new EpochRecord("old", 7, 1, 1.25, 1.25, Double.NaN, 0.4, Double.NaN, Double.NaN, 0.5, 0.0, 1000.0, 2.5),
+                        new EpochRecord("old", 7, 2, 0.75, 0.75, Double.NaN, 0.3, Double.NaN, Double.NaN, 0.33, 0.0, 1100.0, 2.0),
+                        new EpochRecord("pc", 1, 1, 1.5, 1.0, 0.5, 0.35, 0.3, 0.05, 0.3, 0.1, 900.0, 3.0),
+                        new EpochRecord("pc", 1, 2, 1.0, 0.625, 0.375, 0.2, 0.2, 0.04, 0.16, 0.0, 950.0, 3.0));
         return new RunResults(
                 LABELS,
                 OLD,
@@ -98,8 +98,8 @@ class ReportWriterTest {
         List<String> lines = Files.readAllLines(dir.resolve("run").resolve(ReportWriter.HISTORY_CSV));
         assertEquals(5, lines.size());
         assertEquals(ReportWriter.HISTORY_HEADER, lines.get(0));
-        assertEquals("old,7,1,1.25,1.25,,0.4,,0.5,0.0,1000.0,2.5", lines.get(1));
-        assertEquals("pc,1,2,1.0,0.625,0.375,0.2,0.2,0.16,0.0,950.0,3.0", lines.get(4));
+        assertEquals("old,7,1,1.25,1.25,,0.4,,,0.5,0.0,1000.0,2.5", lines.get(1));
+        assertEquals("pc,1,2,1.0,0.625,0.375,0.2,0.2,0.04,0.16,0.0,950.0,3.0", lines.get(4));
     }
 
     @Test
