@@ -1,7 +1,7 @@
 package dev.pct.train.job;
 
 import dev.pct.train.io.AtomicFiles;
-import java.io.BufferedReader;
+import dev.pct.train.report.PredictionFiles;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -41,49 +41,12 @@ final class Logits {
         }
     }
 
-    /**
-     * Reads N×C logits from a CSV file (one row per sample, comma or whitespace separated; a header line
-     * whose first field is not a number is skipped).
-     */
+    /** Reads N×C logits from a CSV file (see {@link PredictionFiles#readLogits}), checking it exists first. */
     static float[] readCsv(Path file, int classes) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such logits file");
         }
-        java.util.List<float[]> rows = new java.util.ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(file)) {
-            String line;
-            int lineNo = 0;
-            while ((line = reader.readLine()) != null) {
-                lineNo++;
-                String trimmed = line.trim();
-                if (trimmed.isEmpty()) {
-                    continue;
-                }
-                String[] fields = trimmed.split("[,;\\s]+");
-                if (lineNo == 1 && !fields[0].matches("[-+0-9.eE]+|NaN|-?Infinity")) {
-                    continue;
-                }
-                if (fields.length != classes) {
-                    throw new IOException(file + ":" + lineNo + ": " + fields.length + " values, expected one logit "
-                            + "per class (" + classes + ")");
-                }
-                float[] row = new float[classes];
-                for (int c = 0; c < classes; c++) {
-                    try {
-                        row[c] = Float.parseFloat(fields[c]);
-                    } catch (NumberFormatException e) {
-                        throw new IOException(file + ":" + lineNo + ": '" + fields[c] + "' in column " + (c + 1)
-                                + " is not a number", e);
-                    }
-                }
-                rows.add(row);
-            }
-        }
-        float[] out = new float[rows.size() * classes];
-        for (int i = 0; i < rows.size(); i++) {
-            System.arraycopy(rows.get(i), 0, out, i * classes, classes);
-        }
-        return out;
+        return PredictionFiles.readLogits(file, classes);
     }
 
     /** Picks the rows of some samples (e.g. the training split's original indices) from N×C logits. */

@@ -61,27 +61,49 @@ public final class PredictionFiles {
         if (table.width <= 1) {
             return classes(file, table);
         }
-        int[] predictions = new int[table.rows.length];
+        return FlipAccumulator.argmax(logits(file, table), table.width);
+    }
+
+    /**
+     * Reads a logits file: one row of {@code numClasses} scores per sample (an optional header line first).
+     *
+     * @param file the file
+     * @param numClasses the number of scores every row must have
+     * @return the scores, row-major N×C
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException naming file and line on a malformed line or a row of another width
+     */
+    public static float[] readLogits(Path file, int numClasses) throws IOException {
+        Table table = readTable(file);
+        if (table.rows.length > 0 && table.width != numClasses) {
+            throw new IllegalArgumentException(file + ":" + table.firstDataLine + ": " + table.width
+                    + " values, expected one logit per class (" + numClasses + ")");
+        }
+        return logits(file, table);
+    }
+
+    private static float[] logits(Path file, Table table) {
+        float[] logits = new float[table.rows.length * table.width];
         for (int r = 0; r < table.rows.length; r++) {
             String[] fields = table.rows[r];
             int line = table.lineNumbers[r];
-            float[] logits = new float[fields.length];
             for (int c = 0; c < fields.length; c++) {
+                float value;
                 try {
-                    logits[c] = Float.parseFloat(fields[c]);
+                    value = Float.parseFloat(fields[c]);
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(
                             file + ":" + line + ": '" + fields[c] + "' in column " + (c + 1) + " is not a number", e);
                 }
-                if (!Float.isFinite(logits[c])) {
+                if (!Float.isFinite(value)) {
                     throw new IllegalArgumentException(
                             file + ":" + line + ": score in column " + (c + 1) + " is " + fields[c]
                                     + "; expected a finite number");
                 }
+                logits[r * table.width + c] = value;
             }
-            predictions[r] = FlipAccumulator.argmax(logits, logits.length)[0];
         }
-        return predictions;
+        return logits;
     }
 
     /**

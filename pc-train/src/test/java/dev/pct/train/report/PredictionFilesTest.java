@@ -85,4 +85,18 @@ class PredictionFilesTest {
         Path bigClass = file("big.txt", "0\n1\n7\n");
         assertThrows(IllegalArgumentException.class, () -> PredictionFiles.compare(labels, old, bigClass, 3));
     }
+
+    @Test
+    void readsLogitRowsAndRejectsAnotherWidthOrABlankLine() throws IOException {
+        Path logits = file("logits.csv", "a,b,c\n0.5,-1,2\n3,0,1e-3\n");
+        assertArrayEquals(new float[] {0.5f, -1f, 2f, 3f, 0f, 1e-3f}, PredictionFiles.readLogits(logits, 3), 0f);
+        IllegalArgumentException width =
+                assertThrows(IllegalArgumentException.class, () -> PredictionFiles.readLogits(logits, 4));
+        assertTrue(width.getMessage().contains("logits.csv:2") && width.getMessage().contains("(4)"),
+                width.getMessage());
+        Path gap = file("gap.csv", "1,2\n\n3,4\n");
+        IllegalArgumentException blank =
+                assertThrows(IllegalArgumentException.class, () -> PredictionFiles.readLogits(gap, 2));
+        assertTrue(blank.getMessage().contains("gap.csv:2"), blank.getMessage());
+    }
 }
