@@ -11,25 +11,19 @@ import java.util.Random;
 /** An {@link ImageSet} seen by the training loop: batches made by a {@link BatchMaker}. */
 final class ImageBatches implements BatchSource {
     private final BatchMaker maker;
-    private final int[] labels;
 
     ImageBatches(BatchMaker maker) {
         this.maker = maker;
-        ImageSet data = maker.data();
-        this.labels = new int[data.size()];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = data.label(i);
-        }
     }
 
     @Override
     public int size() {
-        return labels.length;
+        return maker.data().size();
     }
 
     @Override
     public int[] labels() {
-        return labels;
+        return maker.data().labels();
     }
 
     @Override

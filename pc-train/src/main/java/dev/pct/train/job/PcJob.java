@@ -162,9 +162,9 @@ public final class PcJob {
             }
             Path trainFile = config.oldModel().logits().train();
             Path testFile = config.oldModel().logits().test();
-            float[] train = Logits.rows(Logits.readCsv(trainFile, classes), classes, sourceIndices(data.trainSet()),
+            float[] train = Logits.rows(Logits.readCsv(trainFile, classes), classes, data.trainSet().sourceIndices(),
                     trainFile);
-            float[] test = Logits.rows(Logits.readCsv(testFile, classes), classes, sourceIndices(data.testSet()),
+            float[] test = Logits.rows(Logits.readCsv(testFile, classes), classes, data.testSet().sourceIndices(),
                     testFile);
             LOG.info("Old model: logits read from {} and {}", trainFile, testFile);
             return new OldOutputs(train, test, null);
@@ -293,7 +293,7 @@ public final class PcJob {
 
     private int[] scoreFile(Path file, ArchitectureConfig architecture) throws IOException {
         if (file.toString().endsWith(".csv")) {
-            float[] logits = Logits.rows(Logits.readCsv(file, classes), classes, sourceIndices(data.testSet()), file);
+            float[] logits = Logits.rows(Logits.readCsv(file, classes), classes, data.testSet().sourceIndices(), file);
             return FlipAccumulator.argmax(logits, classes);
         }
         try (Model model = Model.newInstance("scored", device)) {
@@ -377,14 +377,6 @@ public final class PcJob {
                 t.gradClipNorm(),
                 t.logEverySteps(),
                 t.checkpointEveryEpochs());
-    }
-
-    private static int[] sourceIndices(dev.pct.train.data.ImageSet set) {
-        int[] out = new int[set.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = set.sourceIndex(i);
-        }
-        return out;
     }
 
     private void writeProvenance(boolean resumed) throws IOException {
