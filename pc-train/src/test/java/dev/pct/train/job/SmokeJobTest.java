@@ -105,17 +105,9 @@ class SmokeJobTest {
         Path bad = tmp.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(SMOKE).replace("batch_size: 32", "batch_size: 0"));
         Path run = tmp.resolve("never");
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream old = System.err;
-        int status;
-        try {
-            System.setErr(new java.io.PrintStream(err, true));
-            status = PcTrainCli.execute("train", bad.toString(), "--run-dir", run.toString());
-        } finally {
-            System.setErr(old);
-        }
-        assertEquals(1, status);
-        String message = err.toString();
+        Cli result = runCli("train", bad.toString(), "--run-dir", run.toString());
+        assertEquals(1, result.status());
+        String message = result.err();
         assertTrue(message.contains("training.batch_size") && message.contains("bad.yaml"), message);
         assertFalse(Files.exists(run), "nothing runs on a bad config");
     }
@@ -186,19 +178,11 @@ class SmokeJobTest {
     @Test
     void divergingLossStopsTheRunWithAClearMessageAndKeepsWhatWasDone() throws IOException {
         Path run = tmp.resolve("diverged");
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream old = System.err;
-        int status;
-        try {
-            System.setErr(new java.io.PrintStream(err, true));
-            // The old model trains normally; the new models get a learning rate that must blow up.
-            status = PcTrainCli.execute("train", SMOKE.toString(), "--run-dir", run.toString(),
-                    "--set", "training.learning_rate=1e6", "--set", "old_model.training.learning_rate=0.05");
-        } finally {
-            System.setErr(old);
-        }
-        assertEquals(1, status);
-        String message = err.toString();
+        // The old model trains normally; the new models get a learning rate that must blow up.
+        Cli result = runCli("train", SMOKE.toString(), "--run-dir", run.toString(),
+                "--set", "training.learning_rate=1e6", "--set", "old_model.training.learning_rate=0.05");
+        assertEquals(1, result.status());
+        String message = result.err();
         assertTrue(message.contains("baseline seed 1") && message.contains("learning_rate"), message);
         assertTrue(Files.exists(run.resolve("old/final.params")), "the finished old model stays");
         assertFalse(Files.exists(run.resolve("seed-1/baseline/done")), "a diverged stage is not marked done");
@@ -214,6 +198,21 @@ class SmokeJobTest {
         // Plain cross-entropy is the baseline itself; the distilling treatments add the PC model beside it.
         assertEquals(treatment.equals("none") ? List.of("baseline") : List.of("baseline", "pc"), models);
         assertTrue(Files.exists(run.resolve("report.md")));
+    }
+
+    /** What the CLI returned and printed on standard error. */
+    private record Cli(int status, String err) {}
+
+    private static Cli runCli(String... args) {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream previous = System.err;
+        try {
+            System.setErr(new java.io.PrintStream(err, true));
+            int status = PcTrainCli.execute(args);
+            return new Cli(status, err.toString());
+        } finally {
+            System.setErr(previous);
+        }
     }
 
     private static Path writeCsv(Path file, float[][] rows) throws IOException {
