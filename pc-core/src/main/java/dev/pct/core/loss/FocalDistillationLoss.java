@@ -1,6 +1,7 @@
 package dev.pct.core.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -32,54 +33,66 @@ import java.util.Objects;
  *
  * <h2>Inputs</h2>
  *
- * <p>{@code predictions = [z]}. {@code labels} take one of three forms:
+ * <p>{@code predictions = [z]}. {@code labels} take one of two forms:
  *
  * <ul>
- *   <li>raw, two arrays: {@code [y (N), oldLogits (N×C)]}; the old model's terms are derived on
- *       every call and the labels are checked to lie in {@code [0, C)} (a host read);
- *   <li>precomputed, four arrays made by {@link #teacherLabels(NDArray, NDArray)}: {@code [y (N),
- *       teacherTarget (N×C), oldCorrect (N), teacherSelfTerm (N)]}. For {@link Distance#KL} the
- *       target is {@code q = softmax(o / tau)} and the self term is {@code sum_c q_c log q_c}; for
- *       {@link Distance#LOGIT_MATCHING} the target is {@code o} itself and the self term is zero.
- *       {@code oldCorrect} is {@code 1[argmax o_i == y_i]} as float 0/1. Every array has the
- *       sample dimension first, so a trainer can compute them once per sample for the whole data
- *       set and batch them like labels ({@code ArrayDataset.Builder.optLabels}, {@code
- *       Batch.split}). They are tied to this loss's distance and tau. On this hot path only shapes
- *       are checked (host metadata), not the label range.
- *   <li>soft target, three arrays made by {@link #teacherLabels} of a loss with {@link
- *       Distance#KL}, tau 1, filter {@link SampleFilter#OLD_CORRECT} or {@link SampleFilter#ALL}
- *       and lambda &gt; 0 (the weights are then known from the old model alone): {@code [y (N, 1)
- *       int64, t (N×C), k (N)]}. At tau 1 the loss of a sample is a cross-entropy against a
- *       soft target plus a constant: with {@code a_i = lambda * w_i * s} ({@code s = 1} for {@link
- *       ClassReduction#SUM}, {@code 1/C} for {@link ClassReduction#MEAN}), {@code CE_i + a_i KL(q_i
- *       || p_i) = -sum_c t_ic log p_ic + k_i} with {@code t_i = e_y_i + a_i q_i} and {@code k_i =
- *       a_i sum_c q_ic log q_ic}. These labels bake in alpha, beta, lambda, filter and class
- *       reduction too. Like the four arrays they batch like labels.
+ *   <li>raw, two arrays: {@code [y, oldLogits]}; the old model's terms are derived on every call and
+ *       the labels are checked to lie in {@code [0, C)} (a host read);
+ *   <li>precomputed, the three arrays {@link #teacherLabels(NDArray, NDArray)} makes once per
+ *       sample, every one with the sample dimension first, so that a trainer can compute them once
+ *       for the whole data set and batch them like labels ({@code ArrayDataset.Builder.optLabels},
+ *       {@code Batch.split}). On this hot path only shapes are checked (host metadata), not the
+ *       label range. Their content depends on the settings:
+ *       <ul>
+ *         <li>the <em>soft target</em> of KL at tau 1 with filter {@link SampleFilter#OLD_CORRECT} or
+ *             {@link SampleFilter#ALL} and lambda &gt; 0, where the weights are known from the old
+ *             model alone: {@code [y (N, 1) int64, t (N×C), k (N)]}. The loss of a sample is then a
+ *             cross-entropy against a soft target plus a constant: with {@code a_i = lambda * w_i *
+ *             s} ({@code s = 1} for {@link ClassReduction#SUM}, {@code 1/C} for {@link
+ *             ClassReduction#MEAN}), {@code CE_i + a_i KL(q_i || p_i) = -sum_c t_ic log p_ic + k_i}
+ *             with {@code t_i = e_y_i + a_i q_i} and {@code k_i = a_i sum_c q_ic log q_ic}. These
+ *             labels bake in alpha, beta, lambda, filter and class reduction;
+ *         <li>otherwise {@code [y (N) int64, target (N×C), oldCorrect (N)]}, where the target is
+ *             {@code o / tau} for {@link Distance#KL} and {@code o} for {@link
+ *             Distance#LOGIT_MATCHING}, and {@code oldCorrect} is {@code 1[argmax o_i == y_i]} as
+ *             float 0/1. These depend on the distance and tau only, so any loss with the same two
+ *             (a soft-target one included) accepts them.
+ *       </ul>
+ *       The shape of {@code y} tells the two apart, so that labels that lost their names are still
+ *       never read as the other layout.
  * </ul>
  *
- * <p>The target array {@code labels[1]} that {@link #teacherLabels} returns is named ({@link
+ * <p>The arrays of {@link #teacherLabels} are copies that belong to the old logits' manager, never
+ * views of the caller's arrays. The target array {@code labels[1]} is named ({@link
  * NDArray#getName}, host metadata, no native call) after the settings it depends on; {@link
- * #evaluate} rejects a named target of a differently configured loss, and rejects three arrays
- * outright unless this loss makes the soft-target layout itself. Arrays rebuilt from their values
- * (a cache in host memory, a data set's slicing) lose the name and are trusted to come from this
- * loss: checking values would cost a host read per batch.
+ * #evaluate} rejects a named target of a differently configured loss. Arrays rebuilt from their
+ * values (a cache in host memory, a data set's slicing) lose the name and are trusted to be this
+ * loss's own layout: checking values would cost a host read per batch.
  *
  * <p>{@code y} may be float32 (as DJL data sets give) or an integer type, of shape (N) or (N, 1).
  *
- * <h2>Speed</h2>
+ * <h2>Speed and precision</h2>
  *
- * <p>The old model's terms are computed once ({@link #teacherLabels}). The new model's side is
- * written as a few fused native ops whose autograd graph has a handful of nodes: with {@code a_i =
- * lambda * w_i * tau^2} (KL), {@code L = -(1/N) sum_i [log p_i,y_i + a_i sum_c q_ic log pT_ic] +
- * (1/N) sum_i a_i sum_c q_ic log q_ic}, so PyTorch's log-softmax backward produces the closed-form
- * gradient {@code (p - e_y)/N + lambda * w_i * tau * (pT - q)/N} without one JNI call per backward
- * node. (A hand-computed gradient injected through a surrogate {@code <z, G> - stop(<z, G>) + L}
- * was tried first and measured slower: it needs about twice as many native calls.) On the
- * soft-target layout the loss is {@code mean_i k_i - (1/N) <t, log p>}: log-softmax, an inner
- * product of flattened views, a mean, a scale and a difference, whose backward yields {@code (p_i
- * sum_c t_ic - t_i) / N}, the exact gradient; the logging parts add a gather on the detached log-probabilities. The weights
- * come from arg-max decisions, so no gradient flows through them; gradient flows to {@code
- * predictions[0]} only.
+ * <p>The old model's terms are computed once ({@link #teacherLabels}). The new model's side is a
+ * few fused native ops whose autograd graph has a handful of nodes, so PyTorch's log-softmax
+ * backward produces the closed-form gradient {@code (p - e_y)/N + lambda * w_i * tau * (pT - q)/N}
+ * (KL) or {@code (p - e_y)/N + lambda * w_i * (z - o)/N} (logit matching) without one native call
+ * per backward node. On the soft-target layout the loss is log-softmax, a product with the target
+ * and a mean, and its gradient is {@code (p_i sum_c t_ic - t_i) / N}. The weights come from arg-max
+ * decisions, so no gradient flows through them; gradient flows to {@code predictions[0]} only.
+ *
+ * <p>Every constant on a path that autograd records is an array the engine owns: DJL's {@code
+ * mul(Number)} and friends wrap a Java buffer that the garbage collector may free before {@code
+ * backward} reads it.
+ *
+ * <p>At tau &gt; 1 the KL written as {@code sum_c q log q - sum_c q log pT} subtracts two numbers
+ * close to {@code -log C} whose difference shrinks as {@code 1/tau^2}, which costs float32 about
+ * {@code 1e-3} of the value at tau 100. There the value (not the gradient) is computed from the
+ * logit differences {@code r = z/tau - o/tau}, centred so that {@code sum_c q_c r_c = 0}: {@code
+ * KL = log(1 + sum_c q_c expm1(r_c))}, with {@code expm1(x) = tanh(x/2) (1 + e^x)} and {@code
+ * log(1 + s) = softplus(log s)}, both exact in float32 for small arguments. A sample whose KL
+ * exceeds one nat, where the direct form is exact already, keeps the direct form. This costs about
+ * a dozen elementwise passes more than the direct form.
  *
  * <p>{@link #updateAccumulators} reuses the value of a recent {@link #evaluate} on the same
  * prediction array (by identity) instead of computing the loss a second time per step.
@@ -92,6 +105,17 @@ public final class FocalDistillationLoss extends Loss {
     /** Prefix of the names {@link #teacherLabels} gives its target arrays; other names are ignored. */
     private static final String TAG_PREFIX = "pct.";
 
+    /**
+     * Up to this many logits (N·C) the soft-target loss is a row product, a row sum and a mean (five
+     * native calls); above, one inner product of flattened views, which writes no N×C product.
+     */
+    static final long SMALL_SOFT_TARGET = 1L << 16;
+
+    /** Above this KL (nats) per sample the direct form is exact to float32 and the precise form is skipped. */
+    private static final float DIRECT_FORM_KL = 1f;
+
+    private static final int[] CLASS_AXIS = {1};
+
     private final float alpha;
     private final float beta;
     private final float tau;
@@ -100,16 +124,15 @@ public final class FocalDistillationLoss extends Loss {
     private final SampleFilter filter;
     private final ClassReduction classReduction;
 
-    /** Whether {@link #teacherLabels} gives the three-array soft-target layout (see the class doc). */
+    /** Whether {@link #teacherLabels} gives the soft-target layout (see the class doc). */
     private final boolean softTarget;
-    /** The name of the four-array layout's target: the settings that array depends on. */
-    private final String teacherTag;
+    /** The name of the general layout's target: the settings that array depends on. */
+    private final String generalTag;
     /** The name of the soft-target layout's target, or null when this loss does not make one. */
     private final String softTargetTag;
 
     private final Map<String, Float> totalLoss = new HashMap<>();
     private final Deque<Evaluation> recent = new ArrayDeque<>();
-    private volatile LossParts lastParts;
 
     private FocalDistillationLoss(Builder builder) {
         super(builder.name);
@@ -142,7 +165,7 @@ public final class FocalDistillationLoss extends Loss {
                                 + classReduction
                                 + "}"
                         : null;
-        this.teacherTag =
+        this.generalTag =
                 TAG_PREFIX
                         + "teacherTarget{distance="
                         + distance
@@ -224,27 +247,15 @@ public final class FocalDistillationLoss extends Loss {
     }
 
     /**
-     * Returns the parts of the most recent {@link #evaluate}, or {@code null} before the first.
-     *
-     * <p>The arrays are scalars on the device (reading them is a host sync) owned by the manager of
-     * that evaluation's predictions; see {@link LossParts}.
-     *
-     * @return the parts of the last evaluation
-     */
-    public LossParts lastParts() {
-        return lastParts;
-    }
-
-    /**
      * Computes the old model's terms once, in the precomputed label layout this loss accepts.
      *
      * <p>For KL at tau 1 with filter {@link SampleFilter#OLD_CORRECT} or {@link SampleFilter#ALL}
-     * (and lambda &gt; 0) this returns the three-array soft-target layout {@code [y (N, 1) int64,
-     * combinedTarget (N×C), selfConstant (N)]}; otherwise the four arrays {@code [y (N) int64,
-     * teacherTarget (N×C), oldCorrect (N), teacherSelfTerm (N)]} (see the class documentation).
-     * The target array is named after the settings it depends on, so that {@link #evaluate} of a
-     * differently configured loss rejects it. The arrays belong to {@code oldLogits}' manager.
-     * This checks the labels' range, a host read.
+     * (and lambda &gt; 0) this returns the soft-target layout {@code [y (N, 1) int64, combinedTarget
+     * (N×C), selfConstant (N)]}; otherwise {@code [y (N) int64, target (N×C), oldCorrect (N)]}
+     * (see the class documentation). The target array is named after the settings it depends on, so
+     * that {@link #evaluate} of a differently configured loss rejects it. The arrays are new (none is
+     * a view of {@code y} or {@code oldLogits}, so the caller may close those) and belong to {@code
+     * oldLogits}' manager. This checks the labels' range, a host read.
      *
      * @param y the true classes, shape (N) or (N, 1), float or integer
      * @param oldLogits the old model's logits, shape (N, C)
@@ -262,15 +273,18 @@ public final class FocalDistillationLoss extends Loss {
         NDList result;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            // int64 so that the hot path needs no conversion per batch.
-            NDArray yIdx = y.toType(DataType.INT64, true).reshape(n);
-            NDList terms = teacherTerms(yIdx, oldLogits.stopGradient());
+            // Copies, never views: the caller may close its arrays, whose memory on CPU can be a Java
+            // buffer that the garbage collector then frees. toType returns the array itself when the type
+            // already matches, so an int64 y is duplicated explicitly.
+            NDArray yCol = (y.getDataType() == DataType.INT64 ? y.duplicate() : y.toType(DataType.INT64, false))
+                    .reshape(n, 1);
+            Terms terms = terms(yCol, oldLogits, n, true);
             if (softTarget) {
-                result = softTargetLabels(yIdx, terms, n, c);
+                result = softTargetLabels(yCol, terms, n, c);
                 result.get(1).setName(softTargetTag);
             } else {
-                result = new NDList(yIdx, terms.get(0), terms.get(1), terms.get(2));
-                result.get(1).setName(teacherTag);
+                result = new NDList(yCol.reshape(n), terms.target, terms.oldCorrect);
+                result.get(1).setName(generalTag);
             }
             for (NDArray array : result) {
                 NDScope.unregister(array);
@@ -281,29 +295,24 @@ public final class FocalDistillationLoss extends Loss {
     }
 
     /**
-     * The soft-target layout from the old model's terms. At tau = 1, with {@code a_i = lambda * w_i
-     * * s} ({@code s = 1} or {@code 1/C}), {@code CE_i + a_i KL(q_i || p_i) = -sum_c t_ic log p_ic
-     * + k_i} with {@code t_i = e_y_i + a_i q_i} and {@code k_i = a_i sum_c q_ic log q_ic}.
+     * The soft-target layout. At tau = 1, with {@code a_i = lambda * w_i * s} ({@code s = 1} or
+     * {@code 1/C}), {@code CE_i + a_i KL(q_i || p_i) = -sum_c t_ic log p_ic + k_i} with {@code t_i =
+     * e_y_i + a_i q_i} and {@code k_i = a_i sum_c q_ic log q_ic}.
      */
-    private NDList softTargetLabels(NDArray yIdx, NDList terms, int n, int c) {
-        NDArray q = terms.get(0);
-        NDArray oldCorrect = terms.get(1);
-        NDArray selfTerm = terms.get(2);
+    private NDList softTargetLabels(NDArray yCol, Terms terms, int n, int c) {
+        NDArray logQ = terms.target.logSoftmax(1);
+        NDArray q = logQ.exp();
+        // q * log q from the log-softmax: finite where q underflows to 0, so no 0 * -inf.
+        NDArray selfTerm = q.mul(logQ).sum(CLASS_AXIS);
         float s = lambda * (classReduction == ClassReduction.MEAN ? 1f / c : 1f);
-        NDArray weightedQ;
-        NDArray selfConstant;
-        if (filter == SampleFilter.ALL) {
-            float a = s * (alpha + beta);
-            weightedQ = q.mul(a);
-            selfConstant = selfTerm.mul(a);
-        } else {
-            NDArray a = oldCorrect.mul(beta * s).add(alpha * s);
-            weightedQ = q.mul(a.reshape(n, 1));
-            selfConstant = selfTerm.mul(a);
-        }
+        NDArray a =
+                filter == SampleFilter.ALL
+                        ? selfTerm.onesLike().muli(s * (alpha + beta))
+                        : terms.oldCorrect.mul(beta * s).addi(alpha * s);
+        NDArray target = q.muli(a.reshape(n, 1));
         // PyTorch's DJL engine has one-hot with on value 1 only.
-        NDArray target = weightedQ.add(yIdx.oneHot(c, DataType.FLOAT32));
-        return new NDList(yIdx.reshape(n, 1), target, selfConstant);
+        target.addi(yCol.reshape(n).oneHot(c, DataType.FLOAT32));
+        return new NDList(yCol, target, selfTerm.muli(a));
     }
 
     /**
@@ -318,6 +327,24 @@ public final class FocalDistillationLoss extends Loss {
      */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
+        return compute(labels, predictions, false).loss();
+    }
+
+    /**
+     * Computes the loss like {@link #evaluate} and also its cross-entropy and distillation parts, for
+     * logging. The parts cost a few native calls more (on the soft-target layout a gather) and no host
+     * read; they belong to this call alone.
+     *
+     * @param labels {@code [y, oldLogits]} or the arrays of {@link #teacherLabels}
+     * @param predictions {@code [z]}, the new model's logits (N×C)
+     * @return the loss and its parts, owned by the manager of {@code predictions[0]}
+     * @throws IllegalArgumentException as {@link #evaluate} does
+     */
+    public LossParts evaluateParts(NDList labels, NDList predictions) {
+        return compute(labels, predictions, true);
+    }
+
+    private LossParts compute(NDList labels, NDList predictions, boolean withParts) {
         if (predictions == null || predictions.isEmpty()) {
             throw new IllegalArgumentException("predictions: expected [newLogits (N, C)], got none");
         }
@@ -326,163 +353,174 @@ public final class FocalDistillationLoss extends Loss {
         checkRank2("predictions[0] (new logits)", zShape);
         int n = Math.toIntExact(zShape.get(0));
         int c = Math.toIntExact(zShape.get(1));
-        if (labels == null || labels.size() < 2 || labels.size() > 4) {
+        if (labels == null || labels.size() < 2 || labels.size() > 3) {
             throw new IllegalArgumentException(
-                    "labels: expected [y, oldLogits] or the arrays of teacherLabels (4: [y,"
-                            + " teacherTarget, oldCorrect, teacherSelfTerm]; 3 at KL tau 1: [y,"
-                            + " combinedTarget, selfConstant]), got "
+                    "labels: expected [y, oldLogits] or the 3 arrays of teacherLabels ([y, target,"
+                            + " oldCorrect], or at KL tau 1 the soft target [y, combinedTarget,"
+                            + " selfConstant]), got "
                             + (labels == null ? "null" : labels.size() + " arrays"));
         }
         NDArray y = labels.get(0);
         checkLabelShape(y, n, "predictions[0]", zShape);
         boolean raw = labels.size() == 2;
+        boolean soft = false;
         if (raw) {
             checkSameShape("labels[1] (old logits)", labels.get(1).getShape(), zShape);
             checkLabelRange(y, c);
-        } else if (labels.size() == 3) {
-            checkSoftTargetLabels(labels.get(1).getName());
-            checkSameShape("labels[1] (combined target)", labels.get(1).getShape(), zShape);
-            checkPerSample("labels[2] (self constant)", labels.get(2).getShape(), n, zShape);
-            return evaluateSoftTarget(y, labels.get(1), labels.get(2), z, n, predictions, labels);
         } else {
-            checkTag(labels.get(1).getName(), teacherTag);
-            checkSameShape("labels[1] (teacher target)", labels.get(1).getShape(), zShape);
-            checkPerSample("labels[2] (old-correct mask)", labels.get(2).getShape(), n, zShape);
-            checkPerSample("labels[3] (teacher self term)", labels.get(3).getShape(), n, zShape);
+            soft = y.getShape().dimension() == 2;
+            checkLayout(soft, labels.get(1).getName());
+            checkSameShape(soft ? "labels[1] (combined target)" : "labels[1] (teacher target)",
+                    labels.get(1).getShape(), zShape);
+            checkPerSample(soft ? "labels[2] (self constant)" : "labels[2] (old-correct mask)",
+                    labels.get(2).getShape(), n, zShape);
         }
-
-        NDArray result;
-        NDArray total;
-        NDArray crossEntropyPart;
-        NDArray distillationPart;
+        LossParts parts;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray yFlat = asVector(y.getDataType() == DataType.INT64 ? y : y.toType(DataType.INT64, false), n);
-            NDArray target;
-            NDArray oldCorrect;
-            NDArray selfTerm;
-            if (raw) {
-                NDList terms = teacherTerms(yFlat, labels.get(1).stopGradient());
-                target = terms.get(0);
-                oldCorrect = terms.get(1);
-                selfTerm = terms.get(2);
-            } else {
-                target = labels.get(1);
-                oldCorrect = asVector(labels.get(2), n);
-                selfTerm = asVector(labels.get(3), n);
+            NDArray yCol = y.getDataType() == DataType.INT64 ? y : y.toType(DataType.INT64, false);
+            if (yCol.getShape().dimension() == 1) {
+                yCol = yCol.reshape(n, 1);
             }
-
-            // Written so that autograd's graph is a handful of fused native nodes (log-softmax,
-            // gather, a product with a constant target, reductions): PyTorch's log-softmax backward
-            // then yields the closed-form gradient p - t in one pass, with no JNI call per backward
-            // node. Measured faster here than computing G by hand and injecting it by a surrogate.
-            NDArray logP = z.logSoftmax(1);
-            NDArray crossEntropy = logP.gather(yFlat.reshape(n, 1), 1).sum().mul(-1f / n);
-            NDArray distillation = null;
-            if (lambda == 0f) {
-                result = crossEntropy;
+            if (soft) {
+                parts = softTarget(z, yCol, labels.get(1), asVector(labels.get(2), n), n, withParts);
             } else {
-                float perClass = classReduction == ClassReduction.MEAN ? 1f / c : 1f;
-                NDArray perSample; // (N), D_i up to the factor folded into the weights
-                float scale;
-                if (distance == Distance.KL) {
-                    NDArray logPT = tau == 1f ? logP : z.div(tau).logSoftmax(1);
-                    // KL(q || pT) = sum_c q log q - sum_c q log pT, the first cached per sample.
-                    perSample = selfTerm.sub(target.mul(logPT).sum(new int[] {1}));
-                    scale = lambda * tau * tau * perClass / n;
-                } else {
-                    perSample = z.sub(target).square().sum(new int[] {1});
-                    scale = 0.5f * lambda * perClass / n;
-                }
-                NDArray weights = weights(z, yFlat, oldCorrect, scale);
-                distillation =
-                        weights == null
-                                ? perSample.sum().mul(scale * (alpha + beta))
-                                : perSample.dot(weights);
-                result = crossEntropy.add(distillation);
+                Terms terms = raw
+                        ? terms(yCol, labels.get(1), n, false)
+                        : new Terms(labels.get(1), asVector(labels.get(2), n));
+                parts = general(z, yCol, terms, n, c, withParts);
             }
-            // The parts share storage with the graph's nodes but carry no gradient; the graph keeps
-            // its own references to the nodes, so the scope may close the other handles.
-            total = result.stopGradient();
-            crossEntropyPart = crossEntropy.stopGradient();
-            distillationPart =
-                    distillation == null ? total.zerosLike() : distillation.stopGradient();
-            NDScope.unregister(result, total, crossEntropyPart, distillationPart);
+            NDScope.unregister(parts.loss());
+            if (withParts) {
+                NDScope.unregister(parts.crossEntropy(), parts.distillation());
+            }
         }
-        return finish(z, result, total, crossEntropyPart, distillationPart, predictions, labels);
+        return finish(z, parts, predictions, labels, withParts);
     }
 
     /**
-     * The loss on the soft-target layout: {@code L = mean_i k_i - (1/N) sum_ic t_ic log p_ic};
-     * log-softmax's backward gives {@code (p * sum_c t_c - t) / N}, the exact gradient. The parts
-     * cost a gather on the detached log-probabilities.
+     * Checks precomputed labels against this loss: the soft-target layout (y of shape (N, 1)) only of
+     * this loss's own settings, the general layout (y of shape (N)) of the same distance and tau.
      */
-    private NDArray evaluateSoftTarget(
-            NDArray y,
-            NDArray target,
-            NDArray selfConstant,
-            NDArray z,
-            int n,
-            NDList predictions,
-            NDList labels) {
-        NDArray result;
-        NDArray total;
-        NDArray crossEntropyPart;
-        NDArray distillationPart;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray logP = z.logSoftmax(1);
-            // One inner product of the flattened views: reads both once and writes no N×C product;
-            // measured 30-40 % faster at C = 1000 than a product and a mean, two ops dearer.
-            NDArray crossSum = logP.reshape(-1).dot(target.reshape(-1));
-            result = selfConstant.mean().sub(crossSum.mul(1f / n));
-            total = result.stopGradient();
-            NDArray yIdx = y.getDataType() == DataType.INT64 ? y : y.toType(DataType.INT64, false);
-            NDArray yColumn = yIdx.getShape().dimension() == 2 ? yIdx : yIdx.reshape(n, 1);
-            NDArray meanLogPy = logP.stopGradient().gather(yColumn, 1).mean();
-            crossEntropyPart = meanLogPy.neg();
-            distillationPart = total.add(meanLogPy);
-            NDScope.unregister(result, total, crossEntropyPart, distillationPart);
-        }
-        return finish(z, result, total, crossEntropyPart, distillationPart, predictions, labels);
-    }
-
-    /** Hands the arrays of one evaluation to the predictions' manager and remembers the parts. */
-    private NDArray finish(
-            NDArray z,
-            NDArray result,
-            NDArray total,
-            NDArray crossEntropyPart,
-            NDArray distillationPart,
-            NDList predictions,
-            NDList labels) {
-        // Ops land in their first input's manager, which may be the labels'; the caller expects the
-        // loss where the predictions live. An enclosing scope of the caller tracks them as it would
-        // any other op's result.
-        NDManager owner = z.getManager();
-        for (NDArray array : new NDArray[] {result, total, crossEntropyPart, distillationPart}) {
-            if (array.getManager() != owner) {
-                array.attach(owner);
-            }
-            NDScope.register(array);
-        }
-        lastParts = new LossParts(total, crossEntropyPart, distillationPart);
-        remember(new Evaluation(predictions.get(0), labels.get(0), total));
-        return result;
-    }
-
-    /** Three label arrays are only this loss's own soft-target layout; the tag, when kept, says whose. */
-    private void checkSoftTargetLabels(String name) {
-        if (!softTarget) {
+    private void checkLayout(boolean soft, String name) {
+        if (!soft) {
+            checkTag(name, generalTag);
+        } else if (softTarget) {
+            checkTag(name, softTargetTag);
+        } else {
             throw new IllegalArgumentException(
-                    "labels: 3 arrays are the soft-target layout of teacherLabels of a loss with KL,"
+                    "labels: [y (N, 1), ...] is the soft-target layout of teacherLabels of a loss with KL,"
                             + " tau 1 and filter OLD_CORRECT or ALL"
                             + (isTag(name) ? " (these: " + name.substring(TAG_PREFIX.length()) + ")" : "")
                             + ", but this loss has "
                             + describe()
                             + ": pass [y, oldLogits] or this loss's teacherLabels");
         }
-        checkTag(name, softTargetTag);
+    }
+
+    /**
+     * The loss on the soft-target layout: {@code L = mean_i (k_i - sum_c t_ic log p_ic)}; log-softmax's
+     * backward gives {@code (p * sum_c t_c - t) / N}, the exact gradient.
+     */
+    private LossParts softTarget(NDArray z, NDArray yCol, NDArray target, NDArray selfConstant, int n,
+            boolean withParts) {
+        NDArray logP = z.logSoftmax(1);
+        NDArray loss;
+        if ((long) n * target.getShape().get(1) <= SMALL_SOFT_TARGET) {
+            loss = selfConstant.sub(logP.mul(target).sum(CLASS_AXIS)).mean();
+        } else {
+            // One inner product of the flattened views: reads both once and writes no N×C product.
+            NDArray cross = logP.reshape(-1).dot(target.reshape(-1));
+            loss = selfConstant.mean().sub(cross.mul(constant(z, 1f / n)));
+        }
+        if (!withParts) {
+            return new LossParts(loss, null, null);
+        }
+        NDArray crossEntropy = logP.stopGradient().gather(yCol, 1).mean().neg();
+        return new LossParts(loss, crossEntropy, loss.stopGradient().sub(crossEntropy));
+    }
+
+    /** The loss on the general layout (or on raw labels), for every distance and filter. */
+    private LossParts general(NDArray z, NDArray yCol, Terms terms, int n, int c, boolean withParts) {
+        NDArray logP = z.logSoftmax(1);
+        NDArray crossEntropy = logP.gather(yCol, 1).mean().neg();
+        if (lambda == 0f) {
+            return new LossParts(crossEntropy, withParts ? crossEntropy.stopGradient() : null,
+                    withParts ? crossEntropy.stopGradient().zerosLike() : null);
+        }
+        float perClass = classReduction == ClassReduction.MEAN ? 1f / c : 1f;
+        NDArray distillation;
+        if (distance == Distance.KL) {
+            NDArray weights = weights(z, yCol, terms.oldCorrect, lambda * tau * tau * perClass / n, n);
+            NDArray logQ = terms.target.logSoftmax(1);
+            NDArray q = logQ.exp();
+            NDArray zT = tau == 1f ? z : z.mul(constant(z, 1f / tau));
+            NDArray logPT = tau == 1f ? logP : zT.logSoftmax(1);
+            // KL(q || pT) = sum_c q log q - sum_c q log pT; only the second part depends on z.
+            NDArray cross = q.mul(logPT).sum(CLASS_AXIS);
+            NDArray selfTerm = q.mul(logQ).sum(CLASS_AXIS);
+            if (tau <= 1f) {
+                distillation = selfTerm.sub(cross).mul(weights).sum();
+            } else {
+                NDArray kl = preciseKl(zT.stopGradient(), terms.target, logQ, q,
+                        selfTerm.sub(cross.stopGradient()));
+                // The precise value, with the gradient of the direct form: x - stop(x) is exactly 0.
+                NDArray x = cross.mul(weights).sum();
+                distillation = kl.mul(weights).sum().sub(x.sub(x.stopGradient()));
+            }
+        } else {
+            NDArray weights = weights(z, yCol, terms.oldCorrect, 0.5f * lambda * perClass / n, n);
+            distillation = z.sub(terms.target).square().sum(CLASS_AXIS).mul(weights).sum();
+        }
+        NDArray loss = crossEntropy.add(distillation);
+        return withParts
+                ? new LossParts(loss, crossEntropy.stopGradient(), distillation.stopGradient())
+                : new LossParts(loss, null, null);
+    }
+
+    /**
+     * Per-sample {@code KL(q || pT)} (N) from the logit differences, exact to float32 where the direct
+     * form {@code sum q log q - sum q log pT} loses the digits that matter (see the class doc).
+     *
+     * @param zT the new logits over tau, detached
+     * @param oT the old logits over tau
+     * @param logQ log softmax of oT
+     * @param q softmax of oT
+     * @param direct the direct form's per-sample value, kept where it is exact already
+     */
+    private static NDArray preciseKl(NDArray zT, NDArray oT, NDArray logQ, NDArray q, NDArray direct) {
+        NDArray r = zT.sub(oT);
+        // Centred under q, so that the first-order terms of sum_c q_c expm1(r_c) cancel exactly.
+        r.subi(q.mul(r).sum(CLASS_AXIS, true));
+        // q * expm1(r) = tanh(r/2) * (q + q e^r), with q e^r = exp(log q + r): no overflow below KL 88.
+        NDArray qExpm1 = r.mul(constant(r, 0.5f)).tanh().muli(logQ.add(r).exp().addi(q));
+        NDArray s = qExpm1.sum(CLASS_AXIS).clip(0f, Float.MAX_VALUE);
+        NDArray kl = s.log().getNDArrayInternal().softPlus();
+        return NDArrays.where(direct.gt(DIRECT_FORM_KL), direct, kl);
+    }
+
+    /** Hands the arrays of one evaluation to the predictions' manager and remembers its value. */
+    private LossParts finish(NDArray z, LossParts parts, NDList predictions, NDList labels, boolean withParts) {
+        // Ops land in their first input's manager, which may be the labels'; the caller expects the
+        // loss where the predictions live. An enclosing scope of the caller tracks them as it would
+        // any other op's result.
+        NDManager owner = z.getManager();
+        NDArray[] arrays = withParts
+                ? new NDArray[] {parts.loss(), parts.crossEntropy(), parts.distillation()}
+                : new NDArray[] {parts.loss()};
+        for (NDArray array : arrays) {
+            if (array.getManager() != owner) {
+                array.attach(owner);
+            }
+            NDScope.register(array);
+        }
+        remember(new Evaluation(predictions.get(0), labels.get(0), parts.loss()));
+        return parts;
+    }
+
+    /** A scalar constant the engine owns, on the device and of the type of {@code like}. */
+    private static NDArray constant(NDArray like, float value) {
+        return like.getManager().full(new Shape(), value, like.getDataType(), like.getDevice());
     }
 
     /**
@@ -517,31 +555,32 @@ public final class FocalDistillationLoss extends Loss {
     }
 
     /**
-     * The sample weights times {@code scale} as an (N) array, or null when they are the constant
+     * The sample weights times {@code scale}: an (N) array, or a scalar when they are the constant
      * alpha + beta. Arg-max results carry no gradient, so the weights are constants.
      */
-    private NDArray weights(NDArray z, NDArray yFlat, NDArray oldCorrect, float scale) {
+    private NDArray weights(NDArray z, NDArray yCol, NDArray oldCorrect, float scale, int n) {
         NDArray indicator;
         switch (filter) {
             case ALL:
-                return null;
+                return constant(z, (alpha + beta) * scale);
             case OLD_CORRECT:
                 indicator = oldCorrect;
                 break;
             case NEW_INCORRECT:
-                indicator = newIncorrect(z, yFlat);
+                indicator = newIncorrect(z, yCol, n);
                 break;
             case NEGATIVE_FLIP:
-                indicator = oldCorrect.mul(newIncorrect(z, yFlat));
+                indicator = oldCorrect.mul(newIncorrect(z, yCol, n));
                 break;
             default:
                 throw new AssertionError("unknown filter " + filter);
         }
-        return indicator.mul(beta * scale).add(alpha * scale);
+        NDArray weights = indicator.mul(constant(z, beta * scale));
+        return alpha == 0f ? weights : weights.addi(constant(z, alpha * scale));
     }
 
-    private static NDArray newIncorrect(NDArray z, NDArray yFlat) {
-        return z.argMax(1).neq(yFlat).toType(DataType.FLOAT32, false);
+    private static NDArray newIncorrect(NDArray z, NDArray yCol, int n) {
+        return z.argMax(1).neq(yCol.reshape(n)).toType(DataType.FLOAT32, false);
     }
 
     /** The array as shape (N); no op (each costs a native call) when it already is. */
@@ -549,18 +588,26 @@ public final class FocalDistillationLoss extends Loss {
         return array.getShape().dimension() == 1 ? array : array.reshape(n);
     }
 
-    /** Target, old-correct mask and self term from old logits; yIdx is int64 of shape (N). */
-    private NDList teacherTerms(NDArray yIdx, NDArray oldLogits) {
-        NDArray oldCorrect = oldLogits.argMax(1).eq(yIdx).toType(DataType.FLOAT32, false);
-        NDArray o = oldLogits.toType(DataType.FLOAT32, false);
-        if (distance == Distance.KL) {
-            NDArray logQ = (tau == 1f ? o : o.div(tau)).logSoftmax(1);
-            NDArray q = logQ.exp();
-            // q * log q from the log-softmax: finite where q underflows to 0, so no 0 * -inf.
-            NDArray selfTerm = q.mul(logQ).sum(new int[] {1});
-            return new NDList(q, oldCorrect, selfTerm);
+    /** The general layout's per-sample arrays: the distance's target and the old-correct mask. */
+    private record Terms(NDArray target, NDArray oldCorrect) {}
+
+    /**
+     * Target and old-correct mask from old logits; yCol is int64 of shape (N, 1). With {@code owned},
+     * the target is a new array even where it equals the old logits.
+     */
+    private Terms terms(NDArray yCol, NDArray oldLogits, int n, boolean owned) {
+        NDArray o = oldLogits.stopGradient();
+        NDArray oldCorrect = o.argMax(1).eq(yCol.reshape(n)).toType(DataType.FLOAT32, false);
+        NDArray target;
+        if (o.getDataType() != DataType.FLOAT32) {
+            o = o.toType(DataType.FLOAT32, false);
+            target = distance == Distance.KL && tau != 1f ? o.muli(1f / tau) : o;
+        } else if (distance == Distance.KL && tau != 1f) {
+            target = o.mul(constant(o, 1f / tau));
+        } else {
+            target = owned ? o.duplicate() : o;
         }
-        return new NDList(o, oldCorrect, oldCorrect.zerosLike());
+        return new Terms(target, oldCorrect);
     }
 
     // ---- accumulators: DJL's semantics (mean over updates of the scalar loss), one evaluation ----

@@ -3,15 +3,17 @@ package dev.pct.core.loss;
 import ai.djl.ndarray.NDArray;
 
 /**
- * The parts of one evaluation of {@link FocalDistillationLoss}, as scalar arrays for logging.
+ * One evaluation of {@link FocalDistillationLoss}: the loss to differentiate and its two parts, as
+ * returned by {@link FocalDistillationLoss#evaluateParts}.
  *
- * <p>The arrays carry no gradient and live on the device: reading them ({@code getFloat()}) is a
- * host synchronization that the caller decides to pay. They belong to the manager of the
- * predictions they were computed from and are closed with it; do not close them yourself if that
- * manager may still be used by the loss's caller.
+ * <p>Every array is a scalar on the device of the predictions and belongs to their manager: reading
+ * one ({@code getFloat()}) is a host synchronization that the caller decides to pay, and closing that
+ * manager frees them. The parts carry no gradient. They belong to the call that made them, so
+ * concurrent or interleaved evaluations never see each other's values.
  *
- * @param total the loss value, {@code crossEntropy + distillation}
- * @param crossEntropy the mean cross-entropy {@code mean_i CE(z_i, y_i)}
- * @param distillation the weighted distillation term {@code lambda * mean_i w_i * D(z_i, o_i)}
+ * @param loss the loss, {@code crossEntropy + distillation}, carrying the gradient
+ * @param crossEntropy the mean cross-entropy {@code mean_i CE(z_i, y_i)}, detached
+ * @param distillation the weighted distillation term {@code lambda * mean_i w_i * D(z_i, o_i)},
+ *     detached
  */
-public record LossParts(NDArray total, NDArray crossEntropy, NDArray distillation) {}
+public record LossParts(NDArray loss, NDArray crossEntropy, NDArray distillation) {}
