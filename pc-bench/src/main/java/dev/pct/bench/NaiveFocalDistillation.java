@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import dev.pct.core.loss.ClassReduction;
 import dev.pct.core.loss.Distance;
@@ -76,18 +77,24 @@ public final class NaiveFocalDistillation extends Loss {
         NDArray crossEntropy =
                 z.logSoftmax(1).get(new NDIndex().addAllDim(1).addPickDim(y)).neg().mean();
 
+        // Constants on the gradient path are arrays the engine owns: a Java number would be a scalar
+        // wrapping a Java buffer that the garbage collector may free before backward reads it.
         NDArray d;
         if (distance == Distance.KL) {
-            NDArray logP = z.div(tau).logSoftmax(1);
-            NDArray logQ = o.div(tau).logSoftmax(1);
+            NDArray logP = z.div(constant(z, tau)).logSoftmax(1);
+            NDArray logQ = o.div(constant(z, tau)).logSoftmax(1);
             NDArray q = logQ.exp();
-            d = q.mul(logQ.sub(logP)).sum(new int[] {1}).mul(tau * tau);
+            d = q.mul(logQ.sub(logP)).sum(new int[] {1}).mul(constant(z, tau * tau));
         } else {
-            d = z.sub(o).square().sum(new int[] {1}).mul(0.5f);
+            d = z.sub(o).square().sum(new int[] {1}).mul(constant(z, 0.5f));
         }
         NDArray oldCorrect = o.argMax(1).eq(y).toType(DataType.FLOAT32, false);
         NDArray weights = oldCorrect.mul(beta).add(alpha);
-        NDArray distillation = weights.mul(d).mean().mul(lambda);
+        NDArray distillation = weights.mul(d).mean().mul(constant(z, lambda));
         return crossEntropy.add(distillation);
+    }
+
+    private static NDArray constant(NDArray like, float value) {
+        return like.getManager().full(new Shape(), value, like.getDataType(), like.getDevice());
     }
 }

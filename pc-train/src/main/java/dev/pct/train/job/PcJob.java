@@ -28,6 +28,7 @@ import dev.pct.train.loop.CachedTeacher;
 import dev.pct.train.loop.Checkpoint;
 import dev.pct.train.loop.Inference;
 import dev.pct.train.loop.OnTheFlyTeacher;
+import dev.pct.train.loop.StageLoss;
 import dev.pct.train.loop.StageTrainer;
 import dev.pct.train.loop.TeacherSource;
 import dev.pct.train.loop.TrainingSettings;
@@ -240,7 +241,7 @@ public final class PcJob {
         for (EpochRecord r : StageHistory.read(historyFile)) {
             records.put(r.epoch(), r);
         }
-        StageTrainer trainer = new StageTrainer(name + " seed " + seed, seed, settings(training), loss, teacher,
+        StageTrainer trainer = new StageTrainer(name + " seed " + seed, seed, settings(training), StageLoss.of(loss), teacher,
                 device, new Checkpoint(dir.resolve("checkpoints")));
         trainer.train(model, data.train(), (row, block) -> {
             int[] validation = data.validation().size() == 0 ? null : predict(block, data.validation(), model);

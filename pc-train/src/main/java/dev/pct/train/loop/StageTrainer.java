@@ -14,9 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
-import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.loss.LossParts;
 import dev.pct.train.data.BatchMaker;
 import dev.pct.train.optim.PcOptimizer;
@@ -54,7 +52,7 @@ public final class StageTrainer {
     private final String name;
     private final long seed;
     private final TrainingSettings settings;
-    private final Loss loss;
+    private final StageLoss loss;
     private final TeacherSource teacher;
     private final Device device;
     private final Checkpoint checkpoint;
@@ -65,12 +63,12 @@ public final class StageTrainer {
      * @param name the stage's name, used in logs (e.g. "pc seed 1")
      * @param seed the seed of this stage
      * @param settings how to train
-     * @param loss the loss: cross-entropy or focal distillation
+     * @param loss the loss: cross-entropy or focal distillation ({@link StageLoss#of})
      * @param teacher what gives the loss its labels
      * @param device the device to train on
      * @param checkpoint the stage's checkpoint store, or {@code null} for none
      */
-    public StageTrainer(String name, long seed, TrainingSettings settings, Loss loss, TeacherSource teacher,
+    public StageTrainer(String name, long seed, TrainingSettings settings, StageLoss loss, TeacherSource teacher,
             Device device, Checkpoint checkpoint) {
         this.name = name;
         this.seed = seed;
@@ -105,7 +103,7 @@ public final class StageTrainer {
                 .optL2WeightDecay(settings.weightDecay())
                 .optAdam(settings.adamBeta1(), settings.adamBeta2(), settings.adamEpsilon())
                 .build();
-        DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
+        DefaultTrainingConfig config = new DefaultTrainingConfig(loss.loss())
                 .optOptimizer(optimizer)
                 .optDevices(new Device[] {device});
         List<EpochRow> rows = new ArrayList<>();
@@ -158,7 +156,6 @@ public final class StageTrainer {
         Random augment = data.augments() ? new Random(seed * 7_919L + epoch * 104_729L) : null;
         int[] allLabels = data.labels();
         int batchSize = settings.batchSize();
-        FocalDistillationLoss focal = loss instanceof FocalDistillationLoss f ? f : null;
 
         double lossSum = 0;
         double crossEntropySum = 0;
@@ -190,16 +187,11 @@ public final class StageTrainer {
                     NDList lossLabels = teacher.labels(batch, indices, images, labels);
                     try (GradientCollector collector = trainer.newGradientCollector()) {
                         NDList predictions = trainer.forward(new NDList(images));
-                        NDArray value = loss.evaluate(lossLabels, predictions);
-                        collector.backward(value);
-                        deviceLoss.addi(value.stopGradient());
-                        if (focal != null) {
-                            LossParts parts = focal.lastParts();
-                            deviceCrossEntropy.addi(parts.crossEntropy());
-                            deviceDistillation.addi(parts.distillation());
-                        } else {
-                            deviceCrossEntropy.addi(value.stopGradient());
-                        }
+                        LossParts parts = loss.evaluate(lossLabels, predictions);
+                        collector.backward(parts.loss());
+                        deviceLoss.addi(parts.loss().stopGradient());
+                        deviceCrossEntropy.addi(parts.crossEntropy());
+                        deviceDistillation.addi(parts.distillation());
                         NDArray predicted = predictions.singletonOrThrow().stopGradient().argMax(1);
                         deviceWrong.addi(predicted.neq(labels).toType(DataType.FLOAT32, false).sum());
                     }

@@ -1,21 +1,30 @@
 package dev.pct.train.loop;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.loss.Loss;
+import ai.djl.util.Pair;
+import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.FocalDistillationLoss;
+import dev.pct.core.loss.LossParts;
+import dev.pct.core.loss.SampleFilter;
+import dev.pct.core.testing.GcPressure;
 import dev.pct.train.model.ModelFactory;
 import dev.pct.train.model.ModelSpec;
 import dev.pct.train.optim.LearningRateSchedule;
 import dev.pct.train.optim.PcOptimizer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -105,7 +114,7 @@ class StageTrainerTest {
                             ? CachedTeacher.compute(loss, oldLogits, data.y, CLASSES, scratch)
                             : TeacherSource.NONE;
                 }
-                List<EpochRow> rows = new StageTrainer("t", 1, settings(5), l, teacher, Device.cpu(), null)
+                List<EpochRow> rows = new StageTrainer("t", 1, settings(5), StageLoss.of(l), teacher, Device.cpu(), null)
                         .train(model, data, (row, block) -> { });
                 // Epoch 1 creates the optimizer's momentum buffers; after that nothing may accumulate.
                 for (int e = 2; e < rows.size(); e++) {
@@ -115,6 +124,68 @@ class StageTrainerTest {
                 assertTrue(rows.get(4).trainLoss() < rows.get(0).trainLoss() * 0.7,
                         l.getName() + " did not learn: " + rows.get(0).trainLoss() + " -> " + rows.get(4).trainLoss());
             }
+        }
+    }
+
+    /** The stage's loss, with a garbage collection and fresh native memory between it and backward. */
+    private static final class Pressured implements StageLoss {
+        private final StageLoss inner;
+        private List<ByteBuffer> held;
+
+        Pressured(StageLoss inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public LossParts evaluate(NDList labels, NDList predictions) {
+            LossParts parts = inner.evaluate(labels, predictions);
+            held = GcPressure.apply();
+            return parts;
+        }
+
+        @Override
+        public Loss loss() {
+            return inner.loss();
+        }
+    }
+
+    @Test
+    void trainingStepsUnderGarbageCollectionGiveTheSameParameters() throws IOException {
+        Blobs data = new Blobs();
+        float[] oldLogits = new float[N * CLASSES];
+        for (int i = 0; i < N; i++) {
+            oldLogits[i * CLASSES + (i % 4 == 0 ? (data.y[i] + 1) % CLASSES : data.y[i])] = 2f;
+        }
+        // The soft-target path (tau 1), the general KL path (tau 4, with the precise value) and logit matching.
+        for (FocalDistillationLoss loss : new FocalDistillationLoss[] {
+                FocalDistillationLoss.builder().optTau(1f).build(),
+                FocalDistillationLoss.builder().optTau(4f).optFilter(SampleFilter.NEGATIVE_FLIP).build(),
+                FocalDistillationLoss.builder().optDistance(Distance.LOGIT_MATCHING).optLambda(0.1f).build()}) {
+            List<float[]> quiet = trainTwoEpochs(data, oldLogits, loss, false);
+            List<float[]> pressed = trainTwoEpochs(data, oldLogits, loss, true);
+            for (int k = 0; k < quiet.size(); k++) {
+                assertArrayEquals(quiet.get(k), pressed.get(k), 0f,
+                        loss.getDistance() + " tau " + loss.getTau() + ": parameter " + k);
+            }
+        }
+    }
+
+    private static List<float[]> trainTwoEpochs(Blobs data, float[] oldLogits, FocalDistillationLoss loss,
+            boolean pressure) throws IOException {
+        try (Model model = Model.newInstance("t", Device.cpu())) {
+            model.setBlock(mlp());
+            TeacherSource teacher;
+            try (NDManager scratch = model.getNDManager().newSubManager()) {
+                teacher = CachedTeacher.compute(loss, oldLogits, data.y, CLASSES, scratch);
+            }
+            StageLoss stageLoss = pressure ? new Pressured(StageLoss.of(loss)) : StageLoss.of(loss);
+            new StageTrainer("t", 3, settings(2), stageLoss, teacher, Device.cpu(), null)
+                    .train(model, data, (row, block) -> { });
+            List<float[]> parameters = new ArrayList<>();
+            for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+                parameters.add(p.getValue().getArray().toFloatArray());
+            }
+            return parameters;
         }
     }
 
