@@ -1,5 +1,7 @@
 package dev.pct.train.config;
 
+import dev.pct.train.model.Architecture;
+import dev.pct.train.model.ModelSpec;
 import java.util.List;
 
 /**
@@ -17,7 +19,7 @@ import java.util.List;
  *     shapes); required &gt; 0 for resnet, ignored otherwise; default 0
  */
 public record ArchitectureConfig(
-        ArchitectureType type,
+        Architecture type,
         List<Integer> hidden,
         List<Integer> channels,
         boolean batchNorm,
@@ -36,12 +38,28 @@ public record ArchitectureConfig(
      * @param type the network family
      * @return the architecture
      */
-    public static ArchitectureConfig of(ArchitectureType type) {
+    public static ArchitectureConfig of(Architecture type) {
         return new ArchitectureConfig(type, List.of(128), List.of(32, 64), false, 0.0, 0);
     }
 
     /** The defaults with the required type left null. */
     static ArchitectureConfig template() {
         return of(null);
+    }
+
+    /**
+     * Returns the model factory's description of this architecture.
+     *
+     * @return the spec ({@code depth} 0 becomes the factory's default depth)
+     */
+    public ModelSpec spec() {
+        return ModelSpec.builder()
+                .setType(type)
+                .optHidden(hidden)
+                .optChannels(channels)
+                .optBatchNorm(batchNorm)
+                .optDropout(dropout)
+                .optDepth(depth > 0 ? depth : ModelSpec.DEFAULT_DEPTH)
+                .build();
     }
 }

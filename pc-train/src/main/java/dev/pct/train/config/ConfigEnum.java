@@ -1,10 +1,16 @@
 package dev.pct.train.config;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
  * A configuration enumeration whose constants are written in YAML with a fixed spelling (e.g. {@code fd-kl}).
+ *
+ * <p>Enumerations of the domain used in job files directly (pc-core's {@code SampleFilter} and {@code
+ * ClassReduction}, the optimizer's kind, the schedule's type, the model architecture) do not implement this
+ * interface: they are spelled as their name in lower case ({@code old_correct}, {@code nesterov}), see {@link
+ * #spelling(Enum)}, so a renamed constant breaks the build rather than a job file silently.
  */
 public interface ConfigEnum {
 
@@ -16,6 +22,17 @@ public interface ConfigEnum {
     String spelling();
 
     /**
+     * Returns how any enumeration constant is written in a job file: its {@link #spelling()} if it is a
+     * {@code ConfigEnum}, otherwise its name in lower case.
+     *
+     * @param constant the constant
+     * @return the YAML spelling
+     */
+    static String spelling(Enum<?> constant) {
+        return constant instanceof ConfigEnum c ? c.spelling() : constant.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
      * Returns the constant of {@code type} spelled {@code text}.
      *
      * @param type the enumeration
@@ -24,14 +41,25 @@ public interface ConfigEnum {
      * @return the constant
      * @throws IllegalArgumentException if no constant has that spelling; the message lists the valid ones
      */
-    static <E extends Enum<E> & ConfigEnum> E fromSpelling(Class<E> type, String text) {
+    static <E extends Enum<E>> E fromSpelling(Class<E> type, String text) {
         for (E constant : type.getEnumConstants()) {
-            if (constant.spelling().equals(text)) {
+            if (spelling(constant).equals(text)) {
                 return constant;
             }
         }
         throw new IllegalArgumentException(
                 "'" + text + "' is not a valid " + type.getSimpleName() + "; expected one of: " + spellings(type));
+    }
+
+    /**
+     * Returns whether {@code text} spells a constant of an enumeration.
+     *
+     * @param type the enumeration
+     * @param text the candidate spelling
+     * @return true if some constant is spelled so
+     */
+    static boolean isSpelling(Class<?> type, String text) {
+        return Arrays.stream(type.getEnumConstants()).anyMatch(c -> spelling((Enum<?>) c).equals(text));
     }
 
     /**
@@ -42,7 +70,7 @@ public interface ConfigEnum {
      */
     static String spellings(Class<?> type) {
         return Arrays.stream(type.getEnumConstants())
-                .map(c -> ((ConfigEnum) c).spelling())
+                .map(c -> spelling((Enum<?>) c))
                 .collect(Collectors.joining(", "));
     }
 }

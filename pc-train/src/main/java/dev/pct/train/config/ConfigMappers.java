@@ -10,15 +10,54 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import dev.pct.core.loss.ClassReduction;
+import dev.pct.core.loss.SampleFilter;
+import dev.pct.train.data.ChannelOrder;
+import dev.pct.train.model.Architecture;
+import dev.pct.train.update.NewModel;
+import dev.pct.train.optim.LearningRateSchedule;
+import dev.pct.train.optim.PcOptimizer;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The one Jackson YAML mapper of the config package, set up to be strict and snake_case. */
 final class ConfigMappers {
 
+    /** The enumerations of other packages that job files name, spelled as their lower-case names. */
+    static final List<Class<? extends Enum<?>>> DOMAIN_ENUMS = List.of(SampleFilter.class, ClassReduction.class,
+            PcOptimizer.Kind.class, LearningRateSchedule.Type.class, Architecture.class, ChannelOrder.class,
+            NewModel.Head.class);
+
     /** Shared, thread-safe once configured. */
     static final YAMLMapper YAML = build();
 
+
     private ConfigMappers() {}
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void lowerCase(SimpleModule module, Class<? extends Enum<?>> type) {
+        module.addSerializer((Class) type, new StdSerializer<Enum<?>>((Class) type) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void serialize(Enum<?> value, JsonGenerator generator, SerializerProvider provider)
+                    throws IOException {
+                generator.writeString(ConfigEnum.spelling(value));
+            }
+        });
+        module.addDeserializer((Class) type, new FromStringDeserializer(type) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected Object _deserialize(String value, DeserializationContext context) {
+                return ConfigEnum.fromSpelling((Class) type, value);
+            }
+        });
+    }
 
     private static YAMLMapper build() {
         // Jackson writes a Path as a file:// URI by default; plain text reads better and loads back.
@@ -32,6 +71,10 @@ final class ConfigMappers {
                 return Path.of(value);
             }
         });
+        // Domain enumerations (pc-core's, the optimizer's, the architecture) are written in lower case.
+        for (Class<? extends Enum<?>> type : DOMAIN_ENUMS) {
+            lowerCase(paths, type);
+        }
         return YAMLMapper.builder()
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

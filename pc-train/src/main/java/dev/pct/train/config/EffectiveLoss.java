@@ -1,5 +1,10 @@
 package dev.pct.train.config;
 
+import dev.pct.core.loss.ClassReduction;
+import dev.pct.core.loss.Distance;
+import dev.pct.core.loss.FocalDistillationLoss;
+import dev.pct.core.loss.SampleFilter;
+
 /**
  * The loss parameters a treatment actually uses, derived by {@link LossConfig#effective()}.
  *
@@ -17,7 +22,7 @@ public record EffectiveLoss(
         double beta,
         double tau,
         double lambda,
-        LossFilter filter,
+        SampleFilter filter,
         ClassReduction classReduction) {
 
     /**
@@ -30,12 +35,29 @@ public record EffectiveLoss(
     }
 
     /**
-     * Returns whether the distance is logit matching (otherwise it is KL at temperature tau).
+     * Returns the distance between new and old logits.
      *
-     * @return true for fd-lm
+     * @return logit matching for fd-lm, KL at temperature tau otherwise
      */
-    public boolean logitMatching() {
-        return treatment == Treatment.FD_LM;
+    public Distance distance() {
+        return treatment.distance();
+    }
+
+    /**
+     * Returns the loss with these parameters.
+     *
+     * @return the focal-distillation loss (plain cross-entropy when lambda is 0)
+     */
+    public FocalDistillationLoss toLoss() {
+        return FocalDistillationLoss.builder()
+                .optAlpha((float) alpha)
+                .optBeta((float) beta)
+                .optTau((float) tau)
+                .optLambda((float) lambda)
+                .optDistance(distance())
+                .optFilter(filter)
+                .optClassReduction(classReduction)
+                .build();
     }
 
     /**

@@ -15,9 +15,9 @@ import java.util.List;
  *     folder is {@code <output>/<name>-<yyyyMMdd-HHmmss>}
  * @param seeds random seeds; the whole job (old model, new model, baseline) runs once per seed; integers
  *     &gt;= 0, distinct, default [1]. {@code seed: 3} is shorthand for {@code seeds: [3]} (give one, not both)
- * @param device devices to train on: {@code auto} (GPU 0 if there is one, else CPU; default), {@code cpu},
- *     {@code gpu} (all GPUs), {@code gpu:N}, or a list of {@code gpu:N}. A single value may be written as a
- *     scalar
+ * @param device the one device to train on: {@code auto} (GPU 0 if the engine sees one, else CPU; default),
+ *     {@code cpu}, {@code gpu} (GPU 0) or {@code gpu:N}. A job trains on one device: data-parallel training
+ *     over several is not supported, and a list is rejected
  * @param output folder run folders are created in, relative to the working directory; default {@code runs}
  * @param compareBaseline also train the new architecture with plain cross-entropy and the same seed, so the
  *     report can show what the PC loss costs and gains; YAML {@code compare_baseline}, default true
@@ -30,7 +30,7 @@ import java.util.List;
 public record JobConfig(
         String name,
         List<Integer> seeds,
-        List<String> device,
+        String device,
         Path output,
         boolean compareBaseline,
         DataConfig data,
@@ -44,12 +44,11 @@ public record JobConfig(
     /** Makes the lists immutable. */
     public JobConfig {
         seeds = Lists.copy(seeds);
-        device = Lists.copy(device);
     }
 
     /** The defaults with the required values (name, data source, architectures) left null. */
     static JobConfig template() {
-        return new JobConfig(null, List.of(1), List.of("auto"), Path.of("runs"), true, DataConfig.template(),
+        return new JobConfig(null, List.of(1), "auto", Path.of("runs"), true, DataConfig.template(),
                 OldModelConfig.template(), NewModelConfig.template(), LossConfig.defaults(),
                 TrainingConfig.defaults());
     }

@@ -39,6 +39,7 @@ final class JobConfigSchema {
             Map.entry(OldModelConfig.class, OldModelConfig::template),
             Map.entry(ArchitectureConfig.class, ArchitectureConfig::template),
             Map.entry(LogitsConfig.class, LogitsConfig::template),
+            Map.entry(PreprocessingConfig.class, PreprocessingConfig::defaults),
             Map.entry(NewModelConfig.class, NewModelConfig::template),
             Map.entry(LossConfig.class, LossConfig::defaults),
             Map.entry(TrainingConfig.class, TrainingConfig::defaults),
@@ -47,15 +48,14 @@ final class JobConfigSchema {
 
     /** Values that may stay null; whether they are needed depends on other values (checked after binding). */
     private static final Set<String> NULLABLE = Set.of(
-            "data.path", "old_model.architecture", "old_model.checkpoint", "old_model.logits.train",
-            "old_model.logits.test", "old_model.training");
+            "data.path", "old_model.architecture", "old_model.checkpoint", "old_model.file", "old_model.logits.train",
+            "old_model.logits.test", "old_model.training", "new_model.architecture", "new_model.file");
 
-    /** Lists that may be written as one scalar. */
-    private static final Set<String> SCALAR_AS_LIST = Set.of("device");
 
     /** Paths whose relative values are resolved against the job file's folder. */
     static final List<String> RESOLVED_PATHS =
-            List.of("data.path", "old_model.checkpoint", "old_model.logits.train", "old_model.logits.test");
+            List.of("data.path", "old_model.checkpoint", "old_model.file", "old_model.logits.train",
+                    "old_model.logits.test", "new_model.file");
 
     /** YAML 1.1 wants a dot in a float ({@code 1e-8} is text to it); users write it anyway. */
     private static final Pattern NUMBER_TEXT =
@@ -183,9 +183,6 @@ final class JobConfigSchema {
             ArrayNode list;
             if (node.isArray()) {
                 list = (ArrayNode) node;
-            } else if (node.isValueNode() && SCALAR_AS_LIST.contains(path)) {
-                list = JsonNodeFactory.instance.arrayNode().add(node);
-                problems.origins().putIfAbsent(path + "[0]", problems.originOf(path));
             } else {
                 problems.invalid(path, node, describe(type));
                 return node;
@@ -227,6 +224,11 @@ final class JobConfigSchema {
             if (node.isTextual()) {
                 return node;
             }
+            if (node.isArray() && path.equals("device")) {
+                problems.invalid(path, node, "one device: auto, cpu, gpu or gpu:N (a job trains on one device;"
+                        + " data-parallel training over several is not supported)");
+                return node;
+            }
             if (node.isNumber() || node.isBoolean()) {
                 return TextNode.valueOf(node.asText()); // e.g. name: 2024
             }
@@ -240,7 +242,7 @@ final class JobConfigSchema {
             return node;
         }
         if (raw.isEnum()) {
-            if (!node.isTextual() || !isSpelling(raw, node.textValue())) {
+            if (!node.isTextual() || !ConfigEnum.isSpelling(raw, node.textValue())) {
                 problems.invalid(path, node, describe(type));
             }
             return node;
@@ -270,7 +272,4 @@ final class JobConfigSchema {
         }
     }
 
-    private static boolean isSpelling(Class<?> enumType, String text) {
-        return Arrays.stream(enumType.getEnumConstants()).anyMatch(c -> ((ConfigEnum) c).spelling().equals(text));
-    }
 }

@@ -1,5 +1,7 @@
 package dev.pct.train.config;
 
+import dev.pct.train.model.Architecture;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,13 +25,13 @@ final class JobConfigValidator {
                     "a name of letters, digits, '.', '_' or '-' (it names the run folder)");
         }
         validateSeeds(config.seeds());
-        validateDevices(config.device());
+        validateDevice(config.device());
         if (config.output().toString().isBlank()) {
             problems.invalid("output", config.output(), "a folder path");
         }
         validateData(config.data());
         validateOldModel(config.oldModel());
-        validateArchitecture("new_model.architecture", config.newModel().architecture());
+        validateNewModel(config.newModel());
         validateLoss(config.loss());
         validateTraining("training", config.training());
     }
@@ -47,19 +49,9 @@ final class JobConfigValidator {
         }
     }
 
-    private void validateDevices(List<String> devices) {
-        if (devices.isEmpty()) {
-            problems.invalid("device", devices, "auto, cpu, gpu, gpu:N or a list of gpu:N");
-        }
-        for (int i = 0; i < devices.size(); i++) {
-            String device = devices.get(i);
-            boolean single = device.equals("auto") || device.equals("cpu") || device.equals("gpu");
-            if (devices.size() == 1 ? !(single || GPU_N.matcher(device).matches())
-                    : !GPU_N.matcher(device).matches()) {
-                problems.invalid("device" + (devices.size() == 1 ? "" : "[" + i + "]"), device,
-                        devices.size() == 1 ? "auto, cpu, gpu or gpu:N (N = 0, 1, ...)"
-                                : "gpu:N in a list of devices (auto, cpu and gpu stand alone)");
-            }
+    private void validateDevice(String device) {
+        if (!(device.equals("auto") || device.equals("cpu") || device.equals("gpu") || GPU_N.matcher(device).matches())) {
+            problems.invalid("device", device, "auto, cpu, gpu (GPU 0) or gpu:N (N = 0, 1, ...)");
         }
     }
 
@@ -109,12 +101,63 @@ final class JobConfigValidator {
                     problems.missing("old_model.logits.test", "a CSV file path (required for source logits)");
                 }
             }
+            case TORCHSCRIPT, ONNX, DJL -> {
+                if (old.file() == null) {
+                    problems.missing("old_model.file", "a path (required for source " + old.source() + ": the "
+                            + (old.source() == OldModelSource.DJL ? "model directory" : "model file") + ")");
+                }
+                if (old.source() != OldModelSource.DJL && old.preprocessing().mean().isEmpty()) {
+                    problems.missing("old_model.preprocessing.mean", "the per-channel mean the model was trained with"
+                            + " (required for source " + old.source() + ": its normalization is not in the file)");
+                }
+            }
         }
+        validatePreprocessing("old_model.preprocessing", old.preprocessing());
         if (old.architecture() != null) {
             validateArchitecture("old_model.architecture", old.architecture());
         }
         if (old.training() != null) {
             validateTraining("old_model.training", old.training());
+        }
+    }
+
+    private void validatePreprocessing(String path, PreprocessingConfig p) {
+        if (!p.imageSize().isEmpty() && p.imageSize().size() != 2) {
+            problems.invalid(path + ".image_size", p.imageSize(), "two integers [height, width], or none for the data's");
+        }
+        for (int i = 0; i < p.imageSize().size(); i++) {
+            atLeast(path + ".image_size[" + i + "]", p.imageSize().get(i), 1);
+        }
+        if (p.channels() != 0 && p.channels() != 1 && p.channels() != 3) {
+            problems.invalid(path + ".channels", p.channels(), "1 (grayscale), 3 (RGB), or 0 for the data's");
+        }
+        if (p.mean().size() != p.std().size()) {
+            problems.invalid(path + ".std", p.std(), "one value per channel, as many as mean has (" + p.mean().size() + ")");
+        }
+        if (p.channels() != 0 && !p.mean().isEmpty() && p.mean().size() != p.channels()) {
+            problems.invalid(path + ".mean", p.mean(), "one value per channel (" + p.channels() + ")");
+        }
+        for (int i = 0; i < p.std().size(); i++) {
+            if (!(p.std().get(i) > 0) || Double.isInfinite(p.std().get(i))) {
+                problems.invalid(path + ".std[" + i + "]", p.std().get(i), "a number > 0");
+            }
+        }
+    }
+
+    private void validateNewModel(NewModelConfig model) {
+        if (model.source() != NewModelSource.TORCHSCRIPT && model.architecture() == null) {
+            problems.missing("new_model.architecture",
+                    "a mapping with keys type, hidden, ... (required for source " + model.source() + ")");
+        }
+        if (model.source() != NewModelSource.ARCHITECTURE && model.file() == null) {
+            problems.missing("new_model.file", "a path (required for source " + model.source() + ")");
+        }
+        if (model.architecture() != null) {
+            validateArchitecture("new_model.architecture", model.architecture());
+        }
+        if (!(model.backboneLearningRate() > 0 && model.backboneLearningRate() <= 1)) {
+            problems.invalid("new_model.backbone_learning_rate", model.backboneLearningRate(),
+                    "a number > 0 and <= 1 (a multiple of training.learning_rate)");
         }
     }
 
@@ -132,13 +175,13 @@ final class JobConfigValidator {
         for (int i = 0; i < architecture.channels().size(); i++) {
             atLeast(path + ".channels[" + i + "]", architecture.channels().get(i), 1);
         }
-        if (architecture.type() == ArchitectureType.CNN && architecture.channels().isEmpty()) {
+        if (architecture.type() == Architecture.CNN && architecture.channels().isEmpty()) {
             problems.invalid(path + ".channels", architecture.channels(), "a non-empty list for type cnn");
         }
         if (!(architecture.dropout() >= 0 && architecture.dropout() < 1)) {
             problems.invalid(path + ".dropout", architecture.dropout(), "a number >= 0 and < 1");
         }
-        if (architecture.type() == ArchitectureType.RESNET) {
+        if (architecture.type() == Architecture.RESNET) {
             if (architecture.depth() <= 0) {
                 problems.invalid(path + ".depth", architecture.depth(), "an integer > 0 (required for type resnet)");
             }

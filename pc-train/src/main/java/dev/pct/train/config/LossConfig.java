@@ -1,5 +1,8 @@
 package dev.pct.train.config;
 
+import dev.pct.core.loss.ClassReduction;
+import dev.pct.core.loss.SampleFilter;
+
 /**
  * The positive-congruent training loss of the new model, as written in the job file.
  *
@@ -27,7 +30,7 @@ public record LossConfig(
         double beta,
         double tau,
         double lambda,
-        LossFilter filter,
+        SampleFilter filter,
         ClassReduction classReduction) {
 
     /**
@@ -36,7 +39,7 @@ public record LossConfig(
      * @return the default loss
      */
     public static LossConfig defaults() {
-        return new LossConfig(Treatment.FD_KL, 1.0, 5.0, 100.0, 1.0, LossFilter.OLD_CORRECT, ClassReduction.SUM);
+        return new LossConfig(Treatment.FD_KL, 1.0, 5.0, 100.0, 1.0, SampleFilter.OLD_CORRECT, ClassReduction.SUM);
     }
 
     /**
@@ -65,7 +68,7 @@ public record LossConfig(
     public EffectiveLoss effective() {
         return switch (treatment) {
             case NONE -> new EffectiveLoss(treatment, alpha, beta, tau, 0.0, filter, classReduction);
-            case KD -> new EffectiveLoss(treatment, 1.0, 0.0, tau, lambda, LossFilter.ALL, classReduction);
+            case KD -> new EffectiveLoss(treatment, 1.0, 0.0, tau, lambda, SampleFilter.ALL, classReduction);
             case FD_KL, FD_LM -> new EffectiveLoss(treatment, alpha, beta, tau, lambda, filter, classReduction);
         };
     }

@@ -5,11 +5,18 @@ import java.nio.file.Path;
 /**
  * The old (reference) model whose correct predictions the new model should keep.
  *
- * @param source how it is obtained: {@code train} (default), {@code checkpoint} or {@code logits}
- * @param architecture its network; required for source train and checkpoint, ignored for logits
- * @param checkpoint saved model folder or parameter file; required for source checkpoint. Relative paths
- *     resolve like {@code data.path}
+ * @param source how it is obtained: {@code train} (default), {@code checkpoint}, {@code logits}, or a model
+ *     file: {@code torchscript}, {@code onnx}, {@code djl}
+ * @param architecture its network; required for source train and checkpoint, and for a {@code djl} directory
+ *     that pct did not export; ignored otherwise
+ * @param checkpoint saved parameter file; required for source checkpoint. Relative paths resolve like
+ *     {@code data.path}
+ * @param file the model file: a TorchScript {@code .pt} file, an {@code .onnx} file, or a DJL model directory
+ *     ({@code Model.save} output); required for those sources. Relative paths resolve like {@code data.path}
  * @param logits saved logits files; required for source logits
+ * @param preprocessing the input a model file expects (size, channels, channel order, normalization);
+ *     {@code mean} and {@code std} are required for torchscript and onnx, whose normalization only the person
+ *     who trained them knows. A directory pct exported normalizes its input itself and takes the default
  * @param training how to train it (source train only); null means the top-level {@code training}. Keys
  *     given here override the top-level ones, the rest are inherited from it, so a weaker old model can be
  *     had with just {@code training: {epochs: 1}}
@@ -18,11 +25,14 @@ public record OldModelConfig(
         OldModelSource source,
         ArchitectureConfig architecture,
         Path checkpoint,
+        Path file,
         LogitsConfig logits,
+        PreprocessingConfig preprocessing,
         TrainingConfig training) {
 
     /** The defaults: train an old model whose architecture must be given. */
     static OldModelConfig template() {
-        return new OldModelConfig(OldModelSource.TRAIN, null, null, LogitsConfig.template(), null);
+        return new OldModelConfig(OldModelSource.TRAIN, null, null, null, LogitsConfig.template(),
+                PreprocessingConfig.defaults(), null);
     }
 }

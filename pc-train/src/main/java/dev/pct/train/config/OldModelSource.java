@@ -12,7 +12,16 @@ public enum OldModelSource implements ConfigEnum {
     CHECKPOINT("checkpoint"),
 
     /** Read its saved logits on the train and test sets from CSV files; no model is built. */
-    LOGITS("logits");
+    LOGITS("logits"),
+
+    /** A TorchScript file ({@code old_model.file}), run by DJL's PyTorch engine. */
+    TORCHSCRIPT("torchscript"),
+
+    /** An ONNX file ({@code old_model.file}), run by DJL's ONNX Runtime engine (inference only). */
+    ONNX("onnx"),
+
+    /** A DJL model directory ({@code old_model.file}), e.g. a new model pct exported from an earlier update. */
+    DJL("djl");
 
     private final String spelling;
 
@@ -36,6 +45,15 @@ public enum OldModelSource implements ConfigEnum {
     @JsonCreator
     public static OldModelSource fromSpelling(String text) {
         return ConfigEnum.fromSpelling(OldModelSource.class, text);
+    }
+
+    /**
+     * Returns whether this source is a model file run as it is.
+     *
+     * @return true for torchscript, onnx and djl
+     */
+    public boolean isFile() {
+        return this == TORCHSCRIPT || this == ONNX || this == DJL;
     }
 
     @Override

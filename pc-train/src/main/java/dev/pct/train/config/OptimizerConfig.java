@@ -1,5 +1,7 @@
 package dev.pct.train.config;
 
+import dev.pct.train.optim.PcOptimizer;
+
 /**
  * Optimizer settings; values that the chosen {@code type} does not use are ignored.
  *
@@ -9,7 +11,7 @@ package dev.pct.train.config;
  * @param beta2 Adam's second-moment decay; a number in [0, 1), default 0.999
  * @param epsilon Adam's denominator guard; a number &gt; 0, default 1e-8
  */
-public record OptimizerConfig(OptimizerType type, double momentum, double beta1, double beta2, double epsilon) {
+public record OptimizerConfig(PcOptimizer.Kind type, double momentum, double beta1, double beta2, double epsilon) {
 
     /**
      * Returns the defaults: Nesterov momentum 0.9 (Adam values at their usual defaults).
@@ -17,6 +19,6 @@ public record OptimizerConfig(OptimizerType type, double momentum, double beta1,
      * @return the default optimizer
      */
     public static OptimizerConfig defaults() {
-        return new OptimizerConfig(OptimizerType.NESTEROV, 0.9, 0.9, 0.999, 1e-8);
+        return new OptimizerConfig(PcOptimizer.Kind.NESTEROV, 0.9, 0.9, 0.999, 1e-8);
     }
 }

@@ -102,7 +102,10 @@ final class Problems {
             }
             return node.toString();
         }
-        if (value instanceof CharSequence || value instanceof Path || value instanceof ConfigEnum) {
+        if (value instanceof Enum<?> constant) {
+            return "\"" + ConfigEnum.spelling(constant) + '"';
+        }
+        if (value instanceof CharSequence || value instanceof Path) {
             return "\"" + value + '"';
         }
         return String.valueOf(value);

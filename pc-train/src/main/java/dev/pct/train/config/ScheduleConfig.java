@@ -1,5 +1,7 @@
 package dev.pct.train.config;
 
+import dev.pct.train.optim.LearningRateSchedule;
+
 /**
  * Learning-rate schedule: a linear warm-up followed by constant, step or cosine decay.
  *
@@ -13,7 +15,7 @@ package dev.pct.train.config;
  *     {@code min_learning_rate}, a number &gt;= 0 and &lt;= the learning rate, default 0
  */
 public record ScheduleConfig(
-        ScheduleType type, int warmupEpochs, int stepEpochs, double gamma, double minLearningRate) {
+        LearningRateSchedule.Type type, int warmupEpochs, int stepEpochs, double gamma, double minLearningRate) {
 
     /**
      * Returns the defaults: cosine decay to 0 after one warm-up epoch.
@@ -21,6 +23,6 @@ public record ScheduleConfig(
      * @return the default schedule
      */
     public static ScheduleConfig defaults() {
-        return new ScheduleConfig(ScheduleType.COSINE, 1, 10, 0.1, 0.0);
+        return new ScheduleConfig(LearningRateSchedule.Type.COSINE, 1, 10, 0.1, 0.0);
     }
 }

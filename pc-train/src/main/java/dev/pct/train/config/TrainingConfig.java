@@ -1,5 +1,7 @@
 package dev.pct.train.config;
 
+import dev.pct.train.optim.LearningRateSchedule;
+
 /**
  * How one model is trained: epochs, batch size, optimizer, learning-rate schedule and regularization.
  *
@@ -37,5 +39,173 @@ public record TrainingConfig(
     public static TrainingConfig defaults() {
         return new TrainingConfig(10, 128, OptimizerConfig.defaults(), 0.05, ScheduleConfig.defaults(), 5e-4, 0.0,
                 50, 1);
+    }
+
+    /**
+     * Returns a builder that starts from {@link #defaults()}.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder(defaults());
+    }
+
+    /**
+     * Returns the number of steps of one epoch over a training set.
+     *
+     * @param trainSize the number of training samples
+     * @return steps per epoch (a last batch of fewer than 2 samples is dropped, as batch norm needs 2)
+     */
+    public int stepsPerEpoch(int trainSize) {
+        return trainSize / batchSize + (trainSize % batchSize >= 2 ? 1 : 0);
+    }
+
+    /**
+     * Returns the learning-rate schedule for a training set of some size.
+     *
+     * @param trainSize the number of training samples
+     * @return the schedule over all steps of all epochs
+     */
+    public LearningRateSchedule scheduleFor(int trainSize) {
+        long perEpoch = stepsPerEpoch(trainSize);
+        long total = Math.max(1, perEpoch * epochs);
+        long warmup = Math.min(total - 1, Math.round(schedule.warmupEpochs() * (double) perEpoch));
+        long stepSize = Math.max(1, (long) schedule.stepEpochs() * perEpoch);
+        return new LearningRateSchedule(schedule.type(), learningRate, warmup, total, stepSize, schedule.gamma(),
+                Math.min(schedule.minLearningRate(), learningRate));
+    }
+
+    /** Builds a {@link TrainingConfig} for code that trains without a job file; unset values keep their defaults. */
+    public static final class Builder {
+        private int epochs;
+        private int batchSize;
+        private OptimizerConfig optimizer;
+        private double learningRate;
+        private ScheduleConfig schedule;
+        private double weightDecay;
+        private double gradClipNorm;
+        private int logEverySteps;
+        private int checkpointEveryEpochs;
+
+        private Builder(TrainingConfig from) {
+            epochs = from.epochs;
+            batchSize = from.batchSize;
+            optimizer = from.optimizer;
+            learningRate = from.learningRate;
+            schedule = from.schedule;
+            weightDecay = from.weightDecay;
+            gradClipNorm = from.gradClipNorm;
+            logEverySteps = from.logEverySteps;
+            checkpointEveryEpochs = from.checkpointEveryEpochs;
+        }
+
+        /**
+         * Sets the number of epochs.
+         *
+         * @param epochs passes over the training set, &gt;= 1
+         * @return this builder
+         */
+        public Builder optEpochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
+
+        /**
+         * Sets the batch size.
+         *
+         * @param batchSize samples per step, &gt;= 1
+         * @return this builder
+         */
+        public Builder optBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Sets the optimizer.
+         *
+         * @param optimizer the optimizer's type and constants
+         * @return this builder
+         */
+        public Builder optOptimizer(OptimizerConfig optimizer) {
+            this.optimizer = optimizer;
+            return this;
+        }
+
+        /**
+         * Sets the peak learning rate.
+         *
+         * @param learningRate the rate after warm-up, &gt; 0
+         * @return this builder
+         */
+        public Builder optLearningRate(double learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        /**
+         * Sets the learning-rate schedule.
+         *
+         * @param schedule the schedule
+         * @return this builder
+         */
+        public Builder optSchedule(ScheduleConfig schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        /**
+         * Sets the L2 weight decay.
+         *
+         * @param weightDecay the coefficient, &gt;= 0
+         * @return this builder
+         */
+        public Builder optWeightDecay(double weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        /**
+         * Sets gradient clipping by global norm.
+         *
+         * @param gradClipNorm the largest global norm, 0 for none
+         * @return this builder
+         */
+        public Builder optGradClipNorm(double gradClipNorm) {
+            this.gradClipNorm = gradClipNorm;
+            return this;
+        }
+
+        /**
+         * Sets how often the loss is logged (and checked for NaN).
+         *
+         * @param logEverySteps steps between log lines, 0 for once per epoch
+         * @return this builder
+         */
+        public Builder optLogEverySteps(int logEverySteps) {
+            this.logEverySteps = logEverySteps;
+            return this;
+        }
+
+        /**
+         * Sets how often a checkpoint is written.
+         *
+         * @param checkpointEveryEpochs epochs between checkpoints, 0 for the last epoch only
+         * @return this builder
+         */
+        public Builder optCheckpointEveryEpochs(int checkpointEveryEpochs) {
+            this.checkpointEveryEpochs = checkpointEveryEpochs;
+            return this;
+        }
+
+        /**
+         * Builds the training settings.
+         *
+         * @return the settings
+         */
+        public TrainingConfig build() {
+            return new TrainingConfig(epochs, batchSize, optimizer, learningRate, schedule, weightDecay, gradClipNorm,
+                    logEverySteps, checkpointEveryEpochs);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.pct.train.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.pct.core.loss.Distance;
 
 /** How the new model is trained against the old one (the paper's treatments plus plain distillation). */
 public enum Treatment implements ConfigEnum {
@@ -39,6 +40,15 @@ public enum Treatment implements ConfigEnum {
     @JsonCreator
     public static Treatment fromSpelling(String text) {
         return ConfigEnum.fromSpelling(Treatment.class, text);
+    }
+
+    /**
+     * Returns the distance the treatment distils with.
+     *
+     * @return {@link Distance#LOGIT_MATCHING} for fd-lm, {@link Distance#KL} for the others
+     */
+    public Distance distance() {
+        return this == FD_LM ? Distance.LOGIT_MATCHING : Distance.KL;
     }
 
     @Override

@@ -11,8 +11,8 @@ import java.util.Random;
 
 /**
  * A maker of whole batches from an {@link ImageSet}: it gathers the samples at given indices on the
- * host, augments and normalizes them, and hands the batch to the engine in one {@code
- * manager.create(float[], Shape)} call.
+ * host, augments them, prepares them for one model ({@link ModelInput}: size, channels, normalization)
+ * and hands the batch to the engine in one {@code manager.create(float[], Shape)} call.
  *
  * <p>This replaces DJL's {@code Dataset}/{@code Batchifier}, which creates one NDArray per sample
  * and stacks them, costing several native calls per sample. The arrays returned belong to the
@@ -24,21 +24,26 @@ import java.util.Random;
 public final class BatchMaker {
 
     private final ImageSet data;
-    private final Normalizer normalizer;
+    private final ModelInput input;
     private final Augmentation augmentation;
 
     private BatchMaker(Builder builder) {
         data = Objects.requireNonNull(builder.data, "data must be set");
-        normalizer = builder.normalizer != null ? builder.normalizer : Normalizer.identity(data.channels());
         augmentation = builder.augmentation != null ? builder.augmentation : Augmentation.NONE;
-        if (normalizer.channels() != data.channels()) {
-            throw new IllegalArgumentException(
-                    "normalizer has "
-                            + normalizer.channels()
-                            + " channels but "
-                            + data.source()
-                            + " has "
-                            + data.channels());
+        if (builder.input != null) {
+            input = builder.input;
+        } else {
+            Normalizer normalizer = builder.normalizer != null ? builder.normalizer : Normalizer.identity(data.channels());
+            if (normalizer.channels() != data.channels()) {
+                throw new IllegalArgumentException(
+                        "normalizer has "
+                                + normalizer.channels()
+                                + " channels but "
+                                + data.source()
+                                + " has "
+                                + data.channels());
+            }
+            input = ModelInput.of(data, normalizer);
         }
     }
 
@@ -66,7 +71,26 @@ public final class BatchMaker {
      * @return the normalizer (the identity when none was set)
      */
     public Normalizer normalizer() {
-        return normalizer;
+        return input.normalizer();
+    }
+
+    /**
+     * Returns what the batches are prepared for.
+     *
+     * @return the model input: shape, channel order and normalization
+     */
+    public ModelInput input() {
+        return input;
+    }
+
+    /**
+     * Returns a batch maker over the same data and augmentation for another model's input.
+     *
+     * @param other the other model's input
+     * @return the batch maker
+     */
+    public BatchMaker withInput(ModelInput other) {
+        return builder().setData(data).optAugmentation(augmentation).optInput(other).build();
     }
 
     /**
@@ -79,7 +103,8 @@ public final class BatchMaker {
     }
 
     /**
-     * Builds the image batch for the given samples as one float32 array of shape [B, C, H, W].
+     * Builds the image batch for the given samples as one float32 array of shape [B, C, H, W] of the
+     * model input.
      *
      * @param manager the manager that will own the array
      * @param indices the sample indices in {@link #data()}, in batch order
@@ -88,12 +113,11 @@ public final class BatchMaker {
      */
     public NDArray images(NDManager manager, int[] indices, Random rng) {
         float[] host = gather(indices, rng);
-        return manager.create(
-                host, new Shape(indices.length, data.channels(), data.height(), data.width()));
+        return manager.create(host, new Shape(indices.length, input.channels(), input.height(), input.width()));
     }
 
     /**
-     * Gathers, augments and normalizes the given samples into a host array, B×C×H×W.
+     * Gathers, augments and prepares the given samples into a host array, B×C×H×W of the model input.
      *
      * @param indices the sample indices in {@link #data()}
      * @param rng the randomness for augmentation, or null for none
@@ -104,7 +128,9 @@ public final class BatchMaker {
         int h = data.height();
         int w = data.width();
         int size = c * h * w;
-        float[] out = new float[Math.multiplyExact(indices.length, size)];
+        boolean sameShape = input.keepsShape(c, h, w);
+        float[] out = new float[Math.multiplyExact(indices.length, input.sampleSize())];
+        float[] sample = sameShape ? out : new float[size];
         boolean augment = rng != null && !augmentation.isIdentity();
         for (int b = 0; b < indices.length; b++) {
             int k = indices[b];
@@ -112,12 +138,13 @@ public final class BatchMaker {
                 throw new IllegalArgumentException(
                         "sample index " + k + " is outside [0, " + data.size() + ") of " + data.source());
             }
-            int off = b * size;
-            data.copySample(k, out, off);
+            int off = sameShape ? b * size : 0;
+            data.copySample(k, sample, off);
             if (augment) {
-                augmentation.apply(out, off, c, h, w, rng);
+                augmentation.apply(sample, off, c, h, w, rng);
             }
-            normalizer.apply(out, off, h * w);
+            // In place when only normalizing; otherwise resize and map channels into the batch.
+            input.apply(sample, off, c, h, w, out, b * input.sampleSize());
         }
         return out;
     }
@@ -220,6 +247,7 @@ public final class BatchMaker {
 
         private ImageSet data;
         private Normalizer normalizer;
+        private ModelInput input;
         private Augmentation augmentation;
 
         private Builder() {}
@@ -243,6 +271,18 @@ public final class BatchMaker {
          */
         public Builder optNormalizer(Normalizer normalizer) {
             this.normalizer = normalizer;
+            return this;
+        }
+
+        /**
+         * Sets the whole model input (shape, channel order, normalization); it replaces {@link
+         * #optNormalizer}. The default keeps the data's shape.
+         *
+         * @param input the model input
+         * @return this builder
+         */
+        public Builder optInput(ModelInput input) {
+            this.input = input;
             return this;
         }
 

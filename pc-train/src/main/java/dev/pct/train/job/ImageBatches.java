@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.pct.train.data.BatchMaker;
-import dev.pct.train.data.ImageSet;
 import dev.pct.train.loop.BatchSource;
 import java.util.Random;
 
@@ -33,8 +32,7 @@ final class ImageBatches implements BatchSource {
 
     @Override
     public Shape sampleShape() {
-        ImageSet d = maker.data();
-        return new Shape(d.channels(), d.height(), d.width());
+        return new Shape(maker.input().channels(), maker.input().height(), maker.input().width());
     }
 
     @Override

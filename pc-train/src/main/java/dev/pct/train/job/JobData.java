@@ -1,6 +1,7 @@
 package dev.pct.train.job;
 
 import dev.pct.train.config.DataConfig;
+import dev.pct.train.config.PreprocessingConfig;
 import dev.pct.train.config.SyntheticConfig;
 import dev.pct.train.data.Augmentation;
 import dev.pct.train.data.BatchMaker;
@@ -8,40 +9,37 @@ import dev.pct.train.data.CifarReader;
 import dev.pct.train.data.IdxReader;
 import dev.pct.train.data.ImageFolderReader;
 import dev.pct.train.data.ImageSet;
+import dev.pct.train.data.ModelInput;
 import dev.pct.train.data.Normalizer;
+import dev.pct.train.data.PcData;
 import dev.pct.train.data.Splits;
 import dev.pct.train.data.SyntheticData;
 import dev.pct.train.data.TrainTestSets;
 import dev.pct.train.data.TrainValidation;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The data of a job: the training split (augmented when configured), the validation split and the test set,
- * normalized with statistics of the training split.
+ * normalized with statistics of the training split for the new model, and prepared the old model's own way
+ * when it is a model file.
  *
- * @param train batches of the training split, with augmentation
- * @param trainPlain batches of the training split without augmentation (for the old model's logits)
- * @param validation batches of the validation split (may be empty)
- * @param test batches of the test set
- * @param trainSet the training split
- * @param testSet the test set
+ * @param data the splits as the training sees them
+ * @param trainSet the training split's samples (original indices for the logits files)
+ * @param validationSet the validation split's samples
+ * @param testSet the test set's samples
  */
-record JobData(
-        ImageBatches train,
-        ImageBatches trainPlain,
-        ImageBatches validation,
-        ImageBatches test,
-        ImageSet trainSet,
-        ImageSet testSet) {
+record JobData(PcData data, ImageSet trainSet, ImageSet validationSet, ImageSet testSet) {
 
     /**
      * Loads the configured data.
      *
      * @param config the data section
      * @param splitSeed the seed of the train/validation split (the same for all seeds of a job)
+     * @param oldInput the old model's preprocessing, or null when it takes the new model's input
      * @return the job's data
      */
-    static JobData load(DataConfig config, long splitSeed) {
+    static JobData load(DataConfig config, long splitSeed, PreprocessingConfig oldInput) {
         TrainTestSets sets = read(config, splitSeed);
         ImageSet train = sets.train();
         ImageSet test = sets.test();
@@ -60,26 +58,73 @@ record JobData(
             validation = train.subset(new int[0]);
         }
         Normalizer normalizer = config.normalize() ? Normalizer.fit(train) : Normalizer.identity(train.channels());
+        ModelInput newInput = ModelInput.of(train, normalizer);
         Augmentation augmentation = new Augmentation(
                 config.augment().randomCropPadding(), config.augment().horizontalFlip());
-        return new JobData(
-                batches(train, normalizer, augmentation),
-                batches(train, normalizer, Augmentation.NONE),
-                batches(validation, normalizer, Augmentation.NONE),
-                batches(test, normalizer, Augmentation.NONE),
-                train,
-                test);
+        PcData.OldViews old = null;
+        if (oldInput != null) {
+            ModelInput input = oldModelInput(oldInput, train);
+            old = new PcData.OldViews(batches(train, input, augmentation), batches(train, input, Augmentation.NONE),
+                    batches(validation, input, Augmentation.NONE), batches(test, input, Augmentation.NONE));
+        }
+        PcData data = new PcData(
+                batches(train, newInput, augmentation),
+                batches(train, newInput, Augmentation.NONE),
+                batches(validation, newInput, Augmentation.NONE),
+                batches(test, newInput, Augmentation.NONE),
+                old,
+                newInput,
+                test.classNames());
+        return new JobData(data, train, validation, test);
     }
 
-    private static ImageBatches batches(ImageSet set, Normalizer normalizer, Augmentation augmentation) {
+    /**
+     * Returns a model file's input: the configured size, channels, order and normalization, the data's where
+     * unset.
+     *
+     * @param p the configured preprocessing
+     * @param data the data set
+     * @return the input
+     */
+    static ModelInput oldModelInput(PreprocessingConfig p, ImageSet data) {
+        int channels = p.channels() > 0 ? p.channels() : data.channels();
+        int height = p.imageSize().isEmpty() ? data.height() : p.imageSize().get(0);
+        int width = p.imageSize().isEmpty() ? data.width() : p.imageSize().get(1);
+        Normalizer normalizer = Normalizer.identity(channels);
+        if (!p.mean().isEmpty()) {
+            if (p.mean().size() != channels) {
+                throw new IllegalArgumentException("old_model.preprocessing.mean: " + p.mean().size() + " values for a "
+                        + channels + "-channel input (the data has " + data.channels() + " channels)");
+            }
+            normalizer = new Normalizer(floats(p.mean()), floats(p.std()));
+        }
+        return new ModelInput(channels, height, width, p.channelOrder(), normalizer);
+    }
+
+    private static float[] floats(List<Double> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i).floatValue();
+        }
+        return out;
+    }
+
+    private static ImageBatches batches(ImageSet set, ModelInput input, Augmentation augmentation) {
         return new ImageBatches(BatchMaker.builder()
                 .setData(set)
-                .optNormalizer(normalizer)
+                .optInput(input)
                 .optAugmentation(augmentation)
                 .build());
     }
 
-    private static TrainTestSets read(DataConfig config, long seed) {
+    /**
+     * Reads the configured data set's training and test files.
+     *
+     * @param config the data section
+     * @param seed the seed of generated data
+     * @return the two sets
+     */
+    static TrainTestSets read(DataConfig config, long seed) {
         Path path = config.path();
         switch (config.source()) {
             case IDX:

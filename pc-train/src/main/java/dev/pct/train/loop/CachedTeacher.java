@@ -91,7 +91,7 @@ public final class CachedTeacher implements TeacherSource {
 
     /** {@inheritDoc} */
     @Override
-    public NDList labels(NDManager manager, int[] indices, NDArray images, NDArray labels) {
+    public NDList labels(NDManager manager, int[] indices, NDArray images, NDArray labels, long augmentSeed) {
         NDList out = new NDList(columns.length);
         int b = indices.length;
         for (int e = 0; e < columns.length; e++) {

@@ -1,16 +1,17 @@
 package dev.pct.train.loop;
 
-import dev.pct.train.io.AtomicFiles;
-
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import dev.pct.train.io.AtomicFiles;
 import dev.pct.train.optim.PcOptimizer;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,13 +28,14 @@ import java.util.stream.Stream;
  * The checkpoints of one training stage: after each epoch, one file with the model's parameters, the
  * optimizer's state and the epoch's history rows, written atomically.
  *
- * <p>File layout ({@code epoch-NNNN.ckpt}): the magic {@code PCTCKPT1}, the completed epoch (int), a UTF
- * string with the stage's history so far (CSV rows, opaque here), the block parameters as DJL writes them,
- * then the optimizer state as an encoded {@link NDList} (length-prefixed). A crash while writing leaves
- * the previous checkpoint intact; the two newest are kept.
+ * <p>File layout ({@code epoch-NNNN.ckpt}): the magic {@code PCTCKPT2}, the completed epoch (int), the stage's
+ * history so far (length-prefixed UTF-8 CSV rows, opaque here), the block parameters as DJL writes them
+ * (length-prefixed, so that the network can be rebuilt around them: a TorchScript module is restored into an
+ * empty block), then the optimizer state as an encoded {@link NDList} (length-prefixed). A crash while writing
+ * leaves the previous checkpoint intact; the two newest are kept.
  */
 public final class Checkpoint {
-    private static final String MAGIC = "PCTCKPT1";
+    private static final String MAGIC = "PCTCKPT2";
     private static final Pattern NAME = Pattern.compile("epoch-(\\d{4,})\\.ckpt");
     private static final int KEEP = 2;
 
@@ -57,8 +59,16 @@ public final class Checkpoint {
         return dir;
     }
 
-    /** What a checkpoint restores: the completed epoch and the history written with it. */
-    public record Restored(int epoch, String history) {}
+    /**
+     * A checkpoint read back.
+     *
+     * @param file the file it was read from
+     * @param epoch the completed epoch (1-based)
+     * @param history the stage's history written with it
+     * @param parameters the bytes {@code Block.saveParameters} wrote
+     * @param optimizerState the encoded optimizer state, keyed by parameter name
+     */
+    public record Saved(Path file, int epoch, String history, byte[] parameters, byte[] optimizerState) {}
 
     /**
      * Saves a checkpoint after an epoch and prunes older ones.
@@ -79,14 +89,15 @@ public final class Checkpoint {
             block.getParameters().forEach(pair -> names.put(pair.getValue().getId(), pair.getKey()));
             optimizerState = optimizer.exportState(sub, id -> names.getOrDefault(id, id)).encode();
         }
+        ByteArrayOutputStream parameters = new ByteArrayOutputStream();
+        block.saveParameters(new DataOutputStream(parameters));
         AtomicFiles.write(target, out -> {
             DataOutputStream data = new DataOutputStream(out);
             data.writeUTF(MAGIC);
             data.writeInt(epoch);
-            writeLongString(data, history);
-            block.saveParameters(data);
-            data.writeInt(optimizerState.length);
-            data.write(optimizerState);
+            writeBytes(data, history.getBytes(StandardCharsets.UTF_8));
+            writeBytes(data, parameters.toByteArray());
+            writeBytes(data, optimizerState);
             data.flush();
         });
         List<Path> all = list();
@@ -96,16 +107,12 @@ public final class Checkpoint {
     }
 
     /**
-     * Restores the newest checkpoint, if any, into the block and optimizer.
+     * Reads the newest checkpoint, if any.
      *
-     * @param block the model (built with the same architecture)
-     * @param optimizer the optimizer (same kind)
-     * @param manager the manager that owns the loaded parameters
-     * @return the restored epoch and history, or empty when there is no checkpoint
-     * @throws IOException when the file cannot be read or is not a checkpoint
+     * @return the checkpoint, or empty when there is none
+     * @throws IOException naming the file when it cannot be read or is not a checkpoint of this version
      */
-    public Optional<Restored> restoreLatest(Block block, PcOptimizer optimizer, NDManager manager)
-            throws IOException {
+    public Optional<Saved> latest() throws IOException {
         List<Path> all = list();
         if (all.isEmpty()) {
             return Optional.empty();
@@ -114,28 +121,41 @@ public final class Checkpoint {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             String magic = in.readUTF();
             if (!MAGIC.equals(magic)) {
-                throw new IOException(file + ": not a pct checkpoint (magic " + magic + ", expected " + MAGIC + ")");
+                throw new IOException(file + ": not a checkpoint of this pct version (magic " + magic + ", expected "
+                        + MAGIC + "); start the run anew");
             }
             int epoch = in.readInt();
-            String history = readLongString(in);
-            block.loadParameters(manager, in);
-            byte[] state = new byte[in.readInt()];
-            in.readFully(state);
-            try (NDManager sub = manager.newSubManager()) {
-                Map<String, String> ids = new HashMap<>();
-                block.getParameters().forEach(pair -> ids.put(pair.getKey(), pair.getValue().getId()));
-                optimizer.importState(NDList.decode(sub, state), name -> {
-                    String id = ids.get(name);
-                    if (id == null) {
-                        throw new IllegalArgumentException(file + ": optimizer state for parameter '" + name
-                                + "', which the configured architecture does not have");
-                    }
-                    return id;
-                });
-            }
-            return Optional.of(new Restored(epoch, history));
-        } catch (MalformedModelException e) {
-            throw new IOException(file + ": parameters do not fit the configured architecture: " + e.getMessage(), e);
+            String history = new String(readBytes(in), StandardCharsets.UTF_8);
+            byte[] parameters = readBytes(in);
+            byte[] state = readBytes(in);
+            return Optional.of(new Saved(file, epoch, history, parameters, state));
+        } catch (EOFException e) {
+            throw new IOException(file + ": truncated checkpoint; checkpoints are written atomically, so the file"
+                    + " was damaged after writing: delete it to resume from the one before", e);
+        }
+    }
+
+    /**
+     * Restores the optimizer state of a checkpoint, mapping saved parameter names to this run's ids.
+     *
+     * @param saved the checkpoint
+     * @param block the restored model
+     * @param optimizer the optimizer (same kind)
+     * @param manager a manager for the decoded state
+     * @throws IllegalArgumentException naming the file when the state names a parameter the model lacks
+     */
+    public static void restoreOptimizer(Saved saved, Block block, PcOptimizer optimizer, NDManager manager) {
+        try (NDManager sub = manager.newSubManager()) {
+            Map<String, String> ids = new HashMap<>();
+            block.getParameters().forEach(pair -> ids.put(pair.getKey(), pair.getValue().getId()));
+            optimizer.importState(NDList.decode(sub, saved.optimizerState()), name -> {
+                String id = ids.get(name);
+                if (id == null) {
+                    throw new IllegalArgumentException(saved.file() + ": optimizer state for parameter '" + name
+                            + "', which the configured model does not have");
+                }
+                return id;
+            });
         }
     }
 
@@ -174,35 +194,18 @@ public final class Checkpoint {
         });
     }
 
-    /**
-     * Loads parameters saved by {@link #saveParameters} into a block of the same architecture.
-     *
-     * @param block the model
-     * @param file the parameter file
-     * @param manager the owner of the parameters
-     * @throws IOException when the file is missing, unreadable or does not fit the architecture
-     */
-    public static void loadParameters(Block block, Path file, NDManager manager) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": no such parameter file");
-        }
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            block.loadParameters(manager, in);
-        } catch (MalformedModelException | IllegalArgumentException e) {
-            throw new IOException(file + ": parameters do not fit the configured architecture: " + e.getMessage(), e);
-        }
-    }
-
-    private static void writeLongString(DataOutputStream out, String s) throws IOException {
-        byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
         out.writeInt(bytes.length);
         out.write(bytes);
     }
 
-    private static String readLongString(DataInputStream in) throws IOException {
-        byte[] bytes = new byte[in.readInt()];
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            throw new IOException("negative length " + length);
+        }
+        byte[] bytes = new byte[length];
         in.readFully(bytes);
-        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return bytes;
     }
-
 }

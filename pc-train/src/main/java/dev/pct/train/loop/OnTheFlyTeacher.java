@@ -3,36 +3,40 @@ package dev.pct.train.loop;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 import dev.pct.core.loss.FocalDistillationLoss;
+import dev.pct.train.update.OldModel;
+import java.util.Random;
 
 /**
  * The old model run on each batch as the new model sees it: needed when augmentation changes the inputs
- * every epoch, so cached logits would describe other images. Runs in inference mode, outside any gradient
- * collector.
+ * every epoch, so cached logits would describe other images. The old model sees the same augmented samples,
+ * prepared its own way when it has its own input; it runs in inference mode, outside any gradient collector.
  */
 public final class OnTheFlyTeacher implements TeacherSource {
-    private final Block oldModel;
+    private final OldModel oldModel;
+    private final BatchSource oldView;
     private final FocalDistillationLoss loss;
 
     /**
      * Makes the teacher.
      *
-     * @param oldModel the old model (initialized, on the training device)
+     * @param oldModel the old model (on the training device)
+     * @param oldView the training samples prepared for the old model, augmented like the new model's; null
+     *     when the old model takes the new model's input
      * @param loss the loss that consumes the terms
      */
-    public OnTheFlyTeacher(Block oldModel, FocalDistillationLoss loss) {
+    public OnTheFlyTeacher(OldModel oldModel, BatchSource oldView, FocalDistillationLoss loss) {
         this.oldModel = oldModel;
+        this.oldView = oldView;
         this.loss = loss;
     }
 
     /** {@inheritDoc} */
     @Override
-    public NDList labels(NDManager manager, int[] indices, NDArray images, NDArray labels) {
-        NDArray oldLogits = oldModel.forward(new ParameterStore(manager, false), new NDList(images), false)
-                .singletonOrThrow()
-                .stopGradient();
+    public NDList labels(NDManager manager, int[] indices, NDArray images, NDArray labels, long augmentSeed) {
+        NDArray inputs = oldView == null ? images
+                : oldView.images(manager, indices, oldView.augments() ? new Random(augmentSeed) : null);
+        NDArray oldLogits = oldModel.logits(manager, inputs).stopGradient();
         return loss.teacherLabels(labels, oldLogits);
     }
 }

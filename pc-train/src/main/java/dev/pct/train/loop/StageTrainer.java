@@ -1,6 +1,7 @@
 package dev.pct.train.loop;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -16,11 +17,16 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.util.Pair;
 import dev.pct.core.loss.LossParts;
+import dev.pct.train.config.TrainingConfig;
 import dev.pct.train.data.BatchMaker;
 import dev.pct.train.optim.PcOptimizer;
+import dev.pct.train.update.NewModel;
+import dev.pct.train.update.StageNetwork;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.slf4j.Logger;
@@ -31,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * with checkpoints after epochs and exact resumption from the newest one.
  *
  * <p>Batches are made from host memory in one tensor creation each and live in a per-step sub-manager,
- * so nothing a step makes outlives it. Each epoch's shuffling, augmentation and engine random seed derive
- * from (seed, epoch) alone, which is what makes a resumed run equal to an uninterrupted one.
+ * so nothing a step makes outlives it. Each epoch's shuffling and engine random seed derive from (seed,
+ * epoch), each batch's augmentation from (seed, epoch, step), which is what makes a resumed run equal to an
+ * uninterrupted one.
  */
 public final class StageTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(StageTrainer.class);
@@ -51,7 +58,7 @@ public final class StageTrainer {
 
     private final String name;
     private final long seed;
-    private final TrainingSettings settings;
+    private final TrainingConfig settings;
     private final StageLoss loss;
     private final TeacherSource teacher;
     private final Device device;
@@ -68,7 +75,7 @@ public final class StageTrainer {
      * @param device the device to train on
      * @param checkpoint the stage's checkpoint store, or {@code null} for none
      */
-    public StageTrainer(String name, long seed, TrainingSettings settings, StageLoss loss, TeacherSource teacher,
+    public StageTrainer(String name, long seed, TrainingConfig settings, StageLoss loss, TeacherSource teacher,
             Device device, Checkpoint checkpoint) {
         this.name = name;
         this.seed = seed;
@@ -79,57 +86,77 @@ public final class StageTrainer {
         this.checkpoint = checkpoint;
     }
 
+    /** What a stage trained: its network and the rows of all its epochs, restored ones included. */
+    public record Trained(StageNetwork network, List<EpochRow> rows) {}
+
     /**
-     * Trains a model, resuming from the newest checkpoint when one exists.
+     * Trains a new model, resuming from the newest checkpoint when one exists.
      *
-     * @param model the model; its block is initialized here (seeded) unless a checkpoint restores it
+     * @param model the stage's model; its block is set here, built by {@code newModel} with this stage's seed
+     *     (or restored from the checkpoint)
+     * @param newModel what to build
      * @param data the training set
      * @param listener the per-epoch callback
-     * @return the rows of all epochs, restored ones included
+     * @return the trained network and the epoch rows
      * @throws IOException when a checkpoint cannot be written or read
      */
-    public List<EpochRow> train(Model model, BatchSource data, EpochListener listener) throws IOException {
-        Shape inputShape = new Shape(1).addAll(data.sampleShape());
+    public Trained train(Model model, NewModel newModel, BatchSource data, EpochListener listener) throws IOException {
         int steps = settings.stepsPerEpoch(data.size());
         if (steps == 0) {
             throw new IllegalArgumentException(name + ": the training set has " + data.size()
                     + " samples; at least 2 are needed for one step");
         }
+        List<EpochRow> rows = new ArrayList<>();
+        Optional<Checkpoint.Saved> saved = checkpoint == null ? Optional.empty() : checkpoint.latest();
+        // Build (or restore) before the trainer exists: DJL's Trainer.initialize fills its parameter store
+        // with the arrays it finds, so parameters loaded afterwards would never be trained.
+        Engine.getInstance().setRandomSeed((int) seed);
+        StageNetwork network;
+        try {
+            network = saved.isPresent()
+                    ? newModel.restore(model.getNDManager(), data.sampleShape(), data.numClasses(),
+                            saved.get().parameters())
+                    : newModel.create(model.getNDManager(), data.sampleShape(), data.numClasses());
+        } catch (MalformedModelException e) {
+            throw new IOException(saved.map(s -> s.file().toString()).orElse(name) + ": " + e.getMessage(), e);
+        }
+        Block block = network.block();
+        model.setBlock(block);
+        Map<String, Float> multipliers = new HashMap<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            float multiplier = network.learningRateMultiplier(p.getKey());
+            if (multiplier != 1f) {
+                multipliers.put(p.getValue().getId(), multiplier);
+            }
+        }
         PcOptimizer optimizer = PcOptimizer.builder()
-                .setKind(settings.optimizer())
+                .setKind(settings.optimizer().type())
                 .setSchedule(settings.scheduleFor(data.size()))
                 .setStateManager(model.getNDManager())
-                .optMomentum(settings.momentum())
-                .optL2WeightDecay(settings.weightDecay())
-                .optAdam(settings.adamBeta1(), settings.adamBeta2(), settings.adamEpsilon())
+                .optMomentum((float) settings.optimizer().momentum())
+                .optL2WeightDecay((float) settings.weightDecay())
+                .optAdam((float) settings.optimizer().beta1(), (float) settings.optimizer().beta2(),
+                        (float) settings.optimizer().epsilon())
+                .optLearningRateMultipliers(multipliers)
                 .build();
         DefaultTrainingConfig config = new DefaultTrainingConfig(loss.loss())
                 .optOptimizer(optimizer)
                 .optDevices(new Device[] {device});
-        List<EpochRow> rows = new ArrayList<>();
-        // Initialize and restore before the trainer exists: DJL's Trainer.initialize fills its parameter store
-        // with the arrays it finds, so parameters loaded afterwards would never be trained.
-        Engine.getInstance().setRandomSeed((int) seed);
-        Block block = model.getBlock();
-        block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape);
         int startEpoch = 0;
-        if (checkpoint != null) {
-            Optional<Checkpoint.Restored> restored =
-                    checkpoint.restoreLatest(block, optimizer, model.getNDManager());
-            if (restored.isPresent()) {
-                startEpoch = restored.get().epoch();
-                for (String line : restored.get().history().split("\n")) {
-                    if (!line.isBlank()) {
-                        rows.add(EpochRow.parse(line));
-                    }
+        if (saved.isPresent()) {
+            Checkpoint.restoreOptimizer(saved.get(), block, optimizer, model.getNDManager());
+            startEpoch = saved.get().epoch();
+            for (String line : saved.get().history().split("\n")) {
+                if (!line.isBlank()) {
+                    rows.add(EpochRow.parse(line));
                 }
-                for (Pair<String, Parameter> p : block.getParameters()) {
-                    if (p.getValue().requiresGradient()) {
-                        p.getValue().getArray().setRequiresGradient(true);
-                    }
-                }
-                LOG.info("{}: resumed from {} after epoch {}", name, checkpoint.dir(), startEpoch);
             }
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    p.getValue().getArray().setRequiresGradient(true);
+                }
+            }
+            LOG.info("{}: resumed from {} after epoch {}", name, saved.get().file(), startEpoch);
         }
         try (Trainer trainer = model.newTrainer(config)) {
             for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
@@ -147,13 +174,12 @@ public final class StageTrainer {
                 }
             }
         }
-        return rows;
+        return new Trained(network, rows);
     }
 
     private EpochRow runEpoch(Trainer trainer, PcOptimizer optimizer, BatchSource data, int epoch, int steps) {
         Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + epoch));
         int[] order = BatchMaker.shuffledIndices(data.size(), new Random(seed * 31_337L + epoch));
-        Random augment = data.augments() ? new Random(seed * 7_919L + epoch * 104_729L) : null;
         int[] allLabels = data.labels();
         int batchSize = settings.batchSize();
 
@@ -178,13 +204,15 @@ public final class StageTrainer {
                 int to = Math.min(from + batchSize, data.size());
                 int[] indices = java.util.Arrays.copyOfRange(order, from, to);
                 try (NDManager batch = trainer.getManager().newSubManager(device)) {
-                    NDArray images = data.images(batch, indices, augment);
+                    // One seed per batch, so that the old model's view of the batch is augmented alike.
+                    long augmentSeed = (seed * 7_919L + epoch) * 104_729L + step;
+                    NDArray images = data.images(batch, indices, data.augments() ? new Random(augmentSeed) : null);
                     long[] y = new long[indices.length];
                     for (int i = 0; i < indices.length; i++) {
                         y[i] = allLabels[indices[i]];
                     }
                     NDArray labels = batch.create(y);
-                    NDList lossLabels = teacher.labels(batch, indices, images, labels);
+                    NDList lossLabels = teacher.labels(batch, indices, images, labels, augmentSeed);
                     try (GradientCollector collector = trainer.newGradientCollector()) {
                         NDList predictions = trainer.forward(new NDList(images));
                         LossParts parts = loss.evaluate(lossLabels, predictions);

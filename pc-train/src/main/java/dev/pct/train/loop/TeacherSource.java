@@ -14,10 +14,12 @@ public interface TeacherSource {
      * @param indices the samples, in batch order
      * @param images the batch as the new model sees it (after augmentation)
      * @param labels the class labels of the batch, shape (B)
+     * @param augmentSeed the seed of the batch's augmentation, so that another view of the same samples can
+     *     be augmented alike
      * @return the labels {@link NDList} the loss expects
      */
-    NDList labels(NDManager manager, int[] indices, NDArray images, NDArray labels);
+    NDList labels(NDManager manager, int[] indices, NDArray images, NDArray labels, long augmentSeed);
 
     /** The labels of plain cross-entropy: the class labels alone. */
-    TeacherSource NONE = (manager, indices, images, labels) -> new NDList(labels);
+    TeacherSource NONE = (manager, indices, images, labels, augmentSeed) -> new NDList(labels);
 }

@@ -62,14 +62,18 @@ public final class ModelFactory {
         if (numClasses < 2) {
             throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
         }
-        return switch (spec.type()) {
-            case "mlp" -> mlp(spec, channels, height, width, numClasses);
-            case "cnn" -> cnn(spec, height, width, numClasses);
-            case "lenet" -> lenet(spec, height, width, numClasses);
-            case "resnet" -> resnet(spec, channels, height, width, numClasses);
-            default -> throw new IllegalArgumentException(
-                    "unknown model type '" + spec.type() + "', expected one of " + ModelSpec.TYPES);
-        };
+        switch (spec.type()) {
+            case MLP:
+                return mlp(spec, channels, height, width, numClasses);
+            case CNN:
+                return cnn(spec, height, width, numClasses);
+            case LENET:
+                return lenet(spec, height, width, numClasses);
+            case RESNET:
+                return resnet(spec, channels, height, width, numClasses);
+            default:
+                throw new AssertionError("unknown architecture " + spec.type());
+        }
     }
 
     private static Block mlp(ModelSpec spec, int channels, int height, int width, int numClasses) {

@@ -1,14 +1,12 @@
 package dev.pct.train.model;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
  * A description of a classifier architecture that {@link ModelFactory} turns into a block.
  *
- * @param type the architecture, one of {@link #TYPES}: {@code mlp}, {@code cnn}, {@code lenet},
- *     {@code resnet}
+ * @param type the architecture
  * @param hidden the widths of the hidden fully connected layers ({@code mlp}, and {@code cnn} after
  *     its convolutions); may be empty
  * @param channels the filters of each convolution stage of {@code cnn}; each stage halves the
@@ -20,15 +18,12 @@ import java.util.Objects;
  *     values
  */
 public record ModelSpec(
-        String type,
+        Architecture type,
         List<Integer> hidden,
         List<Integer> channels,
         boolean batchNorm,
         double dropout,
         int depth) {
-
-    /** The known architectures. */
-    public static final List<String> TYPES = List.of("mlp", "cnn", "lenet", "resnet");
 
     /** The default hidden widths. */
     public static final List<Integer> DEFAULT_HIDDEN = List.of(256);
@@ -39,14 +34,9 @@ public record ModelSpec(
     /** The default ResNet depth (ResNet-20 of He et al. for small images). */
     public static final int DEFAULT_DEPTH = 20;
 
-    /** Validates the values and normalizes {@code type} to lower case. */
+    /** Validates the values. */
     public ModelSpec {
         Objects.requireNonNull(type, "type");
-        type = type.strip().toLowerCase(Locale.ROOT);
-        if (!TYPES.contains(type)) {
-            throw new IllegalArgumentException(
-                    "unknown model type '" + type + "', expected one of " + TYPES);
-        }
         hidden = checkPositive("hidden", hidden);
         channels = checkPositive("channels", channels);
         if (!(dropout >= 0 && dropout < 1)) {
@@ -60,10 +50,10 @@ public record ModelSpec(
     /**
      * Returns a spec of the given type with default values.
      *
-     * @param type one of {@link #TYPES}
+     * @param type the architecture
      * @return the spec
      */
-    public static ModelSpec of(String type) {
+    public static ModelSpec of(Architecture type) {
         return builder().setType(type).build();
     }
 
@@ -90,7 +80,7 @@ public record ModelSpec(
     /** The builder of a {@link ModelSpec}. */
     public static final class Builder {
 
-        private String type;
+        private Architecture type;
         private List<Integer> hidden = DEFAULT_HIDDEN;
         private List<Integer> channels = DEFAULT_CHANNELS;
         private boolean batchNorm;
@@ -102,11 +92,23 @@ public record ModelSpec(
         /**
          * Sets the architecture (required).
          *
-         * @param type one of {@link ModelSpec#TYPES}
+         * @param type the architecture
          * @return this builder
          */
-        public Builder setType(String type) {
+        public Builder setType(Architecture type) {
             this.type = type;
+            return this;
+        }
+
+        /**
+         * Sets the architecture by name (required).
+         *
+         * @param type {@code mlp}, {@code cnn}, {@code lenet} or {@code resnet}
+         * @return this builder
+         * @throws IllegalArgumentException if the name is none of them
+         */
+        public Builder setType(String type) {
+            this.type = Architecture.of(type);
             return this;
         }
 
@@ -172,8 +174,7 @@ public record ModelSpec(
          */
         public ModelSpec build() {
             if (type == null) {
-                throw new IllegalArgumentException(
-                        "model type is not set, expected one of " + TYPES);
+                throw new IllegalArgumentException("model type is not set, expected one of mlp, cnn, lenet, resnet");
             }
             return new ModelSpec(type, hidden, channels, batchNorm, dropout, depth);
         }

@@ -38,6 +38,7 @@ public final class PcOptimizer extends Optimizer {
     /** Per parameter: [momentum] for SGD, [m, v] for Adam; owned by the manager given at construction. */
     private final Map<String, NDArray[]> state = new LinkedHashMap<>();
     private final NDManager stateManager;
+    private final Map<String, Float> learningRateMultipliers;
     private long step;
 
     private PcOptimizer(Builder builder) {
@@ -50,6 +51,7 @@ public final class PcOptimizer extends Optimizer {
         this.beta2 = builder.beta2;
         this.epsilon = builder.epsilon;
         this.stateManager = builder.stateManager;
+        this.learningRateMultipliers = Map.copyOf(builder.learningRateMultipliers);
     }
 
     /**
@@ -87,7 +89,7 @@ public final class PcOptimizer extends Optimizer {
     /** {@inheritDoc} */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
-        float lr = (float) schedule.rateAt(step);
+        float lr = (float) schedule.rateAt(step) * learningRateMultipliers.getOrDefault(parameterId, 1f);
         NDArray g = grad;
         boolean own = false;
         if (rescaleGrad != 1f) {
@@ -259,6 +261,7 @@ public final class PcOptimizer extends Optimizer {
         private float beta2 = 0.999f;
         private float epsilon = 1e-8f;
         private NDManager stateManager;
+        private Map<String, Float> learningRateMultipliers = Map.of();
 
         Builder() {}
 
@@ -298,6 +301,18 @@ public final class PcOptimizer extends Optimizer {
          */
         public Builder setStateManager(NDManager manager) {
             this.stateManager = manager;
+            return this;
+        }
+
+        /**
+         * Sets a learning-rate multiplier per parameter, e.g. a smaller rate for a pretrained backbone than
+         * for a new classifier (parameters not listed train at the scheduled rate).
+         *
+         * @param multipliers the multiplier of each parameter, by parameter id
+         * @return this builder
+         */
+        public Builder optLearningRateMultipliers(Map<String, Float> multipliers) {
+            this.learningRateMultipliers = multipliers;
             return this;
         }
 

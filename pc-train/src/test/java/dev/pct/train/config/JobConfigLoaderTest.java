@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pct.core.loss.ClassReduction;
+import dev.pct.core.loss.SampleFilter;
+import dev.pct.train.model.Architecture;
+import dev.pct.train.optim.LearningRateSchedule;
+import dev.pct.train.optim.PcOptimizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +66,7 @@ class JobConfigLoaderTest {
 
         assertEquals("minimal", config.name());
         assertEquals(List.of(1), config.seeds());
-        assertEquals(List.of("auto"), config.device());
+        assertEquals("auto", config.device());
         assertEquals(Path.of("runs"), config.output());
         assertTrue(config.compareBaseline());
 
@@ -77,19 +82,19 @@ class JobConfigLoaderTest {
         assertEquals(new SyntheticConfig(512, 256, 4, 1, 8, 8, 1.0), data.synthetic());
 
         assertEquals(OldModelSource.TRAIN, config.oldModel().source());
-        assertEquals(new ArchitectureConfig(ArchitectureType.MLP, List.of(128), List.of(32, 64), false, 0.0, 0),
+        assertEquals(new ArchitectureConfig(Architecture.MLP, List.of(128), List.of(32, 64), false, 0.0, 0),
                 config.oldModel().architecture());
         assertNull(config.oldModel().training());
-        assertEquals(ArchitectureType.CNN, config.newModel().architecture().type());
+        assertEquals(Architecture.CNN, config.newModel().architecture().type());
 
-        assertEquals(new LossConfig(Treatment.FD_KL, 1.0, 5.0, 100.0, 1.0, LossFilter.OLD_CORRECT,
+        assertEquals(new LossConfig(Treatment.FD_KL, 1.0, 5.0, 100.0, 1.0, SampleFilter.OLD_CORRECT,
                 ClassReduction.SUM), config.loss());
         TrainingConfig training = config.training();
         assertEquals(10, training.epochs());
         assertEquals(128, training.batchSize());
-        assertEquals(new OptimizerConfig(OptimizerType.NESTEROV, 0.9, 0.9, 0.999, 1e-8), training.optimizer());
+        assertEquals(new OptimizerConfig(PcOptimizer.Kind.NESTEROV, 0.9, 0.9, 0.999, 1e-8), training.optimizer());
         assertEquals(0.05, training.learningRate());
-        assertEquals(new ScheduleConfig(ScheduleType.COSINE, 1, 10, 0.1, 0.0), training.schedule());
+        assertEquals(new ScheduleConfig(LearningRateSchedule.Type.COSINE, 1, 10, 0.1, 0.0), training.schedule());
         assertEquals(5e-4, training.weightDecay());
         assertEquals(0.0, training.gradClipNorm());
         assertEquals(50, training.logEverySteps());
@@ -105,8 +110,8 @@ class JobConfigLoaderTest {
                   schedule: {type: step}
                 """));
         // 1e-6 is text to YAML 1.1 (no dot); it is still accepted as a number.
-        assertEquals(new OptimizerConfig(OptimizerType.ADAM, 0.9, 0.9, 0.999, 1e-6), config.training().optimizer());
-        assertEquals(new ScheduleConfig(ScheduleType.STEP, 1, 10, 0.1, 0.0), config.training().schedule());
+        assertEquals(new OptimizerConfig(PcOptimizer.Kind.ADAM, 0.9, 0.9, 0.999, 1e-6), config.training().optimizer());
+        assertEquals(new ScheduleConfig(LearningRateSchedule.Type.STEP, 1, 10, 0.1, 0.0), config.training().schedule());
         assertEquals(10, config.training().epochs());
     }
 
@@ -122,7 +127,7 @@ class JobConfigLoaderTest {
         TrainingConfig old = config.oldModelTraining();
         assertEquals(1, old.epochs());
         assertEquals(32, old.batchSize());
-        assertEquals(new OptimizerConfig(OptimizerType.SGD, 0.5, 0.9, 0.999, 1e-8), old.optimizer());
+        assertEquals(new OptimizerConfig(PcOptimizer.Kind.SGD, 0.5, 0.9, 0.999, 1e-8), old.optimizer());
         assertEquals(7, config.training().epochs());
         assertEquals(0.9, config.training().optimizer().momentum());
     }
@@ -139,7 +144,7 @@ class JobConfigLoaderTest {
     void seedShorthandAndScalarDevice() throws IOException {
         JobConfig config = JobConfigLoader.load(write("job.yaml", MINIMAL + "seed: 3\ndevice: gpu:1\n"));
         assertEquals(List.of(3), config.seeds());
-        assertEquals(List.of("gpu:1"), config.device());
+        assertEquals("gpu:1", config.device());
     }
 
     @Test
@@ -164,9 +169,9 @@ class JobConfigLoaderTest {
         assertEquals(Treatment.NONE, config.loss().treatment());
         assertEquals(List.of(1, 2), config.seeds());
         assertEquals(new AugmentConfig(0, true), config.data().augment());
-        assertEquals(OptimizerType.ADAM, config.training().optimizer().type());
+        assertEquals(PcOptimizer.Kind.ADAM, config.training().optimizer().type());
         assertEquals(3, config.oldModelTraining().epochs());
-        assertEquals(OptimizerType.ADAM, config.oldModelTraining().optimizer().type());
+        assertEquals(PcOptimizer.Kind.ADAM, config.oldModelTraining().optimizer().type());
     }
 
     @Test
@@ -328,14 +333,19 @@ class JobConfigLoaderTest {
     void otherConsistencyChecks() throws IOException {
         String yaml = MINIMAL.replace("type: cnn", "type: resnet") + """
                 seeds: [1, 1]
-                device: [gpu:0, cpu]
+                device: gpu:x
                 """;
-        assertLine(yaml, 11, "device: [gpu:0, cpu]");
+        assertLine(yaml, 11, "device: gpu:x");
         Path file = write("job.yaml", yaml);
         String m = fails(file).getMessage();
         assertContains(m, "new_model.architecture.depth: got 0, expected an integer > 0 (required for type resnet)");
         assertContains(m, "seeds[1]: got 1, expected distinct seeds");
-        assertContains(m, file + ":11:17: device[1]: got \"cpu\", expected gpu:N in a list of devices");
+        assertContains(m, file + ":11:1: device: got \"gpu:x\", expected auto, cpu, gpu (GPU 0) or gpu:N");
+
+        // A job trains on one device: a list is a structural error, named as such.
+        Path list = write("list.yaml", MINIMAL + "device: [gpu:0, gpu:1]\n");
+        assertContains(fails(list).getMessage(), "device: got [\"gpu:0\",\"gpu:1\"], expected one device: auto, cpu,"
+                + " gpu or gpu:N (a job trains on one device; data-parallel training over several is not supported)");
 
         Path logits = write("logits.yaml", "name: l\ndata: {source: synthetic}\nold_model: {source: logits}\n"
                 + "new_model: {architecture: {type: mlp}}\n");
@@ -370,7 +380,7 @@ class JobConfigLoaderTest {
         JobConfig fashion = JobConfigLoader.load(shipped("fashion-mnist.yaml"));
         assertEquals("fashion-mnist", fashion.name());
         assertEquals(Path.of("/usr/share/datasets/fashion-mnist"), fashion.data().path());
-        assertEquals(ArchitectureType.MLP, fashion.oldModel().architecture().type());
+        assertEquals(Architecture.MLP, fashion.oldModel().architecture().type());
         assertEquals(List.of(64), fashion.oldModel().architecture().hidden());
         assertTrue(fashion.newModel().architecture().batchNorm());
         assertEquals(1.0, fashion.loss().tau());
@@ -388,7 +398,7 @@ class JobConfigLoaderTest {
                 cifar.data().path());
         assertEquals(20, cifar.newModel().architecture().depth());
         assertEquals(new AugmentConfig(4, true), cifar.data().augment());
-        assertEquals(List.of("gpu:0"), cifar.device());
+        assertEquals("gpu:0", cifar.device());
         assertEquals(100.0, cifar.loss().tau());
 
         JobConfig smoke = JobConfigLoader.load(shipped("smoke.yaml"));
@@ -413,7 +423,7 @@ class JobConfigLoaderTest {
                 + "new_model: {architecture: {type: mlp, hidden: []}}\n"
                 + "training: {optimizer: {epsilon: 1e-8}, weight_decay: 1e10}\n"));
         String yaml = logits.toYaml();
-        assertFalse(yaml.contains("file:"), yaml);
+        assertFalse(yaml.contains("file://"), yaml);
         assertEquals(logits, JobConfigLoader.load(write("logits-again.yaml", yaml)));
     }
 }

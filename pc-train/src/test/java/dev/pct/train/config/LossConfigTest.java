@@ -5,23 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pct.core.loss.ClassReduction;
+import dev.pct.core.loss.Distance;
+import dev.pct.core.loss.SampleFilter;
+import dev.pct.train.optim.PcOptimizer;
 import org.junit.jupiter.api.Test;
 
 class LossConfigTest {
 
     private static final LossConfig GIVEN =
-            new LossConfig(Treatment.FD_KL, 2.0, 3.0, 4.0, 0.5, LossFilter.NEGATIVE_FLIP, ClassReduction.MEAN);
+            new LossConfig(Treatment.FD_KL, 2.0, 3.0, 4.0, 0.5, SampleFilter.NEGATIVE_FLIP, ClassReduction.MEAN);
 
     @Test
     void focalDistillationUsesTheValuesAsGiven() {
         EffectiveLoss kl = GIVEN.effective();
-        assertEquals(new EffectiveLoss(Treatment.FD_KL, 2.0, 3.0, 4.0, 0.5, LossFilter.NEGATIVE_FLIP,
+        assertEquals(new EffectiveLoss(Treatment.FD_KL, 2.0, 3.0, 4.0, 0.5, SampleFilter.NEGATIVE_FLIP,
                 ClassReduction.MEAN), kl);
         assertTrue(kl.distills());
-        assertFalse(kl.logitMatching());
+        assertEquals(Distance.KL, kl.distance());
         assertEquals(5.0, kl.sampleWeight(true));
         assertEquals(2.0, kl.sampleWeight(false));
-        assertTrue(GIVEN.withTreatment(Treatment.FD_LM).effective().logitMatching());
+        assertEquals(Distance.LOGIT_MATCHING, GIVEN.withTreatment(Treatment.FD_LM).effective().distance());
         assertEquals(0.5, GIVEN.withTreatment(Treatment.FD_LM).effective().lambda());
     }
 
@@ -35,7 +39,7 @@ class LossConfigTest {
     @Test
     void kdWeighsEverySampleOne() {
         EffectiveLoss kd = GIVEN.withTreatment(Treatment.KD).effective();
-        assertEquals(new EffectiveLoss(Treatment.KD, 1.0, 0.0, 4.0, 0.5, LossFilter.ALL, ClassReduction.MEAN), kd);
+        assertEquals(new EffectiveLoss(Treatment.KD, 1.0, 0.0, 4.0, 0.5, SampleFilter.ALL, ClassReduction.MEAN), kd);
         assertEquals(1.0, kd.sampleWeight(true));
         assertEquals(1.0, kd.sampleWeight(false));
         assertTrue(kd.distills());
@@ -44,10 +48,23 @@ class LossConfigTest {
     @Test
     void enumSpellings() {
         assertEquals(Treatment.FD_KL, Treatment.fromSpelling("fd-kl"));
-        assertEquals("negative_flip", LossFilter.NEGATIVE_FLIP.spelling());
+        assertEquals("negative_flip", ConfigEnum.spelling(SampleFilter.NEGATIVE_FLIP));
+        assertEquals(SampleFilter.OLD_CORRECT, ConfigEnum.fromSpelling(SampleFilter.class, "old_correct"));
         assertEquals(DataSource.IMAGE_FOLDER, DataSource.fromSpelling("image-folder"));
-        IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> OptimizerType.fromSpelling("rmsprop"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigEnum.fromSpelling(PcOptimizer.Kind.class, "rmsprop"));
         assertTrue(e.getMessage().contains("one of: sgd, nesterov, adam"), e.getMessage());
+    }
+
+    @Test
+    void effectiveLossBuildsTheFocalDistillationLossWithTheseValues() {
+        dev.pct.core.loss.FocalDistillationLoss loss = GIVEN.withTreatment(Treatment.FD_LM).effective().toLoss();
+        assertEquals(2f, loss.getAlpha());
+        assertEquals(3f, loss.getBeta());
+        assertEquals(4f, loss.getTau());
+        assertEquals(0.5f, loss.getLambda());
+        assertEquals(Distance.LOGIT_MATCHING, loss.getDistance());
+        assertEquals(SampleFilter.NEGATIVE_FLIP, loss.getFilter());
+        assertEquals(ClassReduction.MEAN, loss.getClassReduction());
     }
 }

@@ -11,6 +11,7 @@ import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.train.cli.PcTrainCli;
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.JobConfigLoader;
+import dev.pct.train.io.Logits;
 import dev.pct.train.loop.Inference;
 import dev.pct.train.report.ModelResult;
 import java.io.IOException;
@@ -47,7 +48,7 @@ class SmokeJobTest {
         // The cached old-model test logits, scored independently of the report, give the report's old predictions.
         float[] oldTest = Logits.read(run.resolve("old/logits-test.bin"), 256, 4);
         float[] pcTest = Logits.read(run.resolve("seed-1/pc/logits-test.bin"), 256, 4);
-        int[] labels = JobData.load(smoke().data(), 1).test().labels();
+        int[] labels = JobData.load(smoke().data(), 1, null).data().test().labels();
         int[] oldPred = FlipAccumulator.argmax(oldTest, 4);
         int[] pcPred = FlipAccumulator.argmax(pcTest, 4);
         long negativeFlips = 0;
@@ -146,7 +147,7 @@ class SmokeJobTest {
 
         // The same old model given as logits CSV files, rows in the data files' order, as another framework
         // would write them. The training split's rows come from the run's cache; held-out rows are unused.
-        JobData data = JobData.load(config.data(), 1);
+        JobData data = JobData.load(config.data(), 1, null);
         float[] trainSplit = Logits.read(first.resolve("old/logits-train.bin"), data.trainSet().size(), 4);
         float[][] fullTrain = new float[512][4];
         for (int i = 0; i < data.trainSet().size(); i++) {

@@ -47,7 +47,7 @@ class CachedTeacherTest {
                 float[] o = logits();
                 int[] y = labels();
                 CachedTeacher cached = CachedTeacher.compute(loss, o, y, C, m);
-                NDList got = cached.labels(m, batch, null, null);
+                NDList got = cached.labels(m, batch, null, null, 0L);
                 // Independently: the loss's terms of the same samples, computed directly on those rows.
                 float[] rows = new float[batch.length * C];
                 long[] yRows = new long[batch.length];
@@ -76,7 +76,7 @@ class CachedTeacherTest {
             FocalDistillationLoss made = FocalDistillationLoss.builder().optTau(1f).optLambda(1f).build();
             FocalDistillationLoss other = FocalDistillationLoss.builder().optTau(1f).optLambda(2f).build();
             CachedTeacher cached = CachedTeacher.compute(made, logits(), labels(), C, m);
-            NDList batch = cached.labels(m, new int[] {0, 1, 2}, null, null);
+            NDList batch = cached.labels(m, new int[] {0, 1, 2}, null, null, 0L);
             NDArray z = m.randomNormal(new Shape(3, C));
             assertThrows(IllegalArgumentException.class, () -> other.evaluate(batch, new NDList(z)));
             // The loss they were made for accepts them.

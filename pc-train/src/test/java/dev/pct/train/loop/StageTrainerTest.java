@@ -19,10 +19,14 @@ import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.loss.LossParts;
 import dev.pct.core.loss.SampleFilter;
 import dev.pct.core.testing.GcPressure;
+import dev.pct.train.config.OptimizerConfig;
+import dev.pct.train.config.ScheduleConfig;
+import dev.pct.train.config.TrainingConfig;
 import dev.pct.train.model.ModelFactory;
 import dev.pct.train.model.ModelSpec;
 import dev.pct.train.optim.LearningRateSchedule;
 import dev.pct.train.optim.PcOptimizer;
+import dev.pct.train.update.NewModel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -85,10 +89,21 @@ class StageTrainerTest {
         }
     }
 
-    private static TrainingSettings settings(int epochs) {
-        return new TrainingSettings(epochs, 32, PcOptimizer.Kind.NESTEROV, 0.9f, 0.9f, 0.999f, 1e-8f,
-                LearningRateSchedule.Type.CONSTANT, 0.05, 0, 1, 1, 0, 1e-4f, 5.0, 0, 0);
+    private static TrainingConfig settings(int epochs) {
+        return TrainingConfig.builder()
+                .optEpochs(epochs)
+                .optBatchSize(32)
+                .optOptimizer(new OptimizerConfig(PcOptimizer.Kind.NESTEROV, 0.9, 0.9, 0.999, 1e-8))
+                .optLearningRate(0.05)
+                .optSchedule(new ScheduleConfig(LearningRateSchedule.Type.CONSTANT, 0, 1, 1, 0))
+                .optWeightDecay(1e-4)
+                .optGradClipNorm(5.0)
+                .optLogEverySteps(0)
+                .optCheckpointEveryEpochs(0)
+                .build();
     }
+
+    private static final NewModel MLP = NewModel.of("mlp [16]", StageTrainerTest::mlp);
 
     private static Block mlp() {
         return ModelFactory.build(ModelSpec.builder().setType("mlp").optHidden(List.of(16)).build(), 1, 1, FEATURES,
@@ -107,7 +122,6 @@ class StageTrainerTest {
         FocalDistillationLoss loss = FocalDistillationLoss.builder().optTau(1f).build();
         for (Loss l : new Loss[] {Loss.softmaxCrossEntropyLoss(), loss}) {
             try (Model model = Model.newInstance("t", Device.cpu())) {
-                model.setBlock(mlp());
                 TeacherSource teacher;
                 try (NDManager scratch = model.getNDManager().newSubManager()) {
                     teacher = l == loss
@@ -115,7 +129,7 @@ class StageTrainerTest {
                             : TeacherSource.NONE;
                 }
                 List<EpochRow> rows = new StageTrainer("t", 1, settings(5), StageLoss.of(l), teacher, Device.cpu(), null)
-                        .train(model, data, (row, block) -> { });
+                        .train(model, MLP, data, (row, block) -> { }).rows();
                 // Epoch 1 creates the optimizer's momentum buffers; after that nothing may accumulate.
                 for (int e = 2; e < rows.size(); e++) {
                     assertEquals(rows.get(1).liveArrays(), rows.get(e).liveArrays(),
@@ -173,14 +187,13 @@ class StageTrainerTest {
     private static List<float[]> trainTwoEpochs(Blobs data, float[] oldLogits, FocalDistillationLoss loss,
             boolean pressure) throws IOException {
         try (Model model = Model.newInstance("t", Device.cpu())) {
-            model.setBlock(mlp());
             TeacherSource teacher;
             try (NDManager scratch = model.getNDManager().newSubManager()) {
                 teacher = CachedTeacher.compute(loss, oldLogits, data.y, CLASSES, scratch);
             }
             StageLoss stageLoss = pressure ? new Pressured(StageLoss.of(loss)) : StageLoss.of(loss);
             new StageTrainer("t", 3, settings(2), stageLoss, teacher, Device.cpu(), null)
-                    .train(model, data, (row, block) -> { });
+                    .train(model, MLP, data, (row, block) -> { });
             List<float[]> parameters = new ArrayList<>();
             for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
                 parameters.add(p.getValue().getArray().toFloatArray());

@@ -142,7 +142,7 @@ class ModelFactoryTest {
 
     @Test
     void lenetOnMnistSizeHasClassicParameterCount() {
-        Block b = ModelFactory.build(ModelSpec.of("lenet"), 1, 28, 28, 10);
+        Block b = ModelFactory.build(ModelSpec.of(Architecture.LENET), 1, 28, 28, 10);
         assertEquals(new Shape(2, 10), forward(b, 1, 28, 28, false).getShape());
         long expected = (25 * 6 + 6) + (6 * 25 * 16 + 16) + (400 * 120 + 120) + (120 * 84 + 84) + (84 * 10 + 10);
         assertEquals(61_706, expected);
@@ -151,12 +151,12 @@ class ModelFactoryTest {
 
     @Test
     void lenetAdaptsToCifarSize() {
-        Block b = ModelFactory.build(ModelSpec.of("lenet"), 3, 32, 32, 100);
+        Block b = ModelFactory.build(ModelSpec.of(Architecture.LENET), 3, 32, 32, 100);
         assertEquals(new Shape(2, 100), forward(b, 3, 32, 32, false).getShape());
         // 32 -> 16 -> 12 -> 6: the flattened features are 16 * 6 * 6
         long expected = (3 * 25 * 6 + 6) + (6 * 25 * 16 + 16) + (576 * 120 + 120) + (120 * 84 + 84) + (84 * 100 + 100);
         assertEquals(expected, trainableParameters(b));
-        assertThrows(IllegalArgumentException.class, () -> ModelFactory.build(ModelSpec.of("lenet"), 1, 11, 28, 10));
+        assertThrows(IllegalArgumentException.class, () -> ModelFactory.build(ModelSpec.of(Architecture.LENET), 1, 11, 28, 10));
     }
 
     @Test
@@ -199,6 +199,6 @@ class ModelFactoryTest {
 
     @Test
     void badClassCountIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> ModelFactory.build(ModelSpec.of("mlp"), 1, 4, 4, 1));
+        assertThrows(IllegalArgumentException.class, () -> ModelFactory.build(ModelSpec.of(Architecture.MLP), 1, 4, 4, 1));
     }
 }

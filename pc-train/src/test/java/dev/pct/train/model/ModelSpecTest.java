@@ -12,8 +12,8 @@ class ModelSpecTest {
 
     @Test
     void builderDefaults() {
-        ModelSpec s = ModelSpec.of("CNN");
-        assertEquals("cnn", s.type());
+        ModelSpec s = ModelSpec.builder().setType(" CNN ").build();
+        assertEquals(Architecture.CNN, s.type());
         assertEquals(List.of(256), s.hidden());
         assertEquals(List.of(32, 64), s.channels());
         assertFalse(s.batchNorm());
@@ -32,15 +32,15 @@ class ModelSpecTest {
                         .optDropout(0.25)
                         .optDepth(56)
                         .build();
-        assertEquals(new ModelSpec("mlp", List.of(8, 4), List.of(), true, 0.25, 56), s);
+        assertEquals(new ModelSpec(Architecture.MLP, List.of(8, 4), List.of(), true, 0.25, 56), s);
     }
 
     @Test
     void unknownTypeNamesValueAndAllowedOnes() {
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> ModelSpec.of("transformer"));
+                assertThrows(IllegalArgumentException.class, () -> ModelSpec.builder().setType("transformer"));
         assertTrue(e.getMessage().contains("transformer"), e.getMessage());
-        assertTrue(e.getMessage().contains("[mlp, cnn, lenet, resnet]"), e.getMessage());
+        assertTrue(e.getMessage().contains("one of mlp, cnn, lenet, resnet"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ModelSpec.builder().build());
     }
 

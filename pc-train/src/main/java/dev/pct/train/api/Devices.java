@@ -1,25 +1,22 @@
-package dev.pct.train.job;
+package dev.pct.train.api;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import java.util.List;
 
-/** Resolves the configured device names ({@code auto}, {@code cpu}, {@code gpu}, {@code gpu:N}) to DJL devices. */
-final class Devices {
+/** Resolves device names ({@code auto}, {@code cpu}, {@code gpu}, {@code gpu:N}) to DJL devices. */
+public final class Devices {
     private Devices() {}
 
     /**
-     * Resolves the configured devices.
+     * Resolves a device name: {@code auto} (GPU 0 if the engine sees one, else the CPU), {@code cpu}, {@code gpu}
+     * (GPU 0) or {@code gpu:N}.
      *
-     * @param names the configured names
+     * @param device the name
      * @return the device to train on
+     * @throws IllegalArgumentException naming the key {@code device} if the name is invalid or the GPU is missing
      */
-    static Device resolve(List<String> names) {
-        if (names.size() > 1) {
-            throw new IllegalArgumentException("device: " + names + " names several devices; data-parallel "
-                    + "training over several devices is not supported yet, name one (e.g. gpu:0)");
-        }
-        String name = names.get(0).trim().toLowerCase(java.util.Locale.ROOT);
+    public static Device resolve(String device) {
+        String name = device.trim().toLowerCase(java.util.Locale.ROOT);
         int gpus = Engine.getInstance().getGpuCount();
         switch (name) {
             case "auto":

@@ -1,7 +1,6 @@
-package dev.pct.train.job;
+package dev.pct.train.report;
 
 import dev.pct.train.io.AtomicFiles;
-import dev.pct.train.report.EpochRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,14 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The per-epoch records of one stage, kept in its directory so a resumed run reports every epoch. */
-final class StageHistory {
-    static final String FILE = "epochs.csv";
+public final class StageHistory {
+    /** The file name in a stage's directory. */
+    public static final String FILE = "epochs.csv";
     private static final String HEADER = "model,seed,epoch,train_loss,cross_entropy,distillation,train_error,"
             + "validation_error,validation_nfr,test_error,test_nfr,samples_per_second,seconds";
 
     private StageHistory() {}
 
-    static void write(Path file, List<EpochRecord> records) throws IOException {
+    public static void write(Path file, List<EpochRecord> records) throws IOException {
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         for (EpochRecord r : records) {
             sb.append(r.model()).append(',').append(r.seed()).append(',').append(r.epoch()).append(',')
@@ -30,7 +30,7 @@ final class StageHistory {
         AtomicFiles.writeString(file, sb.toString());
     }
 
-    static List<EpochRecord> read(Path file) throws IOException {
+    public static List<EpochRecord> read(Path file) throws IOException {
         List<EpochRecord> out = new ArrayList<>();
         if (!Files.exists(file)) {
             return out;

@@ -1,6 +1,5 @@
-package dev.pct.train.job;
+package dev.pct.train.io;
 
-import dev.pct.train.io.AtomicFiles;
 import dev.pct.train.report.PredictionFiles;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -9,11 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reads and writes logit matrices: the job's binary cache, and CSV files from any framework. */
-final class Logits {
+public final class Logits {
     private Logits() {}
 
-    /** Writes N×C logits as a binary cache file (rows, columns, then float32 values), atomically. */
-    static void write(Path file, float[] logits, int classes) throws IOException {
+    /**
+     * Writes N×C logits as a binary cache file (rows, columns, then float32 values), atomically.
+     *
+     * @param file the file
+     * @param logits the values, row-major
+     * @param classes C
+     * @throws IOException if writing fails
+     */
+    public static void write(Path file, float[] logits, int classes) throws IOException {
         AtomicFiles.write(file, out -> {
             DataOutputStream data = new DataOutputStream(out);
             data.writeInt(logits.length / classes);
@@ -25,8 +31,16 @@ final class Logits {
         });
     }
 
-    /** Reads a cache file written by {@link #write}; checks it has the expected shape. */
-    static float[] read(Path file, int rows, int classes) throws IOException {
+    /**
+     * Reads a cache file written by {@link #write}, checking it has the expected shape.
+     *
+     * @param file the file
+     * @param rows the expected N
+     * @param classes the expected C
+     * @return the values, row-major
+     * @throws IOException if reading fails or the shape differs
+     */
+    public static float[] read(Path file, int rows, int classes) throws IOException {
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
             int n = in.readInt();
             int c = in.readInt();
@@ -41,16 +55,32 @@ final class Logits {
         }
     }
 
-    /** Reads N×C logits from a CSV file (see {@link PredictionFiles#readLogits}), checking it exists first. */
-    static float[] readCsv(Path file, int classes) throws IOException {
+    /**
+     * Reads N×C logits from a CSV file (see {@link PredictionFiles#readLogits}), checking it exists first.
+     *
+     * @param file the file
+     * @param classes C
+     * @return the values, row-major
+     * @throws IOException if the file is missing or unreadable
+     */
+    public static float[] readCsv(Path file, int classes) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such logits file");
         }
         return PredictionFiles.readLogits(file, classes);
     }
 
-    /** Picks the rows of some samples (e.g. the training split's original indices) from N×C logits. */
-    static float[] rows(float[] logits, int classes, int[] indices, Path source) {
+    /**
+     * Picks the rows of some samples (e.g. the training split's original indices) from N×C logits.
+     *
+     * @param logits the values, row-major
+     * @param classes C
+     * @param indices the rows to pick, in order
+     * @param source the file the values came from, for messages
+     * @return the picked rows, row-major
+     * @throws IllegalArgumentException naming the file if a row is missing
+     */
+    public static float[] rows(float[] logits, int classes, int[] indices, Path source) {
         int n = logits.length / classes;
         float[] out = new float[indices.length * classes];
         for (int i = 0; i < indices.length; i++) {

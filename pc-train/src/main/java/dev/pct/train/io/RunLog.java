@@ -1,4 +1,4 @@
-package dev.pct.train.job;
+package dev.pct.train.io;
 
 import java.nio.file.Path;
 import org.apache.logging.log4j.Level;
@@ -9,11 +9,11 @@ import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 
 /** Adds the run directory's log file to Log4j2's configuration once the run directory is known. */
-final class RunLog {
+public final class RunLog {
     private RunLog() {}
 
     /** Starts copying every log line of the process to a file (appending, so a resumed run adds to it). */
-    static void attach(Path file) {
+    public static void attach(Path file) {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         Configuration config = context.getConfiguration();
         String name = "run-" + file.toAbsolutePath();

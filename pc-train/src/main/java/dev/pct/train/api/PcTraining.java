@@ -1,0 +1,545 @@
+package dev.pct.train.api;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.loss.Loss;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pct.core.loss.FocalDistillationLoss;
+import dev.pct.core.metrics.FlipAccumulator;
+import dev.pct.core.metrics.FlipReport;
+import dev.pct.train.config.TrainingConfig;
+import dev.pct.train.data.PcData;
+import dev.pct.train.export.ModelExport;
+import dev.pct.train.io.AtomicFiles;
+import dev.pct.train.io.Logits;
+import dev.pct.train.io.RunLog;
+import dev.pct.train.loop.BatchSource;
+import dev.pct.train.loop.CachedTeacher;
+import dev.pct.train.loop.Inference;
+import dev.pct.train.loop.OnTheFlyTeacher;
+import dev.pct.train.loop.StageLoss;
+import dev.pct.train.loop.TeacherSource;
+import dev.pct.train.report.EpochRecord;
+import dev.pct.train.report.ModelResult;
+import dev.pct.train.report.ReportWriter;
+import dev.pct.train.report.RunResults;
+import dev.pct.train.update.NewModel;
+import dev.pct.train.update.OldLogits;
+import dev.pct.train.update.OldModel;
+import dev.pct.train.update.OldModelFiles;
+import dev.pct.train.update.StageNetwork;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Positive-congruent training for code that has its own DJL models and data: the new model is trained with
+ * plain cross-entropy (the baseline) and with focal distillation against the old model (Yan et al.,
+ * "Positive-Congruent Training: Towards Regression-Free Model Updates", CVPR 2021, <a
+ * href="https://arxiv.org/abs/2011.09161">arXiv:2011.09161</a>), once per seed and from the same starting
+ * weights, and the run directory receives the side-by-side report (error rates, negative flips), every
+ * stage's checkpoints and history, and every new model exported as a DJL model directory.
+ *
+ * <pre>{@code
+ * PcResult result = PcTraining.builder()
+ *         .setRunDirectory(Path.of("runs/update-7"))
+ *         .setData(PcData.of(trainSet, validationSet, testSet, 10, manager))
+ *         .setOldModel(OldModel.of(productionModel))            // or setOldLogits(...)
+ *         .setNewModel(NewModel.of("my resnet", () -> myResNet())) // or NewModel.torchScript(...)
+ *         .optLoss(FocalDistillationLoss.builder().optTau(1f).optAlpha(0f).optBeta(1f).build())
+ *         .optTraining(TrainingConfig.builder().optEpochs(15).build())
+ *         .build()
+ *         .run();
+ * }</pre>
+ *
+ * <p>Before anything is written, both models are checked against the data (input shape, number of classes),
+ * so a model that does not fit fails with a message and leaves no run directory behind. Running again on an
+ * existing run directory reads the finished stages back and resumes an unfinished one from its newest
+ * checkpoint, with the same result as an uninterrupted run. The old model's outputs are computed once and
+ * cached in the run directory, unless augmentation changes the inputs every epoch, in which case the old model
+ * runs on every batch.
+ */
+public final class PcTraining {
+    private static final Logger LOG = LoggerFactory.getLogger(PcTraining.class);
+    private static final String OLD = "old";
+
+    private final Path runDir;
+    private final PcData data;
+    private final NewModel newModel;
+    private final OldModel oldModel;
+    private final OldLogits oldLogits;
+    private final NewModel oldArchitecture;
+    private final TrainingConfig oldTraining;
+    private final FocalDistillationLoss loss;
+    private final TrainingConfig training;
+    private final List<Integer> seeds;
+    private final boolean baseline;
+    private final Device device;
+    private final String name;
+    private final boolean export;
+    private final int evalBatchSize;
+    private final Map<String, Object> provenance;
+    private final Map<String, String> runFiles;
+
+    private PcTraining(Builder b) {
+        runDir = Objects.requireNonNull(b.runDir, "run directory must be set");
+        data = Objects.requireNonNull(b.data, "data must be set");
+        newModel = Objects.requireNonNull(b.newModel, "new model must be set");
+        oldModel = b.oldModel;
+        oldLogits = b.oldLogits;
+        oldArchitecture = b.oldArchitecture;
+        oldTraining = b.oldTraining;
+        int olds = (oldModel != null ? 1 : 0) + (oldLogits != null ? 1 : 0) + (oldArchitecture != null ? 1 : 0);
+        if (olds != 1) {
+            throw new IllegalArgumentException("set exactly one old model: setOldModel, setOldLogits or"
+                    + " setOldModelToTrain (got " + olds + ")");
+        }
+        loss = b.loss;
+        training = b.training;
+        seeds = List.copyOf(b.seeds);
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("seeds: at least one");
+        }
+        baseline = b.baseline;
+        device = b.device != null ? b.device : Devices.resolve("auto");
+        name = b.name;
+        export = b.export;
+        evalBatchSize = b.evalBatchSize;
+        provenance = Map.copyOf(b.provenance);
+        runFiles = Map.copyOf(b.runFiles);
+    }
+
+    /**
+     * Returns a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs the update, or resumes it in an existing run directory.
+     *
+     * @return the run directory, the results and the table
+     * @throws IOException when files cannot be read or written
+     * @throws IllegalArgumentException when a model does not fit the data (before anything is written)
+     */
+    public PcResult run() throws IOException {
+        int classes = data.classes();
+        preflight(classes);
+        boolean resumed = Files.isDirectory(runDir) && Files.exists(runDir.resolve("run-info.json"));
+        Files.createDirectories(runDir);
+        for (Map.Entry<String, String> file : runFiles.entrySet()) {
+            if (!Files.exists(runDir.resolve(file.getKey()))) {
+                AtomicFiles.writeString(runDir.resolve(file.getKey()), file.getValue());
+            }
+        }
+        RunLog.attach(runDir.resolve("train.log"));
+        writeProvenance(resumed);
+        LOG.info("{} {} on {} (seeds {}), directory {}", resumed ? "Resuming" : "Starting", name, device, seeds,
+                runDir.toAbsolutePath());
+        LOG.info("Data: {} training, {} validation, {} test samples, {} classes, input {}", data.train().size(),
+                data.validation().size(), data.test().size(), classes, data.train().sampleShape());
+        long start = System.nanoTime();
+        StageRunner runner = new StageRunner(device, data, evalBatchSize);
+        List<EpochRecord> history = new ArrayList<>();
+        List<ModelResult> results = new ArrayList<>();
+        Map<String, Path> models = new LinkedHashMap<>();
+        int[] oldTestPredictions;
+        Model oldStage = null;
+        try {
+            OldModel old = oldModel;
+            if (oldArchitecture != null) {
+                oldStage = Model.newInstance(OLD, device);
+                StageRunner.Stage stage = new StageRunner.Stage(OLD, seeds.get(0), oldArchitecture, oldTraining,
+                        StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE, false,
+                        Map.of("role", "old model trained in the job"));
+                history.addAll(runner.run(stage, runDir.resolve(OLD), StageRunner.Reference.NONE).history());
+                StageNetwork network = runner.load(stage, runDir.resolve(OLD), oldStage);
+                old = OldModel.of(network.block(), "old model " + oldArchitecture.description());
+            }
+            LOG.info("Old model: {}", old == null ? "logits given" : old.description());
+            OldOutputs outputs = oldOutputs(old, classes);
+            oldTestPredictions = FlipAccumulator.argmax(outputs.test(), classes);
+            int[] oldValidation = outputs.validation().length == 0 ? null
+                    : FlipAccumulator.argmax(outputs.validation(), classes);
+            StageRunner.Reference reference = new StageRunner.Reference(oldValidation, oldTestPredictions);
+            boolean distills = loss.getLambda() > 0;
+            for (int seed : seeds) {
+                if (!distills || baseline) {
+                    run(runner, "baseline", seed, StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE,
+                            reference, oldTestPredictions, results, history, models);
+                }
+                if (distills) {
+                    TeacherSource teacher;
+                    if (data.train().augments()) {
+                        teacher = new OnTheFlyTeacher(old, data.old() == null ? null : data.old().train(), loss);
+                    } else {
+                        try (NDManager scratch = NDManager.newBaseManager(device)) {
+                            teacher = CachedTeacher.compute(loss, outputs.train(), data.train().labels(), classes,
+                                    scratch);
+                        }
+                    }
+                    run(runner, "pc", seed, StageLoss.of(loss), teacher, reference, oldTestPredictions, results,
+                            history, models);
+                }
+            }
+        } finally {
+            if (oldStage != null) {
+                oldStage.close();
+            }
+        }
+        int[] testLabels = data.test().labels();
+        RunResults runResults = new RunResults(testLabels, oldTestPredictions, results, history);
+        ReportWriter.builder().setRunDirectory(runDir).optClassNames(data.classNames()).build().write(runResults);
+        Map<String, FlipReport> table = new LinkedHashMap<>();
+        for (ModelResult r : results) {
+            table.put(r.model() + " seed " + r.seed(), r.vsOld());
+        }
+        LOG.info("Done in {} s. Old model test error {}. Report: {}", Math.round((System.nanoTime() - start) / 1e9),
+                String.format("%.4f", StageRunner.errorRate(oldTestPredictions, testLabels)),
+                runDir.resolve("report.md"));
+        return new PcResult(runDir, runResults, ReportWriter.formatTable(table), models);
+    }
+
+    private void run(StageRunner runner, String model, int seed, StageLoss stageLoss, TeacherSource teacher,
+            StageRunner.Reference reference, int[] oldTestPredictions, List<ModelResult> results,
+            List<EpochRecord> history, Map<String, Path> models) throws IOException {
+        Map<String, Object> stageProvenance = new LinkedHashMap<>(provenance);
+        stageProvenance.put("run", runDir.toAbsolutePath().toString());
+        stageProvenance.put("model", model);
+        stageProvenance.put("seed", seed);
+        stageProvenance.put("started_from", newModel.description());
+        stageProvenance.put("loss", model.equals("pc") ? describe(loss) : "cross-entropy");
+        StageRunner.Stage stage = new StageRunner.Stage(model, seed, newModel, training, stageLoss, teacher, export,
+                stageProvenance);
+        StageRunner.Outcome outcome = runner.run(stage, runDir.resolve("seed-" + seed).resolve(model), reference);
+        history.addAll(outcome.history());
+        if (outcome.exported() != null) {
+            models.put(model + " seed " + seed, outcome.exported());
+        }
+        int[] predictions = FlipAccumulator.argmax(outcome.testLogits(), data.classes());
+        FlipAccumulator flips = new FlipAccumulator(data.classes());
+        flips.add(data.test().labels(), oldTestPredictions, predictions);
+        results.add(new ModelResult(model, seed, predictions, flips.report()));
+    }
+
+    /** The old model's logits on each split, row-major, in the splits' order (train empty when not needed). */
+    private record OldOutputs(float[] train, float[] validation, float[] test) {}
+
+    private OldOutputs oldOutputs(OldModel old, int classes) throws IOException {
+        if (old == null) {
+            return new OldOutputs(oldLogits.train(), oldLogits.validation(), oldLogits.test());
+        }
+        Path dir = runDir.resolve(OLD);
+        boolean needTrain = loss.getLambda() > 0 && !data.train().augments();
+        float[] train = needTrain ? cached(dir.resolve("logits-train.bin"), old, data.oldTrainPlain(), classes)
+                : new float[0];
+        float[] validation = data.validation().size() == 0 ? new float[0]
+                : cached(dir.resolve("logits-validation.bin"), old, data.oldValidation(), classes);
+        float[] test = cached(dir.resolve("logits-test.bin"), old, data.oldTest(), classes);
+        return new OldOutputs(train, validation, test);
+    }
+
+    /** Computed once, then read back: every later stage (and a resumed run) uses the same old outputs. */
+    private float[] cached(Path file, OldModel old, BatchSource split, int classes) throws IOException {
+        if (Files.exists(file)) {
+            return Logits.read(file, split.size(), classes);
+        }
+        float[] logits;
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            logits = Inference.logits(old::logits, split, evalBatchSize, manager);
+        }
+        Logits.write(file, logits, classes);
+        return logits;
+    }
+
+    /** Every check that can fail on the models or the data, before the run directory is touched. */
+    private void preflight(int classes) {
+        if (oldLogits != null) {
+            if (data.train().augments()) {
+                throw new IllegalArgumentException("an old model known only by its logits cannot be used with"
+                        + " augmentation: augmented inputs need the old model itself");
+            }
+            checkRows("train", oldLogits.train(), data.train().size(), classes, loss.getLambda() > 0);
+            checkRows("validation", oldLogits.validation(), data.validation().size(), classes, false);
+            checkRows("test", oldLogits.test(), data.test().size(), classes, true);
+        }
+        try (Model scratch = Model.newInstance("preflight", device)) {
+            if (oldModel != null) {
+                OldModelFiles.check(oldModel, data.oldTest().sampleShape(), classes, scratch.getNDManager(),
+                        oldModel.description());
+            }
+            if (oldArchitecture != null) {
+                oldArchitecture.create(scratch.getNDManager(), data.train().sampleShape(), classes);
+            }
+            newModel.create(scratch.getNDManager(), data.train().sampleShape(), classes);
+        }
+    }
+
+    private static void checkRows(String split, float[] logits, int samples, int classes, boolean required) {
+        if ((required || logits.length > 0) && logits.length != (long) samples * classes) {
+            throw new IllegalArgumentException("old logits of the " + split + " split hold " + logits.length
+                    + " values, expected " + samples + " samples × " + classes + " classes");
+        }
+    }
+
+    private void writeProvenance(boolean resumed) throws IOException {
+        Map<String, Object> info = new LinkedHashMap<>(provenance);
+        info.put("name", name);
+        info.put("seeds", seeds);
+        info.put("device", device.toString());
+        info.put("resumed", resumed);
+        info.put("time", Instant.now().toString());
+        info.put("old_model", oldModel != null ? oldModel.description()
+                : oldLogits != null ? "logits" : "trained in the job: " + oldArchitecture.description());
+        info.put("new_model", newModel.description());
+        info.put("loss", describe(loss));
+        info.put("pct_version", String.valueOf(PcTraining.class.getPackage().getImplementationVersion()));
+        info.put("djl_version", Engine.getDjlVersion());
+        Engine engine = Engine.getInstance();
+        info.put("engine", engine.getEngineName() + " " + engine.getVersion());
+        info.put("gpu_count", engine.getGpuCount());
+        info.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
+        info.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        info.put("cpus", Runtime.getRuntime().availableProcessors());
+        info.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+        String file = resumed ? "run-info-resume-" + System.currentTimeMillis() + ".json" : "run-info.json";
+        AtomicFiles.writeString(runDir.resolve(file),
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info));
+    }
+
+    private static String describe(FocalDistillationLoss loss) {
+        return String.format("focal distillation %s, alpha %s, beta %s, tau %s, lambda %s, filter %s, %s over classes",
+                loss.getDistance(), loss.getAlpha(), loss.getBeta(), loss.getTau(), loss.getLambda(), loss.getFilter(),
+                loss.getClassReduction()).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Builds a {@link PcTraining}: {@code set} methods are required, {@code opt} ones have defaults. */
+    public static final class Builder {
+        private Path runDir;
+        private PcData data;
+        private NewModel newModel;
+        private OldModel oldModel;
+        private OldLogits oldLogits;
+        private NewModel oldArchitecture;
+        private TrainingConfig oldTraining;
+        private FocalDistillationLoss loss = FocalDistillationLoss.builder().build();
+        private TrainingConfig training = TrainingConfig.defaults();
+        private List<Integer> seeds = List.of(1);
+        private boolean baseline = true;
+        private Device device;
+        private String name = "pct";
+        private boolean export = true;
+        private int evalBatchSize = 1024;
+        private Map<String, Object> provenance = Map.of();
+        private Map<String, String> runFiles = Map.of();
+
+        private Builder() {}
+
+        /**
+         * Sets the run directory (required); an existing one is resumed.
+         *
+         * @param runDir the directory
+         * @return this builder
+         */
+        public Builder setRunDirectory(Path runDir) {
+            this.runDir = runDir;
+            return this;
+        }
+
+        /**
+         * Sets the data (required).
+         *
+         * @param data the splits, e.g. {@link PcData#of} of DJL datasets
+         * @return this builder
+         */
+        public Builder setData(PcData data) {
+            this.data = data;
+            return this;
+        }
+
+        /**
+         * Sets how the new model starts (required).
+         *
+         * @param newModel the new model
+         * @return this builder
+         */
+        public Builder setNewModel(NewModel newModel) {
+            this.newModel = newModel;
+            return this;
+        }
+
+        /**
+         * Sets the old model as a model to run (one of the three old-model setters is required).
+         *
+         * @param oldModel the old model, owned by the caller
+         * @return this builder
+         */
+        public Builder setOldModel(OldModel oldModel) {
+            this.oldModel = oldModel;
+            return this;
+        }
+
+        /**
+         * Sets the old model as its saved logits.
+         *
+         * @param oldLogits the logits of each split
+         * @return this builder
+         */
+        public Builder setOldLogits(OldLogits oldLogits) {
+            this.oldLogits = oldLogits;
+            return this;
+        }
+
+        /**
+         * Sets an old model to train in the run, with plain cross-entropy and the first seed (its stage is
+         * resumable like the others).
+         *
+         * @param architecture what it starts from
+         * @param oldTraining how it trains
+         * @return this builder
+         */
+        public Builder setOldModelToTrain(NewModel architecture, TrainingConfig oldTraining) {
+            this.oldArchitecture = architecture;
+            this.oldTraining = Objects.requireNonNull(oldTraining, "oldTraining");
+            return this;
+        }
+
+        /**
+         * Sets the PC loss; default: the paper's focal distillation (KL, tau 100, alpha 1, beta 5, lambda 1).
+         * A loss with lambda 0 trains the baseline alone.
+         *
+         * @param loss the loss
+         * @return this builder
+         */
+        public Builder optLoss(FocalDistillationLoss loss) {
+            this.loss = Objects.requireNonNull(loss, "loss");
+            return this;
+        }
+
+        /**
+         * Sets how the new models train; default {@link TrainingConfig#defaults()}.
+         *
+         * @param training the settings
+         * @return this builder
+         */
+        public Builder optTraining(TrainingConfig training) {
+            this.training = Objects.requireNonNull(training, "training");
+            return this;
+        }
+
+        /**
+         * Sets the seeds; every seed trains its own baseline and PC model. Default [1].
+         *
+         * @param seeds distinct seeds
+         * @return this builder
+         */
+        public Builder optSeeds(List<Integer> seeds) {
+            this.seeds = seeds;
+            return this;
+        }
+
+        /**
+         * Sets whether a plain retrain (the baseline) is trained next to the PC model; default true.
+         *
+         * @param baseline whether to train it
+         * @return this builder
+         */
+        public Builder optBaseline(boolean baseline) {
+            this.baseline = baseline;
+            return this;
+        }
+
+        /**
+         * Sets the device; default GPU 0 when the engine sees one, else the CPU.
+         *
+         * @param device the one device to train on
+         * @return this builder
+         */
+        public Builder optDevice(Device device) {
+            this.device = device;
+            return this;
+        }
+
+        /**
+         * Sets the run's name for logs and provenance; default {@code pct}.
+         *
+         * @param name the name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Sets whether every new model is exported as a DJL model directory ({@code <stage>/model}); default true.
+         *
+         * @param export whether to export
+         * @return this builder
+         */
+        public Builder optExport(boolean export) {
+            this.export = export;
+            return this;
+        }
+
+        /**
+         * Sets the batch size of evaluation passes; default 1024.
+         *
+         * @param evalBatchSize samples per forward pass, &gt;= 1
+         * @return this builder
+         */
+        public Builder optEvaluationBatchSize(int evalBatchSize) {
+            if (evalBatchSize < 1) {
+                throw new IllegalArgumentException("evaluation batch size must be >= 1, got " + evalBatchSize);
+            }
+            this.evalBatchSize = evalBatchSize;
+            return this;
+        }
+
+        /**
+         * Adds facts to the run's provenance ({@code run-info.json} and every exported model's metadata).
+         *
+         * @param provenance e.g. the job file and its hash
+         * @return this builder
+         */
+        public Builder optProvenance(Map<String, Object> provenance) {
+            this.provenance = Objects.requireNonNull(provenance, "provenance");
+            return this;
+        }
+
+        /**
+         * Adds files written into the run directory when it is created (kept on resume), e.g. the job file.
+         *
+         * @param runFiles file name to content
+         * @return this builder
+         */
+        public Builder optRunFiles(Map<String, String> runFiles) {
+            this.runFiles = Objects.requireNonNull(runFiles, "runFiles");
+            return this;
+        }
+
+        /**
+         * Checks the settings and builds the training.
+         *
+         * @return the training, ready to {@link #run()}
+         * @throws IllegalArgumentException if a required value is missing or not exactly one old model is set
+         */
+        public PcTraining build() {
+            return new PcTraining(this);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.pct.train.api;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.nn.Block;
+import dev.pct.core.metrics.FlipAccumulator;
+import dev.pct.core.metrics.FlipReport;
+import dev.pct.train.config.TrainingConfig;
+import dev.pct.train.data.ModelInput;
+import dev.pct.train.data.PcData;
+import dev.pct.train.export.ModelExport;
+import dev.pct.train.io.AtomicFiles;
+import dev.pct.train.io.Logits;
+import dev.pct.train.loop.BatchSource;
+import dev.pct.train.loop.Checkpoint;
+import dev.pct.train.loop.Inference;
+import dev.pct.train.loop.StageLoss;
+import dev.pct.train.loop.StageTrainer;
+import dev.pct.train.loop.TeacherSource;
+import dev.pct.train.report.EpochRecord;
+import dev.pct.train.report.StageHistory;
+import dev.pct.train.update.NewModel;
+import dev.pct.train.update.StageNetwork;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one stage of an update (the old model, a plain retrain, a PC model) in its own directory: trains it,
+ * evaluates it on the validation and test sets after every epoch, and when it is done writes its final
+ * parameters, its test logits, its history and (for new models) its exported model, then a {@code done}
+ * marker. A stage with the marker is read back instead of trained; one without resumes from its newest
+ * checkpoint.
+ */
+final class StageRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
+    static final String DONE = "done";
+    static final String FINAL_PARAMETERS = "final.params";
+    static final String TEST_LOGITS = "logits-test.bin";
+    static final String MODEL_DIR = "model";
+
+    private final Device device;
+    private final PcData data;
+    private final int evalBatchSize;
+
+    StageRunner(Device device, PcData data, int evalBatchSize) {
+        this.device = device;
+        this.data = data;
+        this.evalBatchSize = evalBatchSize;
+    }
+
+    /**
+     * One stage.
+     *
+     * @param name the model role ({@code old}, {@code baseline}, {@code pc})
+     * @param seed its seed
+     * @param model what the network starts from
+     * @param training how it trains
+     * @param loss its loss
+     * @param teacher what gives the loss its labels
+     * @param export whether to export the trained network as a model directory
+     * @param provenance facts for the exported model's metadata
+     */
+    record Stage(String name, int seed, NewModel model, TrainingConfig training, StageLoss loss, TeacherSource teacher,
+            boolean export, Map<String, Object> provenance) {}
+
+    /**
+     * What a finished stage left.
+     *
+     * @param testLogits its logits on the test set, row-major
+     * @param history its per-epoch records
+     * @param exported the exported model directory, or null
+     */
+    record Outcome(float[] testLogits, List<EpochRecord> history, Path exported) {}
+
+    /** The old model's predictions the epochs are compared with, or nulls when there is no old model (yet). */
+    record Reference(int[] validationPredictions, int[] testPredictions) {
+        static final Reference NONE = new Reference(null, null);
+    }
+
+    Outcome run(Stage stage, Path dir, Reference reference) throws IOException {
+        Path testCache = dir.resolve(TEST_LOGITS);
+        Path exported = stage.export() ? dir.resolve(MODEL_DIR) : null;
+        if (Files.exists(dir.resolve(DONE))) {
+            LOG.info("{} seed {}: finished earlier, results read from {}", stage.name(), stage.seed(), dir);
+            return new Outcome(Logits.read(testCache, data.test().size(), data.classes()),
+                    StageHistory.read(dir.resolve(StageHistory.FILE)), exported);
+        }
+        Path historyFile = dir.resolve(StageHistory.FILE);
+        TreeMap<Integer, EpochRecord> records = new TreeMap<>();
+        for (EpochRecord r : StageHistory.read(historyFile)) {
+            records.put(r.epoch(), r);
+        }
+        try (Model model = Model.newInstance(stage.name() + "-seed" + stage.seed(), device)) {
+            StageTrainer trainer = new StageTrainer(stage.name() + " seed " + stage.seed(), stage.seed(),
+                    stage.training(), stage.loss(), stage.teacher(), device, new Checkpoint(dir.resolve("checkpoints")));
+            StageTrainer.Trained trained = trainer.train(model, stage.model(), data.train(), (row, block) -> {
+                int[] validation = data.validation().size() == 0 ? null : predictions(block, data.validation(), model);
+                double validationError = validation == null ? Double.NaN
+                        : errorRate(validation, data.validation().labels());
+                // Validation NFR: what settings are chosen on, so the test set is only ever reported.
+                double validationNfr = validation == null || reference.validationPredictions() == null ? Double.NaN
+                        : flips(data.validation().labels(), reference.validationPredictions(), validation)
+                                .negativeFlipRate();
+                int[] test = predictions(block, data.test(), model);
+                double testError = errorRate(test, data.test().labels());
+                double testNfr = reference.testPredictions() == null ? Double.NaN
+                        : flips(data.test().labels(), reference.testPredictions(), test).negativeFlipRate();
+                records.put(row.epoch(), new EpochRecord(stage.name(), stage.seed(), row.epoch(), row.trainLoss(),
+                        row.crossEntropy(), row.distillation(), row.trainError(), validationError, validationNfr,
+                        testError, testNfr, row.samplesPerSecond(), row.seconds()));
+                LOG.info(String.format("%s seed %d epoch %d: validation error %.4f, validation NFR %s, test error %.4f,"
+                                + " test NFR %s", stage.name(), stage.seed(), row.epoch(), validationError,
+                        rate(validationNfr), testError, rate(testNfr)));
+                try {
+                    StageHistory.write(historyFile, new ArrayList<>(records.values()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Block block = trained.network().block();
+            Checkpoint.saveParameters(block, dir.resolve(FINAL_PARAMETERS));
+            float[] testLogits = Inference.logits(Inference.of(block), data.test(), evalBatchSize, model.getNDManager());
+            Logits.write(testCache, testLogits, data.classes());
+            if (exported != null) {
+                ModelExport.write(exported, trained.network().exportNet(), description(trained.network(), stage));
+                LOG.info("{} seed {}: model exported to {}", stage.name(), stage.seed(), exported);
+            }
+            AtomicFiles.writeString(dir.resolve(DONE), Instant.now() + "\n");
+            return new Outcome(testLogits, new ArrayList<>(records.values()), exported);
+        }
+    }
+
+    /**
+     * Rebuilds a finished stage's network from its final parameters.
+     *
+     * @param stage the stage
+     * @param dir its directory
+     * @param model the model that will own the network (the caller closes it)
+     * @return the network
+     * @throws IOException if the parameters cannot be read
+     */
+    StageNetwork load(Stage stage, Path dir, Model model) throws IOException {
+        try {
+            StageNetwork network = stage.model().restore(model.getNDManager(), data.train().sampleShape(),
+                    data.classes(), Files.readAllBytes(dir.resolve(FINAL_PARAMETERS)));
+            model.setBlock(network.block());
+            return network;
+        } catch (MalformedModelException e) {
+            throw new IOException(dir.resolve(FINAL_PARAMETERS) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ModelExport.Description description(StageNetwork network, Stage stage) {
+        ModelInput input = data.newInput();
+        return new ModelExport.Description(network.exportArguments(), data.train().sampleShape(), data.classes(),
+                input == null ? null : input.normalizer().mean(), input == null ? null : input.normalizer().std(),
+                data.classNames(), stage.provenance());
+    }
+
+    private int[] predictions(Block block, BatchSource set, Model model) {
+        return FlipAccumulator.argmax(Inference.logits(Inference.of(block), set, evalBatchSize, model.getNDManager()),
+                data.classes());
+    }
+
+    FlipReport flips(int[] labels, int[] oldPredictions, int[] newPredictions) {
+        FlipAccumulator flips = new FlipAccumulator(data.classes());
+        flips.add(labels, oldPredictions, newPredictions);
+        return flips.report();
+    }
+
+    static double errorRate(int[] predictions, int[] labels) {
+        long wrong = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (predictions[i] != labels[i]) {
+                wrong++;
+            }
+        }
+        return labels.length == 0 ? 0 : (double) wrong / labels.length;
+    }
+
+    static String rate(double value) {
+        return Double.isNaN(value) ? "-" : String.format("%.4f", value);
+    }
+
+}

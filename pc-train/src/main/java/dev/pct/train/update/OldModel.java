@@ -1,0 +1,125 @@
+package dev.pct.train.update;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+
+/**
+ * The old model of an update as a function from input batches to logits: a model file run by DJL, any DJL
+ * {@link Predictor} or {@link Model}, or a network trained in the job. Its inputs are prepared for it (its own
+ * size and normalization) before they reach it.
+ */
+public interface OldModel extends AutoCloseable {
+
+    /**
+     * Returns the logits of a batch.
+     *
+     * @param manager the owner of the result
+     * @param inputs the batch, prepared for this model, e.g. (B, C, H, W)
+     * @return the logits (B, classes), owned by {@code manager}
+     * @throws IllegalStateException naming the model if it fails on the batch
+     */
+    NDArray logits(NDManager manager, NDArray inputs);
+
+    /**
+     * Returns a one-line description for logs and reports.
+     *
+     * @return e.g. {@code TorchScript old.pt}
+     */
+    String description();
+
+    /** Releases what the old model holds (a loaded model file); does nothing for models the caller owns. */
+    @Override
+    default void close() {}
+
+    /**
+     * Returns an old model run by a predictor the caller owns (and closes).
+     *
+     * @param predictor a predictor from {@code NDList} to {@code NDList} whose first output is the logits
+     * @param description a one-line description
+     * @return the old model
+     */
+    static OldModel of(Predictor<NDList, NDList> predictor, String description) {
+        return new PredictorOldModel(predictor, null, description);
+    }
+
+    /**
+     * Returns an old model run by a DJL model the caller owns (and closes).
+     *
+     * @param model the model; its block maps a batch to logits
+     * @return the old model (closing it closes the predictor it made, not the model)
+     */
+    static OldModel of(Model model) {
+        Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
+        return new PredictorOldModel(predictor, predictor, "DJL model " + model.getName());
+    }
+
+    /**
+     * Returns an old model run by a block in inference mode (e.g. a network trained in the job).
+     *
+     * @param block the initialized block
+     * @param description a one-line description
+     * @return the old model
+     */
+    static OldModel of(Block block, String description) {
+        return new BlockOldModel(block, description);
+    }
+
+    /** Runs a predictor and hands its first output to the caller's manager. */
+    final class PredictorOldModel implements OldModel {
+        private final Predictor<NDList, NDList> predictor;
+        private final AutoCloseable owned;
+        private final String description;
+
+        PredictorOldModel(Predictor<NDList, NDList> predictor, AutoCloseable owned, String description) {
+            this.predictor = predictor;
+            this.owned = owned;
+            this.description = description;
+        }
+
+        @Override
+        public NDArray logits(NDManager manager, NDArray inputs) {
+            NDList outputs;
+            try {
+                outputs = predictor.predict(new NDList(inputs));
+            } catch (TranslateException | RuntimeException e) {
+                throw new IllegalStateException(description + ": failed on a batch of shape " + inputs.getShape()
+                        + ": " + TorchScriptModel.firstLine(e.getMessage()), e);
+            }
+            NDArray logits = outputs.get(0);
+            NDArray owned;
+            if (logits.getManager().getEngine() == manager.getEngine()) {
+                logits.attach(manager);
+                owned = logits;
+            } else {
+                owned = manager.from(logits);
+                logits.close();
+            }
+            for (int i = 1; i < outputs.size(); i++) {
+                outputs.get(i).close();
+            }
+            return owned;
+        }
+
+        @Override
+        public String description() {
+            return description;
+        }
+
+        @Override
+        public void close() {
+            if (owned != null) {
+                try {
+                    owned.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot close " + description, e);
+                }
+            }
+        }
+    }
+}
