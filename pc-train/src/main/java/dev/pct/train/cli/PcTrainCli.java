@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         version = "pc-train 0.1.0",
         description = "Positive-congruent training: update a classifier without breaking what the old one got right.",
-        subcommands = {PcTrainCli.Train.class, PcTrainCli.Evaluate.class, PcTrainCli.Compare.class})
+        subcommands = {PcTrainCli.Train.class, PcTrainCli.Evaluate.class, PcTrainCli.Predict.class,
+            PcTrainCli.Compare.class})
 public final class PcTrainCli implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -138,8 +139,8 @@ public final class PcTrainCli implements Callable<Integer> {
 
     /** {@code evaluate}: scores saved models or logits on the configured test set. */
     @Command(name = "evaluate", mixinStandardHelpOptions = true,
-            description = "Score a saved old and new model (final.params of a run, or logits CSV files) on the "
-                    + "config's test set and print their flip metrics.")
+            description = "Score a saved old and new model (final.params of a run, an exported model directory, or "
+                    + "logits CSV files) on the config's test set and print their flip metrics.")
     static final class Evaluate implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "CONFIG", description = "the job's YAML file (data and architectures)")
         private Path config;
@@ -163,12 +164,85 @@ public final class PcTrainCli implements Callable<Integer> {
         }
     }
 
+    /** {@code predict}: a model's predictions on a data set, as CSV. */
+    @Command(name = "predict", mixinStandardHelpOptions = true,
+            description = "Write a model's predictions (class and logits per sample) on a data set as CSV, which "
+                    + "compare reads and old_model.source logits accepts.")
+    static final class Predict implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "MODEL",
+                description = "a model directory (pct exports one per trained model: <run>/seed-N/pc/model), a "
+                        + "TorchScript .pt or an ONNX .onnx file")
+        private Path model;
+
+        @Parameters(index = "1", paramLabel = "DATA",
+                description = "a job file (its data section and splits), a folder of IDX files, or an image folder")
+        private Path data;
+
+        @Option(names = "--split", defaultValue = "test", paramLabel = "SPLIT",
+                description = "train, validation or test (default: test)")
+        private String split;
+
+        @Option(names = "--out", defaultValue = "predictions.csv", paramLabel = "CSV",
+                description = "the file to write (default: predictions.csv)")
+        private Path out;
+
+        @Option(names = "--mean", split = ",", paramLabel = "M",
+                description = "for a .pt/.onnx file: the per-channel mean it was trained with (inputs in [0, 1])")
+        private List<Float> mean;
+
+        @Option(names = "--std", split = ",", paramLabel = "S", description = "for a .pt/.onnx file: the per-channel std")
+        private List<Float> std;
+
+        @Option(names = "--size", split = ",", paramLabel = "H,W",
+                description = "for a .pt/.onnx file: the image size it takes (default: the data's)")
+        private List<Integer> size;
+
+        @Option(names = "--channels", defaultValue = "0", paramLabel = "C",
+                description = "for a .pt/.onnx file: 1 or 3 channels (default: the data's)")
+        private int channels;
+
+        @Option(names = "--bgr", description = "for a .pt/.onnx file: it takes BGR channel order")
+        private boolean bgr;
+
+        @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N")
+        private String device;
+
+        @Override
+        public Integer call() throws IOException {
+            if ((mean == null) != (std == null) || mean != null && mean.size() != std.size()) {
+                throw new IllegalArgumentException("--mean and --std: give both, one value per channel each");
+            }
+            if (size != null && size.size() != 2) {
+                throw new IllegalArgumentException("--size: expected H,W, got " + size);
+            }
+            dev.pct.train.job.Predict.InputOptions options = new dev.pct.train.job.Predict.InputOptions(
+                    mean == null ? null : floats(mean), std == null ? null : floats(std),
+                    size == null ? 0 : size.get(0), size == null ? 0 : size.get(1), channels,
+                    bgr ? dev.pct.train.data.ChannelOrder.BGR : dev.pct.train.data.ChannelOrder.RGB);
+            dev.pct.train.job.Predict.Summary summary =
+                    dev.pct.train.job.Predict.run(model, data, split, out, options, device);
+            System.out.printf("%d predictions of %d classes written to %s%s%n", summary.samples(), summary.classes(),
+                    summary.out(), Double.isNaN(summary.accuracy()) ? ""
+                            : String.format(" (accuracy %.4f)", summary.accuracy()));
+            return 0;
+        }
+
+        private static float[] floats(List<Float> values) {
+            float[] out = new float[values.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = values.get(i);
+            }
+            return out;
+        }
+    }
+
     /** {@code compare}: flip metrics from prediction files. */
     @Command(name = "compare", mixinStandardHelpOptions = true,
             description = "Compute flip metrics from files: labels, old and new predictions (a class index per line, "
-                    + "or rows of logits).")
+                    + "rows of logits, or the CSV predict writes).")
     static final class Compare implements Callable<Integer> {
-        @Option(names = "--labels", required = true, paramLabel = "CSV", description = "true labels, one per line")
+        @Option(names = "--labels", required = true, paramLabel = "CSV",
+                description = "true labels, one per line (or a predict CSV, whose label column is read)")
         private Path labels;
 
         @Option(names = "--old", required = true, paramLabel = "CSV", description = "the old model's predictions")

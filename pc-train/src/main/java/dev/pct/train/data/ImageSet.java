@@ -247,6 +247,16 @@ public record ImageSet(
     }
 
     /**
+     * Returns this set with another number of classes (at least the largest label plus one).
+     *
+     * @param classes the number of classes
+     * @return a set sharing this set's arrays
+     */
+    public ImageSet withNumClasses(int classes) {
+        return new ImageSet(pixels, labels, classes, channels, height, width, classNames, source, sourceIndices);
+    }
+
+    /**
      * Returns how many samples each class has.
      *
      * @return counts indexed by label

@@ -145,7 +145,7 @@ public final class ModelExport {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", "pct-model 1");
         json.put("input", Map.of(
-                "shape", List.of(d.inputShape().getShape()),
+                "shape", java.util.Arrays.stream(d.inputShape().getShape()).boxed().toList(),
                 "layout", "NCHW float32",
                 "values", d.mean() == null ? "as prepared for training" : "intensities in [0, 1]; the model normalizes"));
         json.put("classes", d.classes());

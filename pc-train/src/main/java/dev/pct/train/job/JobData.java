@@ -128,8 +128,12 @@ record JobData(PcData data, ImageSet trainSet, ImageSet validationSet, ImageSet 
         Path path = config.path();
         switch (config.source()) {
             case IDX:
-                ImageSet idxTrain = IdxReader.readDirectory(path, true);
-                ImageSet idxTest = IdxReader.readDirectory(path, false);
+                // IDX files carry no class count: the largest label of either split tells it.
+                ImageSet idxTrain = IdxReader.readDirectory(path, true, 0);
+                ImageSet idxTest = IdxReader.readDirectory(path, false, 0);
+                int idxClasses = Math.max(idxTrain.numClasses(), idxTest.numClasses());
+                idxTrain = idxTrain.withNumClasses(idxClasses);
+                idxTest = idxTest.withNumClasses(idxClasses);
                 if (path.toString().contains("fashion")) {
                     idxTrain = idxTrain.withClassNames(IdxReader.FASHION_MNIST_CLASS_NAMES);
                     idxTest = idxTest.withClassNames(IdxReader.FASHION_MNIST_CLASS_NAMES);

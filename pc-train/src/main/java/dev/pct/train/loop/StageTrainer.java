@@ -151,12 +151,11 @@ public final class StageTrainer {
                     rows.add(EpochRow.parse(line));
                 }
             }
-            for (Pair<String, Parameter> p : block.getParameters()) {
-                if (p.getValue().requiresGradient()) {
-                    p.getValue().getArray().setRequiresGradient(true);
-                }
-            }
             LOG.info("{}: resumed from {} after epoch {}", name, saved.get().file(), startEpoch);
+        }
+        // Loaded parameters (a checkpoint, a pretrained file) are new arrays that do not require gradients yet.
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            p.getValue().getArray().setRequiresGradient(p.getValue().requiresGradient());
         }
         try (Trainer trainer = model.newTrainer(config)) {
             for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {

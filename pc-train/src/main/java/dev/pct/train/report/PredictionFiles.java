@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
  *       same number on every line; the predicted class is the first maximum of each row.
  * </ul>
  *
- * <p>An optional header is recognised as a first line whose first field is not a number. Trailing
+ * <p>An optional header is recognised as a first line whose first field is not a number. A header
+ * that names columns {@code label}, {@code prediction} or {@code logit_0 ... logit_<C-1>} (what {@code
+ * pc-train predict} writes, see {@link #writePredictions}) selects those columns: labels are read from
+ * {@code label}, predictions from {@code prediction}, logits from the {@code logit_} columns. Trailing
  * blank lines are ignored; a blank line between data lines is an error, since skipping it would
  * shift every later sample. Errors name the file and the 1-based line.
  */
@@ -39,7 +42,7 @@ public final class PredictionFiles {
      * @throws IllegalArgumentException naming file and line if a line is not a single class index
      */
     public static int[] readLabels(Path file) throws IOException {
-        Table table = readTable(file);
+        Table table = readTable(file).select(file, "label", false);
         if (table.width > 1) {
             throw new IllegalArgumentException(
                     file + ":" + table.firstDataLine + ": expected one class index per line, got "
@@ -58,6 +61,10 @@ public final class PredictionFiles {
      */
     public static int[] readPredictions(Path file) throws IOException {
         Table table = readTable(file);
+        if (table.column("prediction") >= 0) {
+            return classes(file, table.select(file, "prediction", false));
+        }
+        table = table.select(file, LOGIT, true);
         if (table.width <= 1) {
             return classes(file, table);
         }
@@ -74,7 +81,7 @@ public final class PredictionFiles {
      * @throws IllegalArgumentException naming file and line on a malformed line or a row of another width
      */
     public static float[] readLogits(Path file, int numClasses) throws IOException {
-        Table table = readTable(file);
+        Table table = readTable(file).select(file, LOGIT, true);
         if (table.rows.length > 0 && table.width != numClasses) {
             throw new IllegalArgumentException(file + ":" + table.firstDataLine + ": " + table.width
                     + " values, expected one logit per class (" + numClasses + ")");
@@ -181,8 +188,85 @@ public final class PredictionFiles {
         return classes;
     }
 
-    /** Data lines split into fields, with their 1-based line numbers in the file. */
-    private record Table(String[][] rows, int[] lineNumbers, int width, int firstDataLine) {}
+    /**
+     * Writes predictions as CSV with a header naming the columns: {@code index,label,prediction,logit_0,...}
+     * ({@code label} only when labels are given), which {@link #readLabels}, {@link #readPredictions} and
+     * {@link #readLogits} read back.
+     *
+     * @param file the file, written atomically
+     * @param indices each sample's index in its data set
+     * @param labels each sample's true class, or null when unknown
+     * @param logits the logits, row-major N×C
+     * @param classes C
+     * @throws IOException if writing fails
+     */
+    public static void writePredictions(Path file, int[] indices, int[] labels, float[] logits, int classes)
+            throws IOException {
+        int[] predicted = FlipAccumulator.argmax(logits, classes);
+        StringBuilder sb = new StringBuilder("index").append(labels == null ? "" : ",label").append(",prediction");
+        for (int c = 0; c < classes; c++) {
+            sb.append(",").append(LOGIT).append(c);
+        }
+        sb.append('\n');
+        for (int i = 0; i < indices.length; i++) {
+            sb.append(indices[i]);
+            if (labels != null) {
+                sb.append(',').append(labels[i]);
+            }
+            sb.append(',').append(predicted[i]);
+            for (int c = 0; c < classes; c++) {
+                sb.append(',').append(logits[i * classes + c]);
+            }
+            sb.append('\n');
+        }
+        dev.pct.train.io.AtomicFiles.writeString(file, sb.toString());
+    }
+
+    private static final String LOGIT = "logit_";
+
+    /** Data lines split into fields, with their 1-based line numbers in the file, and the header if named. */
+    private record Table(String[][] rows, int[] lineNumbers, int width, int firstDataLine, String[] header) {
+
+        int column(String name) {
+            if (header != null) {
+                for (int i = 0; i < header.length; i++) {
+                    if (header[i].equals(name)) {
+                        return i;
+                    }
+                }
+            }
+            return -1;
+        }
+
+        /** The named column, or with {@code prefix} every column named so; the table itself when unnamed. */
+        Table select(Path file, String name, boolean prefix) {
+            if (header == null) {
+                return this;
+            }
+            List<Integer> picked = new java.util.ArrayList<>();
+            for (int i = 0; i < header.length; i++) {
+                if (prefix ? header[i].startsWith(name) : header[i].equals(name)) {
+                    picked.add(i);
+                }
+            }
+            if (picked.isEmpty()) {
+                boolean named = column("index") >= 0 || column("prediction") >= 0 || column("label") >= 0;
+                if (named) {
+                    throw new IllegalArgumentException(file + ":" + (firstDataLine - 1) + ": the header names no "
+                            + (prefix ? name + "* columns" : "'" + name + "' column") + ": " + String.join(",", header));
+                }
+                return this;
+            }
+            String[][] projected = new String[rows.length][];
+            for (int r = 0; r < rows.length; r++) {
+                projected[r] = new String[picked.size()];
+                for (int k = 0; k < picked.size(); k++) {
+                    projected[r][k] = rows[r][picked.get(k)];
+                }
+            }
+            return new Table(projected, lineNumbers, picked.size(), firstDataLine, null);
+        }
+    }
 
     private static Table readTable(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -191,8 +275,10 @@ public final class PredictionFiles {
             end--;
         }
         int start = 0;
+        String[] header = null;
         if (end > 0 && !isNumber(SEPARATOR.split(lines.get(0).strip())[0])) {
             start = 1; // header
+            header = SEPARATOR.split(lines.get(0).strip());
         }
         String[][] rows = new String[end - start][];
         int[] lineNumbers = new int[end - start];
@@ -213,7 +299,7 @@ public final class PredictionFiles {
             rows[i - start] = fields;
             lineNumbers[i - start] = i + 1;
         }
-        return new Table(rows, lineNumbers, Math.max(width, 0), start + 1);
+        return new Table(rows, lineNumbers, Math.max(width, 0), start + 1, header);
     }
 
     private static boolean isNumber(String field) {

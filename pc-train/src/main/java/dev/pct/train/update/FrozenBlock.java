@@ -1,5 +1,6 @@
 package dev.pct.train.update;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -13,6 +14,9 @@ import ai.djl.util.PairList;
  * A frozen pretrained backbone: its parameters take no gradient and it always runs in inference mode, so
  * that batch normalization neither uses batch statistics nor updates its running ones while the rest of the
  * network trains. Only the layers after it move.
+ *
+ * <p>A TorchScript module run for inference computes under PyTorch's inference mode, whose tensors autograd may
+ * not save; the layers after the backbone save their input for backward, so the outputs are copied out first.
  */
 final class FrozenBlock extends AbstractBlock {
 
@@ -28,7 +32,16 @@ final class FrozenBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        return inner.forward(parameterStore, inputs, false, params);
+        NDList outputs = inner.forward(parameterStore, inputs, false, params);
+        if (!training) {
+            return outputs;
+        }
+        NDList copies = new NDList(outputs.size());
+        for (NDArray output : outputs) {
+            copies.add(output.duplicate());
+            output.close();
+        }
+        return copies;
     }
 
     @Override

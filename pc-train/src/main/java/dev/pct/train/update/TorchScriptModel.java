@@ -34,6 +34,11 @@ import java.util.stream.Collectors;
  * statistics, which DJL does not list as parameters), so it is restored into an empty symbol block rather
  * than into the loaded one: DJL's symbol block caches its parameter list, which would then still point at the
  * replaced module.
+ *
+ * <p>DJL's symbol block takes a new module to be in training mode and switches modes only when the requested
+ * one differs from what it believes; a module saved in evaluation mode (as {@code torch.jit.save} after
+ * {@code eval()}, or a checkpoint written after an evaluation) would then train with batch norm frozen on its
+ * running statistics. Every loaded module is therefore put in training mode at once.
  */
 final class TorchScriptModel implements NewModel {
 
@@ -70,6 +75,7 @@ final class TorchScriptModel implements NewModel {
         PtSymbolBlock empty = new PtSymbolBlock((PtNDManager) manager);
         Structure structure = structure(empty, classes);
         structure.block.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(saved)));
+        JniUtils.enableTrainingMode(empty);
         return network(structure, empty);
     }
 
@@ -154,7 +160,10 @@ final class TorchScriptModel implements NewModel {
                     + " manager is " + manager.getEngine().getEngineName() + "'s");
         }
         try {
-            return JniUtils.loadModule(pt, file.toAbsolutePath(), true, new String[0], new String[0], true);
+            PtSymbolBlock module = JniUtils.loadModule(pt, file.toAbsolutePath(), true, new String[0], new String[0],
+                    true);
+            JniUtils.enableTrainingMode(module);
+            return module;
         } catch (EngineException | IllegalArgumentException e) {
             throw new IllegalArgumentException(key + " " + file + ": not a TorchScript file the PyTorch engine can"
                     + " load (corrupt, truncated, or saved with torch.save instead of torch.jit.save?): "

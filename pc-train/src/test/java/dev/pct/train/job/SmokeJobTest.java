@@ -14,6 +14,7 @@ import dev.pct.train.config.JobConfigLoader;
 import dev.pct.train.io.Logits;
 import dev.pct.train.loop.Inference;
 import dev.pct.train.report.ModelResult;
+import dev.pct.train.testing.CliRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,7 +107,7 @@ class SmokeJobTest {
         Path bad = tmp.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(SMOKE).replace("batch_size: 32", "batch_size: 0"));
         Path run = tmp.resolve("never");
-        Cli result = runCli("train", bad.toString(), "--run-dir", run.toString());
+        CliRun.Result result = CliRun.run("train", bad.toString(), "--run-dir", run.toString());
         assertEquals(1, result.status());
         String message = result.err();
         assertTrue(message.contains("training.batch_size") && message.contains("bad.yaml"), message);
@@ -180,7 +181,7 @@ class SmokeJobTest {
     void divergingLossStopsTheRunWithAClearMessageAndKeepsWhatWasDone() throws IOException {
         Path run = tmp.resolve("diverged");
         // The old model trains normally; the new models get a learning rate that must blow up.
-        Cli result = runCli("train", SMOKE.toString(), "--run-dir", run.toString(),
+        CliRun.Result result = CliRun.run("train", SMOKE.toString(), "--run-dir", run.toString(),
                 "--set", "training.learning_rate=1e6", "--set", "old_model.training.learning_rate=0.05");
         assertEquals(1, result.status());
         String message = result.err();
@@ -202,19 +203,6 @@ class SmokeJobTest {
     }
 
     /** What the CLI returned and printed on standard error. */
-    private record Cli(int status, String err) {}
-
-    private static Cli runCli(String... args) {
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream previous = System.err;
-        try {
-            System.setErr(new java.io.PrintStream(err, true));
-            int status = PcTrainCli.execute(args);
-            return new Cli(status, err.toString());
-        } finally {
-            System.setErr(previous);
-        }
-    }
 
     private static Path writeCsv(Path file, float[][] rows) throws IOException {
         StringBuilder sb = new StringBuilder("c0,c1,c2,c3\n");

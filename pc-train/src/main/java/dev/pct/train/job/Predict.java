@@ -1,0 +1,208 @@
+package dev.pct.train.job;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pct.core.metrics.FlipAccumulator;
+import dev.pct.train.api.Devices;
+import dev.pct.train.config.JobConfig;
+import dev.pct.train.config.JobConfigLoader;
+import dev.pct.train.data.BatchMaker;
+import dev.pct.train.data.ChannelOrder;
+import dev.pct.train.data.IdxReader;
+import dev.pct.train.data.ImageFolderReader;
+import dev.pct.train.data.ImageSet;
+import dev.pct.train.data.ModelInput;
+import dev.pct.train.data.Normalizer;
+import dev.pct.train.export.ModelExport;
+import dev.pct.train.loop.Inference;
+import dev.pct.train.report.PredictionFiles;
+import dev.pct.train.update.OldModel;
+import dev.pct.train.update.OldModelFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * {@code pc-train predict MODEL DATA}: a model's predictions (class and logits) on a data set, as the CSV that
+ * {@code compare} reads and {@code old_model.source: logits} accepts.
+ *
+ * <p>MODEL is a model directory pct exported (it normalizes its input itself and names its input shape), any
+ * DJL model directory, a TorchScript {@code .pt} or an ONNX {@code .onnx} file (these take the mean and standard
+ * deviation they were trained with). DATA is a job file (its data section and splits), a folder of IDX files,
+ * or an image folder with one sub-folder per class.
+ */
+public final class Predict {
+
+    private Predict() {}
+
+    /**
+     * What a prediction run wrote.
+     *
+     * @param out the CSV file
+     * @param samples the number of samples
+     * @param classes the model's outputs per sample
+     * @param accuracy the share predicted right, or NaN without labels
+     */
+    public record Summary(Path out, int samples, int classes, double accuracy) {}
+
+    /**
+     * The input a model file takes when it does not say.
+     *
+     * @param mean per-channel mean, or null for none
+     * @param std per-channel standard deviation, or null
+     * @param height the input height, or 0 for the data's
+     * @param width the input width, or 0 for the data's
+     * @param channels the input channels, or 0 for the data's
+     * @param order the channel order
+     */
+    public record InputOptions(float[] mean, float[] std, int height, int width, int channels, ChannelOrder order) {}
+
+    /**
+     * Writes a model's predictions on a data set.
+     *
+     * @param model the model directory or file
+     * @param data the job file or data folder
+     * @param split {@code train}, {@code validation} or {@code test} (a job file's splits; a data folder has
+     *     train and test, an image folder only its images)
+     * @param out the CSV to write
+     * @param options the input a model file takes
+     * @param device the device name ({@code auto}, {@code cpu}, {@code gpu:N})
+     * @return what was written
+     * @throws IOException if a file cannot be read or written
+     */
+    public static Summary run(Path model, Path data, String split, Path out, InputOptions options, String device)
+            throws IOException {
+        Device dev = Devices.resolve(device);
+        OldModelFiles.Kind kind = kind(model);
+        ModelShape shape = modelShape(model, kind);
+        ImageSet samples = read(data, split, shape);
+        int channels = shape != null ? (int) shape.input.get(0) : options.channels() > 0 ? options.channels()
+                : samples.channels();
+        int height = shape != null ? (int) shape.input.get(1) : options.height() > 0 ? options.height()
+                : samples.height();
+        int width = shape != null ? (int) shape.input.get(2) : options.width() > 0 ? options.width()
+                : samples.width();
+        Normalizer normalizer = options.mean() == null ? Normalizer.identity(channels)
+                : new Normalizer(options.mean(), options.std());
+        ModelInput input = new ModelInput(channels, height, width, options.order(), normalizer);
+        ImageBatches batches = new ImageBatches(BatchMaker.builder().setData(samples).optInput(input).build());
+        try (OldModel loaded = OldModelFiles.load(kind, model, null, dev);
+                NDManager manager = NDManager.newBaseManager(dev)) {
+            int classes;
+            try (NDManager probe = manager.newSubManager()) {
+                classes = (int) loaded.logits(probe, batches.images(probe, new int[] {0}, null)).getShape().get(1);
+            }
+            CountedBatches counted = new CountedBatches(batches, classes);
+            float[] logits = Inference.logits(loaded::logits, counted, 256, manager);
+            int[] labels = samples.labels();
+            PredictionFiles.writePredictions(out, samples.sourceIndices(), labels, logits, classes);
+            int[] predicted = FlipAccumulator.argmax(logits, classes);
+            int right = 0;
+            for (int i = 0; i < labels.length; i++) {
+                right += predicted[i] == labels[i] ? 1 : 0;
+            }
+            return new Summary(out, labels.length, classes, labels.length == 0 ? Double.NaN : (double) right / labels.length);
+        }
+    }
+
+    /** The input shape and classes an exported model states in its metadata. */
+    private record ModelShape(Shape input, int classes) {}
+
+    private static ModelShape modelShape(Path model, OldModelFiles.Kind kind) throws IOException {
+        Path metadata = model.resolve(ModelExport.METADATA);
+        if (kind != OldModelFiles.Kind.DJL || !Files.isRegularFile(metadata)) {
+            return null;
+        }
+        JsonNode json = new ObjectMapper().readTree(metadata.toFile());
+        JsonNode shape = json.path("input").path("shape");
+        if (!shape.isArray() || shape.size() != 3) {
+            throw new IOException(metadata + ": input.shape should be [C, H, W], got " + shape);
+        }
+        return new ModelShape(new Shape(shape.get(0).asLong(), shape.get(1).asLong(), shape.get(2).asLong()),
+                json.path("classes").asInt());
+    }
+
+    private static OldModelFiles.Kind kind(Path model) {
+        String name = model.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (Files.isDirectory(model)) {
+            return OldModelFiles.Kind.DJL;
+        }
+        if (name.endsWith(".onnx")) {
+            return OldModelFiles.Kind.ONNX;
+        }
+        if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".torchscript")) {
+            return OldModelFiles.Kind.TORCHSCRIPT;
+        }
+        throw new IllegalArgumentException("MODEL " + model + ": expected a model directory, a TorchScript .pt or an"
+                + " ONNX .onnx file");
+    }
+
+    private static ImageSet read(Path data, String split, ModelShape shape) {
+        String name = data.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+            JobConfig config = JobConfigLoader.load(data);
+            JobData job = JobData.load(config.data(), config.seeds().get(0), null);
+            return switch (split) {
+                case "train" -> job.trainSet();
+                case "validation" -> job.validationSet();
+                case "test" -> job.testSet();
+                default -> throw new IllegalArgumentException("--split " + split + ": expected train, validation or test");
+            };
+        }
+        if (!Files.isDirectory(data)) {
+            throw new IllegalArgumentException("DATA " + data + ": expected a job file (.yaml), a folder of IDX files"
+                    + " or an image folder");
+        }
+        if (Files.exists(data.resolve("t10k-images-idx3-ubyte")) || Files.exists(data.resolve("t10k-images-idx3-ubyte.gz"))
+                || Files.exists(data.resolve("train-images-idx3-ubyte"))
+                || Files.exists(data.resolve("train-images-idx3-ubyte.gz"))) {
+            if (split.equals("validation")) {
+                throw new IllegalArgumentException("--split validation: a data folder has train and test; give the job"
+                        + " file for its validation split");
+            }
+            return IdxReader.readDirectory(data, split.equals("train"), 0);
+        }
+        if (shape == null) {
+            throw new IllegalArgumentException("DATA " + data + ": an image folder needs the input size, which a model"
+                    + " directory pct exported states; give --size and --channels for a model file");
+        }
+        return ImageFolderReader.read(data, (int) shape.input.get(0), (int) shape.input.get(1), (int) shape.input.get(2));
+    }
+
+    /** Batches whose class count is the model's outputs, for the logits pass. */
+    private record CountedBatches(ImageBatches batches, int classes) implements dev.pct.train.loop.BatchSource {
+        @Override
+        public int size() {
+            return batches.size();
+        }
+
+        @Override
+        public int[] labels() {
+            return batches.labels();
+        }
+
+        @Override
+        public int numClasses() {
+            return classes;
+        }
+
+        @Override
+        public Shape sampleShape() {
+            return batches.sampleShape();
+        }
+
+        @Override
+        public ai.djl.ndarray.NDArray images(NDManager manager, int[] indices, java.util.Random augment) {
+            return batches.images(manager, indices, augment);
+        }
+
+        @Override
+        public boolean augments() {
+            return false;
+        }
+    }
+}
