@@ -376,6 +376,14 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void theTorchScriptExampleNamesTheCommittedFixture() {
+        JobConfig torchscript = JobConfigLoader.load(shipped("fashion-mnist-torchscript.yaml"));
+        assertEquals(OldModelSource.TORCHSCRIPT, torchscript.oldModel().source());
+        assertTrue(java.nio.file.Files.isRegularFile(torchscript.oldModel().file()), "the example's model file");
+        assertEquals(List.of(0.2860), torchscript.oldModel().preprocessing().mean());
+    }
+
+    @Test
     void everyShippedConfigLoads() {
         JobConfig fashion = JobConfigLoader.load(shipped("fashion-mnist.yaml"));
         assertEquals("fashion-mnist", fashion.name());
@@ -408,9 +416,42 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void modelFilesNeedTheirFileTheirNormalizationAndConsistentPreprocessing() throws IOException {
+        Path file = write("files.yaml", """
+                name: files
+                data: {source: synthetic}
+                old_model:
+                  source: torchscript
+                  preprocessing: {image_size: [28], mean: [0.1, 0.2], std: [0.3], channels: 2}
+                new_model: {source: params, head: keep, backbone_learning_rate: 1.5}
+                """);
+        ConfigException e = fails(file);
+        assertContains(e.getMessage(),
+                "old_model.file: missing required value, expected a path (required for source torchscript: the model file)",
+                "old_model.preprocessing.image_size: got [28], expected two integers [height, width]",
+                "old_model.preprocessing.channels: got 2, expected 1 (grayscale), 3 (RGB), or 0 for the data's",
+                "old_model.preprocessing.std: got [0.3], expected one value per channel, as many as mean has (2)",
+                "new_model.architecture: missing required value, expected a mapping with keys type, hidden, ... (required for source"
+                        + " params)",
+                "new_model.file: missing required value, expected a path (required for source params)",
+                "new_model.backbone_learning_rate: got 1.5, expected a number > 0 and <= 1");
+        // ONNX needs the normalization the model was trained with; a directory pct exported does not.
+        Path onnx = write("onnx.yaml", MINIMAL.replace("old_model:\n  architecture:\n    type: mlp\n",
+                "old_model: {source: onnx, file: m.onnx}\n"));
+        assertContains(fails(onnx).getMessage(), "old_model.preprocessing.mean: missing required value, expected the per-channel mean"
+                + " the model was trained with (required for source onnx: its normalization is not in the file)");
+        Path djl = write("djl.yaml", MINIMAL.replace("old_model:\n  architecture:\n    type: mlp\n",
+                "old_model: {source: djl, file: exported}\n"));
+        JobConfig config = JobConfigLoader.load(djl);
+        assertEquals(dir.resolve("exported"), config.oldModel().file(), "resolved against the job file's folder");
+        assertEquals(NewModelSource.ARCHITECTURE, config.newModel().source());
+        assertEquals(dev.pct.train.update.NewModel.Head.AUTO, config.newModel().head());
+    }
+
+    @Test
     void effectiveYamlLoadsBackToAnEqualConfig() throws IOException {
         for (String name : List.of("fashion-mnist.yaml", "fashion-mnist-baseline.yaml", "cifar10-resnet.yaml",
-                "smoke.yaml")) {
+                "smoke.yaml", "fashion-mnist-torchscript.yaml")) {
             JobConfig config = JobConfigLoader.load(shipped(name), List.of("seeds=[3, 4]", "name=2024"));
             Path copy = dir.resolve("effective-" + name);
             JobConfigWriter.write(config, copy);
