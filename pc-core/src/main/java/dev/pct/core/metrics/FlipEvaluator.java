@@ -17,7 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * labels = [y, old]} where {@code y} holds the true classes (shape {@code (N)} or {@code (N, 1)},
  * any numeric type) and {@code old} is either the old model's logits {@code (N, numClasses)} or its
  * predicted classes {@code (N)}; {@code predictions = [new]}, the new model's logits {@code (N,
- * numClasses)} or classes {@code (N)}.
+ * numClasses)} or classes {@code (N)}. The raw labels of {@code FocalDistillationLoss} and its general
+ * teacher layout ({@code [y, o/tau, oldCorrect]}, whose arg-max is the old model's) qualify; its soft-target
+ * layout does not and is refused.
  *
  * <p>Each accumulator key owns a {@link FlipAccumulator}; {@link #getAccumulator(String)} returns
  * its NFR (0 before any sample, see {@link FlipReport}) and {@link #getReport(String)} the full
@@ -167,6 +169,13 @@ public class FlipEvaluator extends Evaluator {
         }
         if (predictions.isEmpty()) {
             throw new IllegalArgumentException("predictions must be [newLogits or newClasses], got none");
+        }
+        String name = labels.get(1).getName();
+        if (name != null && name.startsWith("pct.softTarget")) {
+            // Its second array folds the labels into the old model's distribution: not the old model's logits.
+            throw new IllegalArgumentException("labels: the soft-target layout of FocalDistillationLoss.teacherLabels"
+                    + " carries no old predictions; give the evaluator [y, oldLogits] (the raw labels, or the general"
+                    + " layout of a loss at another tau or filter)");
         }
         NDArray y = toClasses("labels[0] (y)", labels.get(0), false);
         long n = y.getShape().get(0);

@@ -108,4 +108,21 @@ class FlipEvaluatorTest {
     private static int[] slice(int[] a, int from, int to) {
         return java.util.Arrays.copyOfRange(a, from, to);
     }
+
+    @Test
+    void theLossesGeneralLayoutWorksAndItsSoftTargetIsRefused() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            dev.pct.core.loss.FocalDistillationLoss general =
+                    dev.pct.core.loss.FocalDistillationLoss.builder().optTau(4f).build();
+            NDList labels = general.teacherLabels(
+                    m.create(toFloat(FlipAccumulatorTest.LABELS)), logits(m, FlipAccumulatorTest.OLD, 3));
+            NDArray indicator = new FlipEvaluator(3).evaluate(labels, new NDList(logits(m, FlipAccumulatorTest.NEW, 3)));
+            assertArrayEquals(new float[] {0, 1, 0, 0, 0, 0, 1, 0, 0, 0}, indicator.toFloatArray());
+            NDList soft = dev.pct.core.loss.FocalDistillationLoss.builder().optTau(1f).build().teacherLabels(
+                    m.create(toFloat(FlipAccumulatorTest.LABELS)), logits(m, FlipAccumulatorTest.OLD, 3));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new FlipEvaluator(3).evaluate(soft, new NDList(logits(m, FlipAccumulatorTest.NEW, 3))));
+            assertTrue(e.getMessage().contains("soft-target"), e.getMessage());
+        }
+    }
 }
