@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -80,8 +79,12 @@ public final class OpCensus {
         double[] aten = new double[profiledSteps];
         double[] span = new double[profiledSteps];
         Map<String, Integer> last = Map.of();
+        if (keep != null) {
+            Files.createDirectories(keep.toAbsolutePath().getParent());
+        }
         for (int i = 0; i < profiledSteps; i++) {
-            Path trace = Files.createTempFile("pc-bench-census-", ".json");
+            boolean kept = keep != null && i == profiledSteps - 1;
+            Path trace = kept ? keep : Files.createTempFile("pc-bench-census-", ".json");
             try {
                 JniUtils.startProfile(false, false, false);
                 try {
@@ -96,12 +99,10 @@ public final class OpCensus {
                 aten[i] = top.stream().mapToDouble(ChromeTrace.Event::duration).sum();
                 span[i] = events.stream().mapToDouble(ChromeTrace.Event::end).max().orElse(0)
                         - events.stream().mapToDouble(ChromeTrace.Event::start).min().orElse(0);
-                if (keep != null && i == profiledSteps - 1) {
-                    Files.createDirectories(keep.getParent());
-                    Files.copy(trace, keep, StandardCopyOption.REPLACE_EXISTING);
-                }
             } finally {
-                Files.deleteIfExists(trace);
+                if (!kept) {
+                    Files.deleteIfExists(trace);
+                }
             }
         }
         return new Count(counts.get(counts.size() - 1), counts, last, Spread.of(aten).median(),
