@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.lang.reflect.Field;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,35 +19,108 @@ class BenchmarkStepTest {
 
     @Test
     void lossPathStepLeavesNoArrays() {
-        for (String impl : new String[] {"naive", "pct"}) {
-            for (String distance : new String[] {"kl_tau1", "kl_tau100", "lm"}) {
-                LossPathBenchmark.Batch batch = new LossPathBenchmark.Batch();
-                batch.device = "cpu";
-                batch.batchSize = 32;
-                batch.numClasses = 10;
-                batch.setUpBatch();
-                try {
-                    LossPathBenchmark.FocalCase focal = new LossPathBenchmark.FocalCase();
-                    focal.distance = distance;
-                    focal.impl = impl;
-                    focal.setUpCase(batch);
-                    LossPathBenchmark.CrossEntropyCase ce = new LossPathBenchmark.CrossEntropyCase();
-                    ce.setUpCase(batch);
-                    LossPathBenchmark.step(batch, focal.loss, focal.lossLabels);
+        for (String distance : new String[] {"kl_tau1", "kl_tau100", "lm"}) {
+            LossPathBenchmark.Batch batch = batch(32, 10);
+            try {
+                LossPathBenchmark.Implementations impls = new LossPathBenchmark.Implementations();
+                impls.distance = distance;
+                impls.setUpImplementations(batch);
+                LossImplementation.Prepared ce = impls.get(LossImplementation.CROSS_ENTROPY);
+                float ceValue = LossPathBenchmark.step(batch, ce.loss(), ce.labels());
+                for (LossImplementation impl : new LossImplementation[] {
+                    LossImplementation.NAIVE, LossImplementation.PCT}) {
+                    LossImplementation.Prepared p = impls.get(impl);
+                    LossPathBenchmark.step(batch, p.loss(), p.labels());
                     int before = batch.manager.getManagedArrays().size();
-                    float value = LossPathBenchmark.step(batch, focal.loss, focal.lossLabels);
-                    float ceValue = LossPathBenchmark.step(batch, ce.loss, ce.lossLabels);
+                    float value = LossPathBenchmark.step(batch, p.loss(), p.labels());
+                    LossPathBenchmark.step(batch, ce.loss(), ce.labels());
                     assertTrue(Float.isFinite(value) && value > 0, impl + " " + distance);
                     assertTrue(value > ceValue, "distillation adds to cross-entropy");
                     assertEquals(before, batch.manager.getManagedArrays().size(),
                             impl + " " + distance + " leaked arrays");
                     assertEquals(DataType.FLOAT32, batch.newLogits.getDataType());
                     assertTrue(!batch.newLogits.hasGradient(), "the shared logits stay plain");
-                } finally {
-                    batch.tearDownBatch();
+                }
+            } finally {
+                batch.tearDownBatch();
+            }
+        }
+    }
+
+    @Test
+    void interleavedRunsEachImplementationOncePerInvocationInEveryOrder() {
+        LossPathBenchmark.Batch batch = batch(16, 5);
+        try {
+            LossPathBenchmark.Implementations impls = new LossPathBenchmark.Implementations();
+            impls.distance = "kl_tau1";
+            impls.setUpImplementations(batch);
+            LossPathBenchmark.Timings timings = new LossPathBenchmark.Timings();
+            timings.reset();
+            LossPathBenchmark bench = new LossPathBenchmark();
+            float sum = 0f;
+            for (int i = 0; i < 6; i++) {
+                sum += bench.interleaved(batch, impls, timings);
+            }
+            assertTrue(Float.isFinite(sum) && sum > 0, "sum of losses " + sum);
+            for (long calls : new long[] {timings.naiveCalls, timings.pctCalls,
+                timings.crossEntropyCalls}) {
+                assertEquals(6, calls);
+            }
+            // Six invocations are one turn through the six orders: back at the first.
+            assertEquals(0, impls.nextOrder);
+            assertTrue(timings.naiveNanos > 0 && timings.pctNanos > 0
+                    && timings.crossEntropyNanos > 0, "every step took some time");
+            timings.reset();
+            assertEquals(0, timings.naiveNanos + timings.naiveCalls + timings.pctNanos
+                    + timings.pctCalls + timings.crossEntropyNanos + timings.crossEntropyCalls);
+        } finally {
+            batch.tearDownBatch();
+        }
+    }
+
+    @Test
+    void ordersArePermutationsWithBalancedPositionsAndPredecessors() {
+        LossImplementation[][] orders = LossPathBenchmark.permutations(LossImplementation.values());
+        assertEquals(6, orders.length);
+        int k = LossImplementation.values().length;
+        int[][] position = new int[k][k];
+        int[][] follows = new int[k][k];
+        Set<String> distinct = new HashSet<>();
+        for (LossImplementation[] order : orders) {
+            distinct.add(Arrays.toString(order));
+            for (int i = 0; i < k; i++) {
+                position[order[i].ordinal()][i]++;
+                if (i > 0) {
+                    follows[order[i].ordinal()][order[i - 1].ordinal()]++;
                 }
             }
         }
+        assertEquals(6, distinct.size());
+        for (int a = 0; a < k; a++) {
+            for (int b = 0; b < k; b++) {
+                assertEquals(2, position[a][b], "each implementation twice in each position");
+                assertEquals(a == b ? 0 : 2, follows[a][b], "each pair adjacent twice each way");
+            }
+        }
+    }
+
+    @Test
+    void counterFieldsAreNamedAsTheTableReadsThem() throws NoSuchFieldException {
+        for (LossImplementation impl : LossImplementation.values()) {
+            for (String name : new String[] {impl.nanosCounter(), impl.callsCounter()}) {
+                Field f = LossPathBenchmark.Timings.class.getField(name);
+                assertEquals(long.class, f.getType(), name);
+            }
+        }
+    }
+
+    private static LossPathBenchmark.Batch batch(int n, int c) {
+        LossPathBenchmark.Batch batch = new LossPathBenchmark.Batch();
+        batch.device = "cpu";
+        batch.batchSize = n;
+        batch.numClasses = c;
+        batch.setUpBatch();
+        return batch;
     }
 
     @Test
