@@ -263,12 +263,31 @@ public final class FocalDistillationLoss extends Loss {
      * @throws IllegalArgumentException if the shapes do not match or a label is outside [0, C)
      */
     public NDList teacherLabels(NDArray y, NDArray oldLogits) {
+        return teacherLabels(y, oldLogits, true);
+    }
+
+    /**
+     * As {@link #teacherLabels(NDArray, NDArray)}, optionally without checking the labels' range: a
+     * training loop that computes the terms per batch from labels it validated once (a data set's) saves
+     * a host read, which on a GPU is a synchronization, per batch.
+     *
+     * @param y the true classes, shape (N) or (N, 1), float or integer
+     * @param oldLogits the old model's logits, shape (N, C)
+     * @param checkRange whether to check that every label is a class in [0, C); without the check a
+     *     label outside it gives undefined terms (a native index error, or garbage)
+     * @return the precomputed labels
+     * @throws IllegalArgumentException if the shapes do not match, or when checking, a label is outside
+     *     [0, C)
+     */
+    public NDList teacherLabels(NDArray y, NDArray oldLogits, boolean checkRange) {
         Shape shape = oldLogits.getShape();
         checkRank2("oldLogits", shape);
         int n = Math.toIntExact(shape.get(0));
         int c = Math.toIntExact(shape.get(1));
         checkLabelShape(y, n, "oldLogits", shape);
-        checkLabelRange(y, c);
+        if (checkRange) {
+            checkLabelRange(y, c);
+        }
         NDManager owner = oldLogits.getManager();
         NDList result;
         try (NDScope scope = new NDScope()) {
@@ -494,7 +513,9 @@ public final class FocalDistillationLoss extends Loss {
         r.subi(q.mul(r).sum(CLASS_AXIS, true));
         // q * expm1(r) = tanh(r/2) * (q + q e^r), with q e^r = exp(log q + r): no overflow below KL 88.
         NDArray qExpm1 = r.mul(constant(r, 0.5f)).tanh().muli(logQ.add(r).exp().addi(q));
-        NDArray s = qExpm1.sum(CLASS_AXIS).clip(0f, Float.MAX_VALUE);
+        // Jensen makes s >= 0; rounding may not. maximum with an engine constant, not clip(Number,
+        // Number), which reads both bounds back to the host (two aten::item per call).
+        NDArray s = qExpm1.sum(CLASS_AXIS).maximum(constant(qExpm1, 0f));
         NDArray kl = s.log().getNDArrayInternal().softPlus();
         return NDArrays.where(direct.gt(DIRECT_FORM_KL), direct, kl);
     }

@@ -19,6 +19,8 @@ import dev.pct.train.io.RunLog;
 import dev.pct.train.loop.BatchSource;
 import dev.pct.train.loop.CachedTeacher;
 import dev.pct.train.loop.Inference;
+import dev.pct.train.loop.LoadingProbe;
+import dev.pct.train.loop.Prefetcher;
 import dev.pct.train.loop.OnTheFlyTeacher;
 import dev.pct.train.loop.StageLoss;
 import dev.pct.train.loop.TeacherSource;
@@ -73,6 +75,8 @@ import org.slf4j.LoggerFactory;
 public final class PcTraining {
     private static final Logger LOG = LoggerFactory.getLogger(PcTraining.class);
     private static final String OLD = "old";
+    /** How long the input pipeline is measured alone before training. */
+    private static final double LOADING_PROBE_SECONDS = 3;
 
     private final Path runDir;
     private final PcData data;
@@ -89,6 +93,8 @@ public final class PcTraining {
     private final String name;
     private final boolean export;
     private final int evalBatchSize;
+    private final int workers;
+    private final int prefetch;
     private final Map<String, Object> provenance;
     private final Map<String, String> runFiles;
 
@@ -116,6 +122,8 @@ public final class PcTraining {
         name = b.name;
         export = b.export;
         evalBatchSize = b.evalBatchSize;
+        workers = b.workers;
+        prefetch = b.prefetch;
         provenance = Map.copyOf(b.provenance);
         runFiles = Map.copyOf(b.runFiles);
     }
@@ -153,7 +161,17 @@ public final class PcTraining {
         LOG.info("Data: {} training, {} validation, {} test samples, {} classes, input {}", data.train().size(),
                 data.validation().size(), data.test().size(), classes, data.train().sampleShape());
         long start = System.nanoTime();
-        StageRunner runner = new StageRunner(device, data, evalBatchSize);
+        try (Prefetcher prefetcher = new Prefetcher(workers, prefetch)) {
+            return run(prefetcher, classes, start);
+        }
+    }
+
+    private PcResult run(Prefetcher prefetcher, int classes, long start) throws IOException {
+        double loadingRate = LoadingProbe.imagesPerSecond(data.train(), training.batchSize(), prefetcher,
+                LOADING_PROBE_SECONDS, seeds.get(0));
+        LOG.info(String.format("Input pipeline alone: %.0f images/s with %d worker%s (%d ahead)", loadingRate,
+                workers, workers == 1 ? "" : "s", prefetch));
+        StageRunner runner = new StageRunner(device, data, evalBatchSize, prefetcher);
         List<EpochRecord> history = new ArrayList<>();
         List<ModelResult> results = new ArrayList<>();
         Map<String, Path> models = new LinkedHashMap<>();
@@ -171,7 +189,7 @@ public final class PcTraining {
                 old = OldModel.of(network.block(), "old model " + oldArchitecture.description());
             }
             LOG.info("Old model: {}", old == null ? "logits given" : old.description());
-            OldOutputs outputs = oldOutputs(old, classes);
+            OldOutputs outputs = oldOutputs(old, classes, prefetcher);
             oldTestPredictions = FlipAccumulator.argmax(outputs.test(), classes);
             int[] oldValidation = outputs.validation().length == 0 ? null
                     : FlipAccumulator.argmax(outputs.validation(), classes);
@@ -203,7 +221,8 @@ public final class PcTraining {
         }
         int[] testLabels = data.test().labels();
         RunResults runResults = new RunResults(testLabels, oldTestPredictions, results, history);
-        ReportWriter.builder().setRunDirectory(runDir).optClassNames(data.classNames()).build().write(runResults);
+        ReportWriter.builder().setRunDirectory(runDir).optClassNames(data.classNames())
+                .optLoadingRate(new ReportWriter.LoadingRate(loadingRate, workers)).build().write(runResults);
         Map<String, FlipReport> table = new LinkedHashMap<>();
         for (ModelResult r : results) {
             table.put(r.model() + " seed " + r.seed(), r.vsOld());
@@ -239,28 +258,29 @@ public final class PcTraining {
     /** The old model's logits on each split, row-major, in the splits' order (train empty when not needed). */
     private record OldOutputs(float[] train, float[] validation, float[] test) {}
 
-    private OldOutputs oldOutputs(OldModel old, int classes) throws IOException {
+    private OldOutputs oldOutputs(OldModel old, int classes, Prefetcher prefetcher) throws IOException {
         if (old == null) {
             return new OldOutputs(oldLogits.train(), oldLogits.validation(), oldLogits.test());
         }
         Path dir = runDir.resolve(OLD);
         boolean needTrain = loss.getLambda() > 0 && !data.train().augments();
-        float[] train = needTrain ? cached(dir.resolve("logits-train.bin"), old, data.oldTrainPlain(), classes)
-                : new float[0];
+        float[] train = needTrain ? cached(dir.resolve("logits-train.bin"), old, data.oldTrainPlain(), classes,
+                prefetcher) : new float[0];
         float[] validation = data.validation().size() == 0 ? new float[0]
-                : cached(dir.resolve("logits-validation.bin"), old, data.oldValidation(), classes);
-        float[] test = cached(dir.resolve("logits-test.bin"), old, data.oldTest(), classes);
+                : cached(dir.resolve("logits-validation.bin"), old, data.oldValidation(), classes, prefetcher);
+        float[] test = cached(dir.resolve("logits-test.bin"), old, data.oldTest(), classes, prefetcher);
         return new OldOutputs(train, validation, test);
     }
 
     /** Computed once, then read back: every later stage (and a resumed run) uses the same old outputs. */
-    private float[] cached(Path file, OldModel old, BatchSource split, int classes) throws IOException {
+    private float[] cached(Path file, OldModel old, BatchSource split, int classes, Prefetcher prefetcher)
+            throws IOException {
         if (Files.exists(file)) {
             return Logits.read(file, split.size(), classes);
         }
         float[] logits;
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            logits = Inference.logits(old::logits, split, evalBatchSize, manager);
+            logits = Inference.logits(old::logits, split, evalBatchSize, manager, prefetcher);
         }
         Logits.write(file, logits, classes);
         return logits;
@@ -344,6 +364,8 @@ public final class PcTraining {
         private String name = "pct";
         private boolean export = true;
         private int evalBatchSize = 1024;
+        private int workers = 2;
+        private int prefetch = 4;
         private Map<String, Object> provenance = Map.of();
         private Map<String, String> runFiles = Map.of();
 
@@ -507,6 +529,24 @@ public final class PcTraining {
                 throw new IllegalArgumentException("evaluation batch size must be >= 1, got " + evalBatchSize);
             }
             this.evalBatchSize = evalBatchSize;
+            return this;
+        }
+
+        /**
+         * Sets how batches are prepared: by worker threads, ahead of the step (reading, decoding, augmenting,
+         * normalizing, gathering the old model's cached outputs). The default is 2 workers, 4 batches ahead.
+         *
+         * @param workers worker threads, 0 to prepare each batch on the training thread
+         * @param prefetch batches prepared ahead of the one in use, &gt;= 1
+         * @return this builder
+         */
+        public Builder optDataLoading(int workers, int prefetch) {
+            if (workers < 0 || prefetch < 1) {
+                throw new IllegalArgumentException("need workers >= 0 and prefetch >= 1, got " + workers + " and "
+                        + prefetch);
+            }
+            this.workers = workers;
+            this.prefetch = prefetch;
             return this;
         }
 

@@ -15,6 +15,7 @@ import dev.pct.train.io.Logits;
 import dev.pct.train.loop.BatchSource;
 import dev.pct.train.loop.Checkpoint;
 import dev.pct.train.loop.Inference;
+import dev.pct.train.loop.Prefetcher;
 import dev.pct.train.loop.StageLoss;
 import dev.pct.train.loop.StageTrainer;
 import dev.pct.train.loop.TeacherSource;
@@ -51,11 +52,13 @@ final class StageRunner {
     private final Device device;
     private final PcData data;
     private final int evalBatchSize;
+    private final Prefetcher workers;
 
-    StageRunner(Device device, PcData data, int evalBatchSize) {
+    StageRunner(Device device, PcData data, int evalBatchSize, Prefetcher workers) {
         this.device = device;
         this.data = data;
         this.evalBatchSize = evalBatchSize;
+        this.workers = workers;
     }
 
     /**
@@ -102,7 +105,8 @@ final class StageRunner {
         }
         try (Model model = Model.newInstance(stage.name() + "-seed" + stage.seed(), device)) {
             StageTrainer trainer = new StageTrainer(stage.name() + " seed " + stage.seed(), stage.seed(),
-                    stage.training(), stage.loss(), stage.teacher(), device, new Checkpoint(dir.resolve("checkpoints")));
+                    stage.training(), stage.loss(), stage.teacher(), device, new Checkpoint(dir.resolve("checkpoints")),
+                    workers);
             StageTrainer.Trained trained = trainer.train(model, stage.model(), data.train(), (row, block) -> {
                 int[] validation = data.validation().size() == 0 ? null : predictions(block, data.validation(), model);
                 double validationError = validation == null ? Double.NaN
@@ -117,7 +121,8 @@ final class StageRunner {
                         : flips(data.test().labels(), reference.testPredictions(), test).negativeFlipRate();
                 records.put(row.epoch(), new EpochRecord(stage.name(), stage.seed(), row.epoch(), row.trainLoss(),
                         row.crossEntropy(), row.distillation(), row.trainError(), validationError, validationNfr,
-                        testError, testNfr, row.samplesPerSecond(), row.seconds()));
+                        testError, testNfr, row.samplesPerSecond(), row.seconds(),
+                        row.seconds() > 0 ? row.dataWaitSeconds() / row.seconds() : Double.NaN));
                 LOG.info(String.format("%s seed %d epoch %d: validation error %.4f, validation NFR %s, test error %.4f,"
                                 + " test NFR %s", stage.name(), stage.seed(), row.epoch(), validationError,
                         rate(validationNfr), testError, rate(testNfr)));
@@ -129,7 +134,8 @@ final class StageRunner {
             });
             Block block = trained.network().block();
             Checkpoint.saveParameters(block, dir.resolve(FINAL_PARAMETERS));
-            float[] testLogits = Inference.logits(Inference.of(block), data.test(), evalBatchSize, model.getNDManager());
+            float[] testLogits = Inference.logits(Inference.of(block), data.test(), evalBatchSize, model.getNDManager(),
+                    workers);
             Logits.write(testCache, testLogits, data.classes());
             if (exported != null) {
                 ModelExport.write(exported, trained.network().exportNet(), description(trained.network(), stage));
@@ -168,8 +174,8 @@ final class StageRunner {
     }
 
     private int[] predictions(Block block, BatchSource set, Model model) {
-        return FlipAccumulator.argmax(Inference.logits(Inference.of(block), set, evalBatchSize, model.getNDManager()),
-                data.classes());
+        return FlipAccumulator.argmax(Inference.logits(Inference.of(block), set, evalBatchSize, model.getNDManager(),
+                workers), data.classes());
     }
 
     FlipReport flips(int[] labels, int[] oldPredictions, int[] newPredictions) {

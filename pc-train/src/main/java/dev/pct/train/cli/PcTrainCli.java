@@ -204,6 +204,11 @@ public final class PcTrainCli implements Callable<Integer> {
         @Option(names = "--bgr", description = "for a .pt/.onnx file: it takes BGR channel order")
         private boolean bgr;
 
+        @Option(names = "--center-crop", paramLabel = "FRACTION", arity = "0..1", fallbackValue = "0.875",
+                description = "bring images to the input size by resizing to size/FRACTION and cropping the center"
+                        + " (default fraction 0.875) instead of stretching them")
+        private Double centerCrop;
+
         @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N")
         private String device;
 
@@ -218,7 +223,9 @@ public final class PcTrainCli implements Callable<Integer> {
             dev.pct.train.job.Predict.InputOptions options = new dev.pct.train.job.Predict.InputOptions(
                     mean == null ? null : floats(mean), std == null ? null : floats(std),
                     size == null ? 0 : size.get(0), size == null ? 0 : size.get(1), channels,
-                    bgr ? dev.pct.train.data.ChannelOrder.BGR : dev.pct.train.data.ChannelOrder.RGB);
+                    bgr ? dev.pct.train.data.ChannelOrder.BGR : dev.pct.train.data.ChannelOrder.RGB,
+                    centerCrop == null ? dev.pct.train.data.ResizeMode.STRETCH : dev.pct.train.data.ResizeMode.CENTER_CROP,
+                    centerCrop == null ? 1.0 : centerCrop);
             dev.pct.train.job.Predict.Summary summary =
                     dev.pct.train.job.Predict.run(model, data, split, out, options, device);
             System.out.printf("%d predictions of %d classes written to %s%s%n", summary.samples(), summary.classes(),

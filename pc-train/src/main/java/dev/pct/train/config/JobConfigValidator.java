@@ -74,6 +74,10 @@ final class JobConfigValidator {
         if (data.channels() != 1 && data.channels() != 3) {
             problems.invalid("data.channels", data.channels(), "1 (grayscale) or 3 (RGB)");
         }
+        cropFraction("data.crop_fraction", data.cropFraction());
+        meanAndStd("data", data.mean(), data.std());
+        atLeast("data.workers", data.workers(), 0);
+        atLeast("data.prefetch", data.prefetch(), 1);
         SyntheticConfig synthetic = data.synthetic();
         atLeast("data.synthetic.train_size", synthetic.trainSize(), 1);
         atLeast("data.synthetic.test_size", synthetic.testSize(), 1);
@@ -131,16 +135,27 @@ final class JobConfigValidator {
         if (p.channels() != 0 && p.channels() != 1 && p.channels() != 3) {
             problems.invalid(path + ".channels", p.channels(), "1 (grayscale), 3 (RGB), or 0 for the data's");
         }
-        if (p.mean().size() != p.std().size()) {
-            problems.invalid(path + ".std", p.std(), "one value per channel, as many as mean has (" + p.mean().size() + ")");
-        }
+        meanAndStd(path, p.mean(), p.std());
         if (p.channels() != 0 && !p.mean().isEmpty() && p.mean().size() != p.channels()) {
             problems.invalid(path + ".mean", p.mean(), "one value per channel (" + p.channels() + ")");
         }
-        for (int i = 0; i < p.std().size(); i++) {
-            if (!(p.std().get(i) > 0) || Double.isInfinite(p.std().get(i))) {
-                problems.invalid(path + ".std[" + i + "]", p.std().get(i), "a number > 0");
+        cropFraction(path + ".crop_fraction", p.cropFraction());
+    }
+
+    private void meanAndStd(String path, List<Double> mean, List<Double> std) {
+        if (mean.size() != std.size()) {
+            problems.invalid(path + ".std", std, "one value per channel, as many as mean has (" + mean.size() + ")");
+        }
+        for (int i = 0; i < std.size(); i++) {
+            if (!(std.get(i) > 0) || Double.isInfinite(std.get(i))) {
+                problems.invalid(path + ".std[" + i + "]", std.get(i), "a number > 0");
             }
+        }
+    }
+
+    private void cropFraction(String path, double value) {
+        if (!(value > 0 && value <= 1)) {
+            problems.invalid(path, value, "a number > 0 and <= 1 (the share of the resized image kept)");
         }
     }
 

@@ -49,10 +49,36 @@ public record Augmentation(int randomCropPadding, boolean horizontalFlip) {
      * @param rng the source of randomness
      */
     public void apply(float[] buf, int offset, int channels, int height, int width, Random rng) {
+        apply(buf, offset, channels, height, width, height, width, rng);
+    }
+
+    /**
+     * Augments one C×H×W sample in place whose size may differ from the size the padding is meant for: the
+     * shift is scaled to the image, so an image twice the model's input size is shifted twice as many
+     * pixels, the same share of it. The random draws are those of {@link #apply(float[], int, int, int, int,
+     * Random)}, so two views of a sample augmented with equal seeds are augmented alike.
+     *
+     * @param buf the buffer
+     * @param offset where the sample starts
+     * @param channels the number of channels
+     * @param height the image height
+     * @param width the image width
+     * @param frameHeight the height the padding is in pixels of (the new model's input)
+     * @param frameWidth the width the padding is in pixels of
+     * @param rng the source of randomness
+     */
+    public void apply(float[] buf, int offset, int channels, int height, int width, int frameHeight,
+            int frameWidth, Random rng) {
         int p = randomCropPadding;
         int dy = p > 0 ? rng.nextInt(2 * p + 1) : p;
         int dx = p > 0 ? rng.nextInt(2 * p + 1) : p;
         boolean flip = horizontalFlip && rng.nextBoolean();
+        if (height != frameHeight) {
+            dy = p + (int) Math.round((dy - p) * (double) height / frameHeight);
+        }
+        if (width != frameWidth) {
+            dx = p + (int) Math.round((dx - p) * (double) width / frameWidth);
+        }
         apply(buf, offset, channels, height, width, dy, dx, flip);
     }
 
@@ -68,7 +94,7 @@ public record Augmentation(int randomCropPadding, boolean horizontalFlip) {
      * @param channels the number of channels
      * @param height the image height
      * @param width the image width
-     * @param dy the crop's row offset in the padded image, in [0, 2p]
+     * @param dy the crop's row offset in the padded image: p is no shift; [0, 2p] at the frame size, scaled beyond
      * @param dx the crop's column offset in the padded image, in [0, 2p]
      * @param flip whether to flip left-right after cropping
      */

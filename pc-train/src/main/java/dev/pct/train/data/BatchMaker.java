@@ -10,9 +10,11 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * A maker of whole batches from an {@link ImageSet}: it gathers the samples at given indices on the
- * host, augments them, prepares them for one model ({@link ModelInput}: size, channels, normalization)
- * and hands the batch to the engine in one {@code manager.create(float[], Shape)} call.
+ * A maker of whole batches from a {@link SampleSource}: it reads the samples at given indices (from memory,
+ * or decoding files), augments them as decoded, prepares them for one model ({@link ModelInput}: size,
+ * channels, normalization) and hands the batch to the engine in one {@code manager.create(float[], Shape)}
+ * call. {@link #gather} does the host work without the engine, so worker threads can run it ahead of the
+ * training step.
  *
  * <p>This replaces DJL's {@code Dataset}/{@code Batchifier}, which creates one NDArray per sample
  * and stacks them, costing several native calls per sample. The arrays returned belong to the
@@ -23,9 +25,12 @@ import java.util.Random;
  */
 public final class BatchMaker {
 
-    private final ImageSet data;
+    private final SampleSource data;
     private final ModelInput input;
     private final Augmentation augmentation;
+    /** The input size the augmentation's padding is in pixels of: the new model's, for every view. */
+    private final int frameHeight;
+    private final int frameWidth;
 
     private BatchMaker(Builder builder) {
         data = Objects.requireNonNull(builder.data, "data must be set");
@@ -33,6 +38,10 @@ public final class BatchMaker {
         if (builder.input != null) {
             input = builder.input;
         } else {
+            if (!(data instanceof ImageSet)) {
+                throw new IllegalArgumentException(data.source() + ": images of varying size need a model input"
+                        + " (optInput) that says the size to prepare them at");
+            }
             Normalizer normalizer = builder.normalizer != null ? builder.normalizer : Normalizer.identity(data.channels());
             if (normalizer.channels() != data.channels()) {
                 throw new IllegalArgumentException(
@@ -43,8 +52,10 @@ public final class BatchMaker {
                                 + " has "
                                 + data.channels());
             }
-            input = ModelInput.of(data, normalizer);
+            input = ModelInput.of((ImageSet) data, normalizer);
         }
+        frameHeight = builder.frameHeight > 0 ? builder.frameHeight : input.height();
+        frameWidth = builder.frameWidth > 0 ? builder.frameWidth : input.width();
     }
 
     /**
@@ -61,7 +72,7 @@ public final class BatchMaker {
      *
      * @return the data set
      */
-    public ImageSet data() {
+    public SampleSource data() {
         return data;
     }
 
@@ -90,7 +101,8 @@ public final class BatchMaker {
      * @return the batch maker
      */
     public BatchMaker withInput(ModelInput other) {
-        return builder().setData(data).optAugmentation(augmentation).optInput(other).build();
+        return builder().setData(data).optAugmentation(augmentation).optInput(other)
+                .optAugmentationFrame(frameHeight, frameWidth).build();
     }
 
     /**
@@ -117,34 +129,55 @@ public final class BatchMaker {
     }
 
     /**
-     * Gathers, augments and prepares the given samples into a host array, B×C×H×W of the model input.
+     * Reads, augments and prepares the given samples into a host array, B×C×H×W of the model input. Makes no
+     * engine call and is safe to call from several threads at once (each with its own {@code rng}).
+     *
+     * <p>Augmentation acts on each image as decoded, before it is brought to the model's size, so that two
+     * views of a batch made with equal seeds (the old and the new model's) show the same augmented image.
      *
      * @param indices the sample indices in {@link #data()}
      * @param rng the randomness for augmentation, or null for none
      * @return the batch values
+     * @throws DataFormatException naming the file when a sample cannot be read
      */
     public float[] gather(int[] indices, Random rng) {
-        int c = data.channels();
-        int h = data.height();
-        int w = data.width();
-        int size = c * h * w;
-        boolean sameShape = input.keepsShape(c, h, w);
         float[] out = new float[Math.multiplyExact(indices.length, input.sampleSize())];
-        float[] sample = sameShape ? out : new float[size];
         boolean augment = rng != null && !augmentation.isIdentity();
+        ImageSet memory = data instanceof ImageSet set ? set : null;
+        boolean inPlace = memory != null && input.keepsShape(memory.channels(), memory.height(), memory.width());
+        float[] sample = memory != null && !inPlace ? new float[memory.sampleSize()] : null;
         for (int b = 0; b < indices.length; b++) {
             int k = indices[b];
             if (k < 0 || k >= data.size()) {
                 throw new IllegalArgumentException(
                         "sample index " + k + " is outside [0, " + data.size() + ") of " + data.source());
             }
-            int off = sameShape ? b * size : 0;
-            data.copySample(k, sample, off);
-            if (augment) {
-                augmentation.apply(sample, off, c, h, w, rng);
+            int outOffset = b * input.sampleSize();
+            float[] values;
+            int off;
+            int c;
+            int h;
+            int w;
+            if (memory != null) {
+                // In memory: no per-sample allocation; in place when the model takes the stored shape.
+                values = inPlace ? out : sample;
+                off = inPlace ? outOffset : 0;
+                memory.copySample(k, values, off);
+                c = memory.channels();
+                h = memory.height();
+                w = memory.width();
+            } else {
+                Image image = data.read(k);
+                values = image.values();
+                off = 0;
+                c = image.channels();
+                h = image.height();
+                w = image.width();
             }
-            // In place when only normalizing; otherwise resize and map channels into the batch.
-            input.apply(sample, off, c, h, w, out, b * input.sampleSize());
+            if (augment) {
+                augmentation.apply(values, off, c, h, w, frameHeight, frameWidth, rng);
+            }
+            input.apply(values, off, c, h, w, out, outOffset);
         }
         return out;
     }
@@ -245,10 +278,12 @@ public final class BatchMaker {
     /** The builder of a {@link BatchMaker}. */
     public static final class Builder {
 
-        private ImageSet data;
+        private SampleSource data;
         private Normalizer normalizer;
         private ModelInput input;
         private Augmentation augmentation;
+        private int frameHeight;
+        private int frameWidth;
 
         private Builder() {}
 
@@ -258,7 +293,7 @@ public final class BatchMaker {
          * @param data the data set
          * @return this builder
          */
-        public Builder setData(ImageSet data) {
+        public Builder setData(SampleSource data) {
             this.data = data;
             return this;
         }
@@ -294,6 +329,20 @@ public final class BatchMaker {
          */
         public Builder optAugmentation(Augmentation augmentation) {
             this.augmentation = augmentation;
+            return this;
+        }
+
+        /**
+         * Sets the input size the augmentation's padding is meant for, when this maker prepares another
+         * model's view of the same augmented samples; the default is this maker's own input size.
+         *
+         * @param height the new model's input height
+         * @param width the new model's input width
+         * @return this builder
+         */
+        public Builder optAugmentationFrame(int height, int width) {
+            this.frameHeight = height;
+            this.frameWidth = width;
             return this;
         }
 

@@ -1,13 +1,16 @@
 package dev.pct.train.data;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import dev.pct.train.loop.BatchSource;
+import dev.pct.train.loop.HostBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Random;
@@ -57,7 +60,7 @@ public final class DatasetBatches implements BatchSource {
                     if (shape == null) {
                         shape = r.getData().head().getShape();
                     }
-                    double label = r.getLabels().head().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                    double label = r.getLabels().head().toType(DataType.FLOAT64, false)
                             .toDoubleArray()[0];
                     if (!(label >= 0 && label < classes) || label != Math.rint(label)) {
                         throw new IllegalArgumentException("dataset sample " + i + " has label " + label
@@ -105,6 +108,25 @@ public final class DatasetBatches implements BatchSource {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read dataset samples", e);
         }
+    }
+
+    /**
+     * Reads and stacks the records on the calling (worker) thread, in a CPU manager of its own, and keeps the
+     * batch as host values; a batch of another type than float32 is left to the training thread.
+     */
+    @Override
+    public HostBatch prepare(int[] indices, Random augment) {
+        float[] values;
+        Shape shape;
+        try (NDManager worker = NDManager.newBaseManager(Device.cpu())) {
+            NDArray batch = images(worker, indices, augment);
+            if (batch.getDataType() != DataType.FLOAT32) {
+                return manager -> images(manager, indices, augment);
+            }
+            values = batch.toFloatArray();
+            shape = batch.getShape();
+        }
+        return HostBatch.of(values, shape);
     }
 
     @Override

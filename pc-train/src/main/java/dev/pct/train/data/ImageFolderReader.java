@@ -19,7 +19,7 @@ import javax.imageio.ImageIO;
  * <p>Class folders are sorted by name and numbered from 0; files ending in {@code .png}, {@code
  * .jpg}, {@code .jpeg}, {@code .bmp} or {@code .gif} are decoded with {@code javax.imageio}, other
  * files are skipped. Images are converted to the requested channel count (grayscale by the ITU-R
- * BT.601 luma weights, or replicated to RGB) and resized bilinearly when their size differs.
+ * BT.601 luma weights, or replicated to RGB); {@link ModelInput} resizes them.
  * Grayscale images are read from their raster, not through {@code getRGB}, whose color conversion
  * would change the gray levels.
  */
@@ -30,7 +30,8 @@ public final class ImageFolderReader {
     private ImageFolderReader() {}
 
     /**
-     * Reads all images under {@code root}.
+     * Reads all images under {@code root} into memory, brought to one size (for small folders; the job reads
+     * image folders on demand with {@link ImageFolderSource}).
      *
      * @param root the folder holding one sub-folder per class
      * @param channels 1 for grayscale or 3 for RGB
@@ -41,12 +42,48 @@ public final class ImageFolderReader {
      *     images, or an image cannot be decoded
      */
     public static ImageSet read(Path root, int channels, int height, int width) {
-        if (channels != 1 && channels != 3) {
-            throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
-        }
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException(
                     "height and width must be >= 1, got " + height + "x" + width);
+        }
+        Listing listing = list(root, channels);
+        int total = listing.files().size();
+        ModelInput input = new ModelInput(channels, height, width, ChannelOrder.RGB, Normalizer.identity(channels));
+        int sample = input.sampleSize();
+        byte[] pixels = new byte[Math.multiplyExact(total, sample)];
+        float[] prepared = new float[sample];
+        for (int i = 0; i < total; i++) {
+            input.apply(decode(listing.files().get(i), channels), prepared, 0);
+            for (int j = 0; j < sample; j++) {
+                pixels[i * sample + j] = (byte) Math.round(Math.min(1f, Math.max(0f, prepared[j])) * 255f);
+            }
+        }
+        return ImageSet.of(pixels, listing.labels(), listing.classNames().size(), channels, height, width,
+                listing.classNames(), root.toString());
+    }
+
+    /**
+     * The image files of a folder, class by class.
+     *
+     * @param files every image file, ordered by class then name
+     * @param labels the class of each file
+     * @param classNames the class folder names, index = class
+     */
+    public record Listing(List<Path> files, int[] labels, List<String> classNames) {}
+
+    /**
+     * Lists the image files under {@code root} without decoding them; a zero-byte file is an error here,
+     * before any training.
+     *
+     * @param root the folder holding one sub-folder per class
+     * @param channels 1 or 3, checked
+     * @return the files and their classes
+     * @throws DataFormatException if {@code root} has no class folders, a class folder has no images, or an
+     *     image file is empty
+     */
+    public static Listing list(Path root, int channels) {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }
         if (!Files.isDirectory(root)) {
             throw new DataFormatException(root + ": not a directory");
@@ -56,46 +93,54 @@ public final class ImageFolderReader {
             throw new DataFormatException(root + ": no class sub-folders");
         }
         List<String> names = new ArrayList<>();
-        List<List<Path>> files = new ArrayList<>();
-        int total = 0;
+        List<Path> files = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
         for (Path dir : classDirs) {
             List<Path> images =
                     list(dir, false).stream().filter(ImageFolderReader::isImage).toList();
             if (images.isEmpty()) {
                 throw new DataFormatException(dir + ": empty class folder, no image files");
             }
-            names.add(dir.getFileName().toString());
-            files.add(images);
-            total += images.size();
-        }
-        int sample = channels * height * width;
-        byte[] pixels = new byte[Math.multiplyExact(total, sample)];
-        int[] labels = new int[total];
-        int i = 0;
-        for (int c = 0; c < files.size(); c++) {
-            for (Path file : files.get(c)) {
-                int[] img = decode(file, channels, height, width);
-                for (int j = 0; j < sample; j++) {
-                    pixels[i * sample + j] = (byte) img[j];
+            for (Path image : images) {
+                try {
+                    if (Files.size(image) == 0) {
+                        throw new DataFormatException(image + ": empty file (0 bytes), not an image");
+                    }
+                } catch (IOException e) {
+                    throw new DataFormatException(image + ": cannot read (" + e.getMessage() + ")", e);
                 }
-                labels[i++] = c;
+                files.add(image);
+                labels.add(names.size());
             }
+            names.add(dir.getFileName().toString());
         }
-        return ImageSet.of(
-                pixels, labels, names.size(), channels, height, width, names, root.toString());
+        return new Listing(List.copyOf(files), labels.stream().mapToInt(Integer::intValue).toArray(), names);
     }
 
     /**
-     * Decodes one image into C×H×W values in [0, 255].
+     * Decodes one image at its own size into intensities in [0, 1] with the requested channels.
      *
      * @param file the image file
      * @param channels 1 or 3
-     * @param height the target height
-     * @param width the target width
-     * @return the pixel values
-     * @throws DataFormatException if the file cannot be decoded
+     * @return the image
+     * @throws DataFormatException naming the file if it cannot be decoded
      */
-    static int[] decode(Path file, int channels, int height, int width) {
+    public static Image decode(Path file, int channels) {
+        BufferedImage image = readImage(file);
+        int h = image.getHeight();
+        int w = image.getWidth();
+        int[][] planes = planes(image, channels);
+        float[] values = new float[channels * h * w];
+        for (int c = 0; c < channels; c++) {
+            int[] plane = planes[c];
+            for (int j = 0; j < plane.length; j++) {
+                values[c * h * w + j] = plane[j] * ImageSet.PIXEL_SCALE;
+            }
+        }
+        return new Image(values, channels, h, w);
+    }
+
+    private static BufferedImage readImage(Path file) {
         BufferedImage image;
         try {
             image = ImageIO.read(file.toFile());
@@ -105,18 +150,7 @@ public final class ImageFolderReader {
         if (image == null) {
             throw new DataFormatException(file + ": unreadable image, no decoder for its format");
         }
-        int h0 = image.getHeight();
-        int w0 = image.getWidth();
-        int[][] planes = planes(image, channels);
-        int[] out = new int[channels * height * width];
-        for (int c = 0; c < channels; c++) {
-            int[] plane = planes[c];
-            if (h0 != height || w0 != width) {
-                plane = resizeBilinear(plane, h0, w0, height, width);
-            }
-            System.arraycopy(plane, 0, out, c * height * width, height * width);
-        }
-        return out;
+        return image;
     }
 
     private static int[][] planes(BufferedImage image, int channels) {
@@ -152,32 +186,6 @@ public final class ImageFolderReader {
                     out[1][y * w + x] = g;
                     out[2][y * w + x] = b;
                 }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Resizes one plane bilinearly with half-pixel centers (as PyTorch's {@code interpolate} with
-     * {@code align_corners=False}, without antialiasing).
-     */
-    static int[] resizeBilinear(int[] src, int h0, int w0, int h, int w) {
-        int[] out = new int[h * w];
-        double sy = (double) h0 / h;
-        double sx = (double) w0 / w;
-        for (int y = 0; y < h; y++) {
-            double fy = Math.max(0, (y + 0.5) * sy - 0.5);
-            int y0 = Math.min((int) fy, h0 - 1);
-            int y1 = Math.min(y0 + 1, h0 - 1);
-            double ay = fy - y0;
-            for (int x = 0; x < w; x++) {
-                double fx = Math.max(0, (x + 0.5) * sx - 0.5);
-                int x0 = Math.min((int) fx, w0 - 1);
-                int x1 = Math.min(x0 + 1, w0 - 1);
-                double ax = fx - x0;
-                double top = src[y0 * w0 + x0] * (1 - ax) + src[y0 * w0 + x1] * ax;
-                double bottom = src[y1 * w0 + x0] * (1 - ax) + src[y1 * w0 + x1] * ax;
-                out[y * w + x] = (int) Math.round(top * (1 - ay) + bottom * ay);
             }
         }
         return out;

@@ -31,7 +31,7 @@ public record ImageSet(
         int width,
         List<String> classNames,
         String source,
-        int[] sourceIndices) {
+        int[] sourceIndices) implements SampleSource {
 
     /** The scale from a stored byte to an intensity in [0, 1]. */
     public static final float PIXEL_SCALE = 1f / 255f;
@@ -168,6 +168,7 @@ public record ImageSet(
      * @param index the sample index in this set
      * @return its label
      */
+    @Override
     public int label(int index) {
         return labels[index];
     }
@@ -180,6 +181,20 @@ public record ImageSet(
      */
     public int sourceIndex(int index) {
         return sourceIndices[index];
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Image read(int index) {
+        float[] values = new float[sampleSize()];
+        copySample(index, values, 0);
+        return new Image(values, channels, height, width);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public ai.djl.ndarray.types.Shape fixedShape() {
+        return new ai.djl.ndarray.types.Shape(channels, height, width);
     }
 
     /**
@@ -204,6 +219,7 @@ public record ImageSet(
      * @return a new set holding copies of those samples
      * @throws IllegalArgumentException if an index is out of range
      */
+    @Override
     public ImageSet subset(int[] indices) {
         int n = sampleSize();
         byte[] p = new byte[Math.multiplyExact(indices.length, n)];
@@ -228,6 +244,7 @@ public record ImageSet(
      * @param n the maximum number of samples, >= 0
      * @return the first {@code n} samples
      */
+    @Override
     public ImageSet limit(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("limit must be >= 0, got " + n);
@@ -261,6 +278,7 @@ public record ImageSet(
      *
      * @return counts indexed by label
      */
+    @Override
     public int[] classCounts() {
         int[] counts = new int[numClasses];
         for (int label : labels) {

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * What one model expects as input, made from an image's intensities in [0, 1]: its size (bilinear resize),
- * its channels (grayscale replicated to RGB, or RGB to ITU-R BT.601 luma), its channel order and its
- * per-channel normalization.
+ * What one model expects as input, made from an image's intensities in [0, 1]: its size (bilinear resize,
+ * stretched or center-cropped), its channels (grayscale replicated to RGB, or RGB to ITU-R BT.601 luma), its
+ * channel order and its per-channel normalization.
  *
  * <p>The old and the new model of an update are usually trained with different preprocessing; each gets
  * its own {@code ModelInput} over the same samples.
@@ -16,14 +16,27 @@ import java.util.Objects;
  * @param height the image height the model takes
  * @param width the image width the model takes
  * @param channelOrder the order of 3 color channels
+ * @param resize how an image of another size is brought to the input size
+ * @param cropFraction for {@link ResizeMode#CENTER_CROP}: the share of the resized shorter side kept, in (0, 1]
  * @param normalizer the per-channel standardization, applied last (on the model's channels, in its order)
  */
-public record ModelInput(int channels, int height, int width, ChannelOrder channelOrder, Normalizer normalizer) {
+public record ModelInput(
+        int channels,
+        int height,
+        int width,
+        ChannelOrder channelOrder,
+        ResizeMode resize,
+        double cropFraction,
+        Normalizer normalizer) {
 
     /** Validates the values. */
     public ModelInput {
         Objects.requireNonNull(channelOrder, "channelOrder");
+        Objects.requireNonNull(resize, "resize");
         Objects.requireNonNull(normalizer, "normalizer");
+        if (!(cropFraction > 0 && cropFraction <= 1)) {
+            throw new IllegalArgumentException("crop fraction must be in (0, 1], got " + cropFraction);
+        }
         if (channels < 1) {
             throw new IllegalArgumentException("a model input has at least 1 channel, got " + channels);
         }
@@ -34,6 +47,29 @@ public record ModelInput(int channels, int height, int width, ChannelOrder chann
             throw new IllegalArgumentException("normalization has " + normalizer.channels() + " channels, the input "
                     + channels);
         }
+    }
+
+    /**
+     * Returns an input that stretches other sizes to its own.
+     *
+     * @param channels the channels the model takes
+     * @param height the input height
+     * @param width the input width
+     * @param channelOrder the order of 3 color channels
+     * @param normalizer the per-channel standardization
+     */
+    public ModelInput(int channels, int height, int width, ChannelOrder channelOrder, Normalizer normalizer) {
+        this(channels, height, width, channelOrder, ResizeMode.STRETCH, 1.0, normalizer);
+    }
+
+    /**
+     * Returns this input with another normalization.
+     *
+     * @param other the normalization
+     * @return the input
+     */
+    public ModelInput withNormalizer(Normalizer other) {
+        return new ModelInput(channels, height, width, channelOrder, resize, cropFraction, other);
     }
 
     /**
@@ -65,7 +101,30 @@ public record ModelInput(int channels, int height, int width, ChannelOrder chann
      * @return true when shape and order are kept
      */
     public boolean keepsShape(int c, int h, int w) {
-        return c == channels && h == height && w == width && (channels == 1 || channelOrder == ChannelOrder.RGB);
+        return c == channels && h == height && w == width && (channels == 1 || channelOrder == ChannelOrder.RGB)
+                && (resize == ResizeMode.STRETCH || cropFraction == 1.0);
+    }
+
+    /**
+     * Prepares one image, normalization included.
+     *
+     * @param image the decoded image
+     * @param out the destination, {@link #sampleSize()} values at {@code outOffset}
+     * @param outOffset where the prepared sample starts
+     */
+    public void apply(Image image, float[] out, int outOffset) {
+        shape(image.values(), 0, image.channels(), image.height(), image.width(), out, outOffset);
+        normalize(out, outOffset);
+    }
+
+    /**
+     * Normalizes one prepared sample in place.
+     *
+     * @param out the sample's buffer
+     * @param offset where it starts
+     */
+    public void normalize(float[] out, int offset) {
+        normalizer.apply(out, offset, height * width);
     }
 
     /**
@@ -80,6 +139,23 @@ public record ModelInput(int channels, int height, int width, ChannelOrder chann
      * @param outOffset where the prepared sample starts
      */
     public void apply(float[] src, int srcOffset, int c, int h, int w, float[] out, int outOffset) {
+        shape(src, srcOffset, c, h, w, out, outOffset);
+        normalize(out, outOffset);
+    }
+
+    /**
+     * Brings one sample to the input's size, channels and channel order, without normalizing it (augmentation
+     * comes between the two).
+     *
+     * @param src the source intensities, C×H×W at {@code srcOffset}
+     * @param srcOffset where the sample starts
+     * @param c the source channels
+     * @param h the source height
+     * @param w the source width
+     * @param out the destination, {@link #sampleSize()} values at {@code outOffset}
+     * @param outOffset where the prepared sample starts
+     */
+    public void shape(float[] src, int srcOffset, int c, int h, int w, float[] out, int outOffset) {
         int plane = height * width;
         if (c != channels && !(c == 1 && channels == 3) && !(c == 3 && channels == 1)) {
             throw new IllegalArgumentException("cannot make " + channels + "-channel input of " + c + "-channel images;"
@@ -91,7 +167,7 @@ public record ModelInput(int channels, int height, int width, ChannelOrder chann
             float[][] planes = new float[c][];
             for (int k = 0; k < c; k++) {
                 float[] p = Arrays.copyOfRange(src, srcOffset + k * h * w, srcOffset + (k + 1) * h * w);
-                planes[k] = h == height && w == width ? p : resizeBilinear(p, h, w, height, width);
+                planes[k] = h == height && w == width && resize == ResizeMode.STRETCH ? p : resizePlane(p, h, w);
             }
             for (int k = 0; k < channels; k++) {
                 float[] p;
@@ -105,7 +181,18 @@ public record ModelInput(int channels, int height, int width, ChannelOrder chann
                 System.arraycopy(p, 0, out, outOffset + k * plane, plane);
             }
         }
-        normalizer.apply(out, outOffset, plane);
+    }
+
+    /** One plane to the input size: stretched, or the center crop of the resized image. */
+    private float[] resizePlane(float[] p, int h0, int w0) {
+        if (resize == ResizeMode.STRETCH) {
+            return resizeBilinear(p, h0, w0, height, width);
+        }
+        // Output pixels per source pixel, such that the input is the central crop fraction of the shorter side.
+        double scale = Math.max((double) height / h0, (double) width / w0) / cropFraction;
+        double top = (h0 - height / scale) / 2;
+        double left = (w0 - width / scale) / 2;
+        return resample(p, h0, w0, top, left, 1 / scale, 1 / scale, height, width);
     }
 
     private static float[] luma(float[][] rgb) {
@@ -117,8 +204,10 @@ public record ModelInput(int channels, int height, int width, ChannelOrder chann
     }
 
     /**
-     * Resizes one plane bilinearly with half-pixel centers (as PyTorch's {@code interpolate} with {@code
-     * align_corners=False}, without antialiasing).
+     * Resizes one plane with a bilinear (triangle) filter and half-pixel centers; when shrinking, the filter
+     * widens to the scale factor (antialiasing), as Pillow's {@code BILINEAR} resize and torchvision's {@code
+     * Resize(antialias=True)} do, so that a model trained on Pillow-resized images sees the same input. When
+     * enlarging it equals PyTorch's {@code interpolate(mode="bilinear", align_corners=False)}.
      *
      * @param src the plane, h0×w0
      * @param h0 its height
@@ -128,24 +217,76 @@ public record ModelInput(int channels, int height, int width, ChannelOrder chann
      * @return the resized plane, h×w
      */
     public static float[] resizeBilinear(float[] src, int h0, int w0, int h, int w) {
-        float[] out = new float[h * w];
-        double sy = (double) h0 / h;
-        double sx = (double) w0 / w;
+        return resample(src, h0, w0, 0, 0, (double) h0 / h, (double) w0 / w, h, w);
+    }
+
+    /**
+     * Resamples a window of a plane, rows then columns: output pixel (y, x) is centered on the source point
+     * {@code (top + (y + 0.5) sy, left + (x + 0.5) sx)} (pixel j covering [j, j + 1]).
+     */
+    private static float[] resample(float[] src, int h0, int w0, double top, double left, double sy, double sx,
+            int h, int w) {
+        Taps rows = Taps.of(h0, h, top, sy);
+        Taps cols = Taps.of(w0, w, left, sx);
+        // Vertical pass: h × w0.
+        float[] mid = new float[h * w0];
         for (int y = 0; y < h; y++) {
-            double fy = Math.max(0, (y + 0.5) * sy - 0.5);
-            int y0 = Math.min((int) fy, h0 - 1);
-            int y1 = Math.min(y0 + 1, h0 - 1);
-            double ay = fy - y0;
+            int first = rows.first[y];
+            float[] weights = rows.weights[y];
+            for (int k = 0; k < weights.length; k++) {
+                float wk = weights[k];
+                int base = (first + k) * w0;
+                for (int x = 0; x < w0; x++) {
+                    mid[y * w0 + x] += wk * src[base + x];
+                }
+            }
+        }
+        float[] out = new float[h * w];
+        for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                double fx = Math.max(0, (x + 0.5) * sx - 0.5);
-                int x0 = Math.min((int) fx, w0 - 1);
-                int x1 = Math.min(x0 + 1, w0 - 1);
-                double ax = fx - x0;
-                double top = src[y0 * w0 + x0] * (1 - ax) + src[y0 * w0 + x1] * ax;
-                double bottom = src[y1 * w0 + x0] * (1 - ax) + src[y1 * w0 + x1] * ax;
-                out[y * w + x] = (float) (top * (1 - ay) + bottom * ay);
+                int first = cols.first[x];
+                float[] weights = cols.weights[x];
+                float sum = 0;
+                for (int k = 0; k < weights.length; k++) {
+                    sum += weights[k] * mid[y * w0 + first + k];
+                }
+                out[y * w + x] = sum;
             }
         }
         return out;
+    }
+
+    /** The filter taps of one axis: per output index, the first source index and the normalized weights. */
+    private record Taps(int[] first, float[][] weights) {
+        static Taps of(int in, int out, double start, double step) {
+            double support = Math.max(1.0, step);
+            int[] first = new int[out];
+            float[][] weights = new float[out][];
+            for (int i = 0; i < out; i++) {
+                double center = start + (i + 0.5) * step;
+                int lo = Math.max(0, (int) Math.floor(center - support));
+                int hi = Math.min(in - 1, (int) Math.ceil(center + support));
+                double[] raw = new double[hi - lo + 1];
+                double total = 0;
+                for (int j = lo; j <= hi; j++) {
+                    double v = Math.max(0, 1 - Math.abs(j + 0.5 - center) / support);
+                    raw[j - lo] = v;
+                    total += v;
+                }
+                if (total == 0) {
+                    // A window outside the image (a crop past its edge): the nearest pixel.
+                    int nearest = Math.min(in - 1, Math.max(0, (int) Math.floor(center)));
+                    first[i] = nearest;
+                    weights[i] = new float[] {1f};
+                    continue;
+                }
+                first[i] = lo;
+                weights[i] = new float[raw.length];
+                for (int k = 0; k < raw.length; k++) {
+                    weights[i][k] = (float) (raw[k] / total);
+                }
+            }
+            return new Taps(first, weights);
+        }
     }
 }

@@ -92,6 +92,74 @@ public record Normalizer(float[] mean, float[] std) {
         return new Normalizer(mean, std);
     }
 
+    /** Samples at most this many images to estimate the statistics of a source read from files. */
+    public static final int FIT_SAMPLES = 2048;
+
+    /**
+     * Computes the per-channel statistics of a source's samples as a model sees them: after its input's
+     * resize and channel mapping, before normalization. An in-memory set at its own shape is measured
+     * exactly ({@link #fit(ImageSet)}); otherwise up to {@code maxSamples} samples, drawn by a seeded
+     * shuffle, are decoded (on the common fork-join pool) and measured in float64. The result does not depend
+     * on the number of threads.
+     *
+     * @param set the set, usually the training split
+     * @param input the model input the statistics are for (its own normalizer is ignored)
+     * @param maxSamples how many samples to measure at most, &gt;= 1
+     * @param seed the seed of the draw
+     * @return the fitted normalizer, with {@code input}'s channels
+     */
+    public static Normalizer fit(SampleSource set, ModelInput input, int maxSamples, long seed) {
+        if (set.size() == 0) {
+            throw new IllegalArgumentException("cannot fit a normalizer on the empty set " + set.source());
+        }
+        if (set instanceof ImageSet memory && input.keepsShape(memory.channels(), memory.height(), memory.width())) {
+            return fit(memory);
+        }
+        int[] order = BatchMaker.shuffledIndices(set.size(), new java.util.Random(seed));
+        int n = Math.min(maxSamples, order.length);
+        int channels = input.channels();
+        int plane = input.height() * input.width();
+        int chunk = 32;
+        int chunks = (n + chunk - 1) / chunk;
+        // Per chunk: sum and sum of squares per channel; summed in chunk order, so threads do not change it.
+        double[][] partial = new double[chunks][];
+        java.util.stream.IntStream.range(0, chunks).parallel().forEach(k -> {
+            double[] acc = new double[2 * channels];
+            float[] out = new float[input.sampleSize()];
+            for (int i = k * chunk; i < Math.min(n, (k + 1) * chunk); i++) {
+                Image image = set.read(order[i]);
+                input.shape(image.values(), 0, image.channels(), image.height(), image.width(), out, 0);
+                for (int c = 0; c < channels; c++) {
+                    double sum = 0;
+                    double sumSq = 0;
+                    for (int j = c * plane; j < (c + 1) * plane; j++) {
+                        sum += out[j];
+                        sumSq += (double) out[j] * out[j];
+                    }
+                    acc[c] += sum;
+                    acc[channels + c] += sumSq;
+                }
+            }
+            partial[k] = acc;
+        });
+        double count = (double) n * plane;
+        float[] mean = new float[channels];
+        float[] std = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double sum = 0;
+            double sumSq = 0;
+            for (double[] p : partial) {
+                sum += p[c];
+                sumSq += p[channels + c];
+            }
+            double m = sum / count;
+            double sd = Math.sqrt(Math.max(0, sumSq / count - m * m));
+            mean[c] = (float) m;
+            std[c] = sd > 1e-6 ? (float) sd : 1f;
+        }
+        return new Normalizer(mean, std);
+    }
+
     /**
      * Returns the number of channels.
      *

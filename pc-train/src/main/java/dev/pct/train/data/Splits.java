@@ -12,17 +12,19 @@ public final class Splits {
      * Splits a training set into a training and a validation part by a seeded shuffle.
      *
      * <p>The validation part has {@code round(fraction * size)} samples. Within each part the
-     * samples stay in their original order, and {@link ImageSet#sourceIndex(int)} gives each
+     * samples stay in their original order, and {@link SampleSource#sourceIndices()} gives each
      * sample's index in {@code train}'s source.
      *
      * @param train the set to split
      * @param fraction the share held out for validation, in [0, 1)
      * @param seed the shuffle seed
+     * @param <S> the kind of source (its {@link SampleSource#subset} returns the same kind)
      * @return the two parts, disjoint, together covering {@code train}
      * @throws IllegalArgumentException if {@code fraction} is outside [0, 1) or would leave no
      *     training sample
      */
-    public static TrainValidation trainValidation(ImageSet train, double fraction, long seed) {
+    @SuppressWarnings("unchecked")
+    public static <S extends SampleSource> TrainValidation<S> trainValidation(S train, double fraction, long seed) {
         if (!(fraction >= 0 && fraction < 1)) {
             throw new IllegalArgumentException(
                     "validation fraction must be in [0, 1), got " + fraction);
@@ -43,6 +45,6 @@ public final class Splits {
         int[] rest = Arrays.copyOfRange(perm, v, n);
         Arrays.sort(val);
         Arrays.sort(rest);
-        return new TrainValidation(train.subset(rest), train.subset(val));
+        return new TrainValidation<>((S) train.subset(rest), (S) train.subset(val));
     }
 }

@@ -36,7 +36,7 @@ public final class SyntheticData {
      * @param seed the seed; equal arguments give equal data
      * @return the two sets
      */
-    public static TrainTestSets generate(
+    public static TrainTestSets<ImageSet> generate(
             int trainSize,
             int testSize,
             int classes,
@@ -90,7 +90,7 @@ public final class SyntheticData {
                 sample(rng, prototypes, trainSize, classes, channels, height, width, noise, names, source + "/train");
         ImageSet test =
                 sample(rng, prototypes, testSize, classes, channels, height, width, noise, names, source + "/test");
-        return new TrainTestSets(train, test);
+        return new TrainTestSets<>(train, test);
     }
 
     /** Draws a plane wave: frequencies up to three cycles across the image, and a phase. */

@@ -7,17 +7,16 @@ import java.util.Objects;
  *
  * @param train the training set
  * @param test the test set
+ * @param <S> the kind of source
  */
-public record TrainTestSets(ImageSet train, ImageSet test) {
+public record TrainTestSets<S extends SampleSource>(S train, S test) {
 
-    /** Checks that both sets are present and have the same sample shape and class count. */
+    /** Checks that both sets are present and have the same class count and, when fixed, sample shape. */
     public TrainTestSets {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(test, "test");
-        if (train.channels() != test.channels()
-                || train.height() != test.height()
-                || train.width() != test.width()
-                || train.numClasses() != test.numClasses()) {
+        if (train.numClasses() != test.numClasses() || train.channels() != test.channels()
+                || !Objects.equals(train.fixedShape(), test.fixedShape())) {
             throw new IllegalArgumentException(
                     "train " + train + " and test " + test + " differ in shape or class count");
         }

@@ -5,9 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.pct.train.data.BatchMaker;
 import dev.pct.train.loop.BatchSource;
+import dev.pct.train.loop.HostBatch;
 import java.util.Random;
 
-/** An {@link ImageSet} seen by the training loop: batches made by a {@link BatchMaker}. */
+/** A {@link dev.pct.train.data.SampleSource} seen by the training loop: batches made by a {@link BatchMaker}. */
 final class ImageBatches implements BatchSource {
     private final BatchMaker maker;
 
@@ -38,6 +39,11 @@ final class ImageBatches implements BatchSource {
     @Override
     public NDArray images(NDManager manager, int[] indices, Random augment) {
         return maker.images(manager, indices, augment);
+    }
+
+    @Override
+    public HostBatch prepare(int[] indices, Random augment) {
+        return HostBatch.of(maker.gather(indices, augment), new Shape(indices.length).addAll(sampleShape()));
     }
 
     @Override

@@ -15,9 +15,9 @@ import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.NewModelConfig;
 import dev.pct.train.config.OldModelConfig;
 import dev.pct.train.config.OldModelSource;
-import dev.pct.train.data.ImageSet;
 import dev.pct.train.data.ModelInput;
 import dev.pct.train.data.Normalizer;
+import dev.pct.train.data.SampleSource;
 import dev.pct.train.io.Logits;
 import dev.pct.train.loop.BatchSource;
 import dev.pct.train.loop.Inference;
@@ -84,6 +84,7 @@ public final class PcJob {
                 .optBaseline(config.compareBaseline())
                 .optDevice(device)
                 .optName(config.name())
+                .optDataLoading(config.data().workers(), config.data().prefetch())
                 .optProvenance(provenance)
                 .optRunFiles(Map.of("config.yaml", config.toYaml()));
         try (Model holder = Model.newInstance("old-holder", device)) {
@@ -190,7 +191,7 @@ public final class PcJob {
     private static int[] score(Path file, dev.pct.train.model.ModelSpec spec, JobData job, Device device, String option)
             throws IOException {
         int classes = job.data().classes();
-        ImageSet test = job.testSet();
+        SampleSource test = job.testSet();
         if (file.toString().endsWith(".csv")) {
             float[] logits = Logits.rows(Logits.readCsv(file, classes), classes, test.sourceIndices(), file);
             return FlipAccumulator.argmax(logits, classes);
@@ -198,8 +199,9 @@ public final class PcJob {
         try (Model model = Model.newInstance("scored", device)) {
             if (Files.isDirectory(file)) {
                 // An exported model normalizes its input itself: it takes intensities in [0, 1].
+                ModelInput newInput = job.data().newInput();
                 BatchSource raw = new ImageBatches(dev.pct.train.data.BatchMaker.builder().setData(test)
-                        .optInput(ModelInput.of(test, Normalizer.identity(test.channels()))).build());
+                        .optInput(newInput.withNormalizer(Normalizer.identity(newInput.channels()))).build());
                 try (OldModel exported = OldModelFiles.load(OldModelFiles.Kind.DJL, file, null, device)) {
                     return FlipAccumulator.argmax(Inference.logits(exported::logits, raw, 1024, model.getNDManager()),
                             classes);

@@ -12,12 +12,14 @@ import dev.pct.train.config.JobConfigLoader;
 import dev.pct.train.data.BatchMaker;
 import dev.pct.train.data.ChannelOrder;
 import dev.pct.train.data.IdxReader;
-import dev.pct.train.data.ImageFolderReader;
-import dev.pct.train.data.ImageSet;
+import dev.pct.train.data.ImageFolderSource;
 import dev.pct.train.data.ModelInput;
 import dev.pct.train.data.Normalizer;
+import dev.pct.train.data.ResizeMode;
+import dev.pct.train.data.SampleSource;
 import dev.pct.train.export.ModelExport;
 import dev.pct.train.loop.Inference;
+import dev.pct.train.loop.Prefetcher;
 import dev.pct.train.report.PredictionFiles;
 import dev.pct.train.update.OldModel;
 import dev.pct.train.update.OldModelFiles;
@@ -58,8 +60,11 @@ public final class Predict {
      * @param width the input width, or 0 for the data's
      * @param channels the input channels, or 0 for the data's
      * @param order the channel order
+     * @param resize how images of another size reach the input size
+     * @param cropFraction for {@link ResizeMode#CENTER_CROP}, the share of the resized image kept
      */
-    public record InputOptions(float[] mean, float[] std, int height, int width, int channels, ChannelOrder order) {}
+    public record InputOptions(float[] mean, float[] std, int height, int width, int channels, ChannelOrder order,
+            ResizeMode resize, double cropFraction) {}
 
     /**
      * Writes a model's predictions on a data set.
@@ -79,16 +84,22 @@ public final class Predict {
         Device dev = Devices.resolve(device);
         OldModelFiles.Kind kind = kind(model);
         ModelShape shape = modelShape(model, kind);
-        ImageSet samples = read(data, split, shape);
+        SampleSource samples = read(data, split, shape, options);
+        Shape fixed = samples.fixedShape();
         int channels = shape != null ? (int) shape.input.get(0) : options.channels() > 0 ? options.channels()
                 : samples.channels();
+        if (fixed == null && shape == null && (options.height() == 0 || options.width() == 0)) {
+            throw new IllegalArgumentException("DATA " + data + ": images of an image folder differ in size; give the"
+                    + " model's input size with --size H,W");
+        }
         int height = shape != null ? (int) shape.input.get(1) : options.height() > 0 ? options.height()
-                : samples.height();
+                : (int) fixed.get(1);
         int width = shape != null ? (int) shape.input.get(2) : options.width() > 0 ? options.width()
-                : samples.width();
+                : (int) fixed.get(2);
         Normalizer normalizer = options.mean() == null ? Normalizer.identity(channels)
                 : new Normalizer(options.mean(), options.std());
-        ModelInput input = new ModelInput(channels, height, width, options.order(), normalizer);
+        ModelInput input = new ModelInput(channels, height, width, options.order(), options.resize(),
+                options.cropFraction(), normalizer);
         ImageBatches batches = new ImageBatches(BatchMaker.builder().setData(samples).optInput(input).build());
         try (OldModel loaded = OldModelFiles.load(kind, model, null, dev);
                 NDManager manager = NDManager.newBaseManager(dev)) {
@@ -97,7 +108,10 @@ public final class Predict {
                 classes = (int) loaded.logits(probe, batches.images(probe, new int[] {0}, null)).getShape().get(1);
             }
             CountedBatches counted = new CountedBatches(batches, classes);
-            float[] logits = Inference.logits(loaded::logits, counted, 256, manager);
+            float[] logits;
+            try (Prefetcher workers = new Prefetcher(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 4)) {
+                logits = Inference.logits(loaded::logits, counted, 256, manager, workers);
+            }
             int[] labels = samples.labels();
             PredictionFiles.writePredictions(out, samples.sourceIndices(), labels, logits, classes);
             int[] predicted = FlipAccumulator.argmax(logits, classes);
@@ -141,7 +155,7 @@ public final class Predict {
                 + " ONNX .onnx file");
     }
 
-    private static ImageSet read(Path data, String split, ModelShape shape) {
+    private static SampleSource read(Path data, String split, ModelShape shape, InputOptions options) {
         String name = data.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".yaml") || name.endsWith(".yml")) {
             JobConfig config = JobConfigLoader.load(data);
@@ -166,11 +180,8 @@ public final class Predict {
             }
             return IdxReader.readDirectory(data, split.equals("train"), 0);
         }
-        if (shape == null) {
-            throw new IllegalArgumentException("DATA " + data + ": an image folder needs the input size, which a model"
-                    + " directory pct exported states; give --size and --channels for a model file");
-        }
-        return ImageFolderReader.read(data, (int) shape.input.get(0), (int) shape.input.get(1), (int) shape.input.get(2));
+        int channels = shape != null ? (int) shape.input.get(0) : options.channels() > 0 ? options.channels() : 3;
+        return ImageFolderSource.open(data, channels);
     }
 
     /** Batches whose class count is the model's outputs, for the logits pass. */
@@ -198,6 +209,11 @@ public final class Predict {
         @Override
         public ai.djl.ndarray.NDArray images(NDManager manager, int[] indices, java.util.Random augment) {
             return batches.images(manager, indices, augment);
+        }
+
+        @Override
+        public dev.pct.train.loop.HostBatch prepare(int[] indices, java.util.Random augment) {
+            return batches.prepare(indices, augment);
         }
 
         @Override

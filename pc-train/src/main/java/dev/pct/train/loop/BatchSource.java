@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 
-/** A labelled data set that makes whole batches from host memory in one tensor creation. */
+/**
+ * A labelled data set that makes whole batches: on the host first ({@link #prepare}, which worker threads run
+ * ahead of the training step), then in one tensor creation.
+ */
 public interface BatchSource {
 
     /**
@@ -45,6 +48,19 @@ public interface BatchSource {
      * @return the batch, shape (B, sample shape...)
      */
     NDArray images(NDManager manager, int[] indices, Random augment);
+
+    /**
+     * Prepares the input batch of some samples as far as it goes without the engine, for a worker thread:
+     * reading, decoding, augmenting and normalizing. Must be safe to call from several threads at once.
+     * The default defers everything to {@link HostBatch#create}, on the training thread.
+     *
+     * @param indices the samples, in batch order
+     * @param augment the random source of augmentation, or {@code null} for none
+     * @return the batch, ready to be created
+     */
+    default HostBatch prepare(int[] indices, Random augment) {
+        return manager -> images(manager, indices, augment);
+    }
 
     /**
      * Tells whether {@link #images} changes a sample when given a random source.

@@ -8,13 +8,22 @@ import ai.djl.ndarray.types.Shape;
 import dev.pct.core.loss.FocalDistillationLoss;
 
 /**
- * The old model's terms for every training sample, computed once from its logits and kept in host memory;
- * each batch gathers its rows into one tensor per term.
+ * The old model's terms for the training samples from logits computed once (no augmentation: the inputs do
+ * not change between epochs, so the old model never runs during training). Two forms:
  *
- * <p>Used when the inputs do not change between epochs (no augmentation): the old model then never runs
- * during training, and the loss's per-sample teacher work (softmax at tau, correct mask) is done once.
+ * <ul>
+ *   <li>{@link #inMemory}: the loss's per-sample teacher work (softmax at tau, the correct mask) is done once
+ *       and its results kept in the heap, about {@code N × (C + 2)} floats; each batch gathers its rows.
+ *   <li>{@link #perBatch}: each batch reads its logit rows (from the memory-mapped teacher cache, so the heap
+ *       holds none of them) and the loss computes the terms on the device, a few elementwise passes over
+ *       {@code B × C}. For data sets whose terms do not fit in the heap.
+ * </ul>
+ *
+ * Both give the same labels: the terms of a sample depend on its row alone.
  */
 public final class CachedTeacher implements TeacherSource {
+    private final FocalDistillationLoss loss;
+    private final LogitRows rows;
     private final float[][] columns;
     private final long[][] tails;
     private final DataType[] types;
@@ -22,7 +31,10 @@ public final class CachedTeacher implements TeacherSource {
     /** The loss names its arrays by the settings they were made for; batches keep the names. */
     private final String[] names;
 
-    private CachedTeacher(float[][] columns, long[][] tails, DataType[] types, int[] widths, String[] names) {
+    private CachedTeacher(FocalDistillationLoss loss, LogitRows rows, float[][] columns, long[][] tails,
+            DataType[] types, int[] widths, String[] names) {
+        this.loss = loss;
+        this.rows = rows;
         this.columns = columns;
         this.tails = tails;
         this.types = types;
@@ -31,21 +43,42 @@ public final class CachedTeacher implements TeacherSource {
     }
 
     /**
-     * Computes the terms of every sample.
+     * Returns a teacher that computes each batch's terms from its logit rows.
+     *
+     * @param loss the focal-distillation loss that consumes the terms
+     * @param rows the old model's logits of the training samples
+     * @return the teacher
+     */
+    public static CachedTeacher perBatch(FocalDistillationLoss loss, LogitRows rows) {
+        return new CachedTeacher(loss, rows, null, null, null, null, null);
+    }
+
+    /**
+     * Returns the number of bytes {@link #inMemory} keeps for a data set.
+     *
+     * @param samples N
+     * @param classes C
+     * @return about {@code 4 N (C + 2)}
+     */
+    public static long inMemoryBytes(int samples, int classes) {
+        return 4L * samples * (classes + 2);
+    }
+
+    /**
+     * Computes the terms of every sample, in chunks, and keeps them in the heap.
      *
      * @param loss the focal-distillation loss that will consume them
-     * @param oldLogits the old model's logits on the training set, row-major N×C
+     * @param rows the old model's logits of the training samples
      * @param labels the training labels
-     * @param classes the number of classes
      * @param manager a manager for the temporary tensors
      * @return the cached terms
      */
-    public static CachedTeacher compute(
-            FocalDistillationLoss loss, float[] oldLogits, int[] labels, int classes, NDManager manager) {
+    public static CachedTeacher inMemory(FocalDistillationLoss loss, LogitRows rows, int[] labels, NDManager manager) {
         int n = labels.length;
-        if (oldLogits.length != (long) n * classes) {
-            throw new IllegalArgumentException("old logits have " + oldLogits.length + " values, expected "
-                    + n + " samples × " + classes + " classes");
+        int classes = rows.classes();
+        if (rows.size() != n) {
+            throw new IllegalArgumentException("old logits have " + rows.size() + " rows, expected one per each of "
+                    + n + " samples");
         }
         int chunk = 4096;
         float[][] columns = null;
@@ -58,12 +91,13 @@ public final class CachedTeacher implements TeacherSource {
             int b = to - from;
             try (NDManager scratch = manager.newSubManager()) {
                 float[] y = new float[b];
+                int[] indices = new int[b];
                 for (int i = 0; i < b; i++) {
                     y[i] = labels[from + i];
+                    indices[i] = from + i;
                 }
-                float[] o = new float[b * classes];
-                System.arraycopy(oldLogits, from * classes, o, 0, o.length);
-                NDList terms = loss.teacherLabels(scratch.create(y), scratch.create(o, new Shape(b, classes)));
+                NDList terms = loss.teacherLabels(scratch.create(y),
+                        scratch.create(rows.rows(indices), new Shape(b, classes)));
                 if (columns == null) {
                     int k = terms.size();
                     columns = new float[k][];
@@ -77,7 +111,7 @@ public final class CachedTeacher implements TeacherSource {
                         types[e] = terms.get(e).getDataType();
                         widths[e] = (int) shape.slice(1).size();
                         names[e] = terms.get(e).getName();
-                        columns[e] = new float[n * widths[e]];
+                        columns[e] = new float[Math.multiplyExact(n, widths[e])];
                     }
                 }
                 for (int e = 0; e < columns.length; e++) {
@@ -86,29 +120,69 @@ public final class CachedTeacher implements TeacherSource {
                 }
             }
         }
-        return new CachedTeacher(columns, tails, types, widths, names);
+        return new CachedTeacher(loss, null, columns, tails, types, widths, names);
+    }
+
+    /**
+     * Computes the terms of every sample once and keeps them in the heap.
+     *
+     * @param loss the focal-distillation loss that will consume them
+     * @param oldLogits the old model's logits on the training set, row-major N×C
+     * @param labels the training labels
+     * @param classes the number of classes
+     * @param manager a manager for the temporary tensors
+     * @return the cached terms
+     */
+    public static CachedTeacher compute(
+            FocalDistillationLoss loss, float[] oldLogits, int[] labels, int classes, NDManager manager) {
+        if (oldLogits.length != (long) labels.length * classes) {
+            throw new IllegalArgumentException("old logits have " + oldLogits.length + " values, expected "
+                    + labels.length + " samples × " + classes + " classes");
+        }
+        return inMemory(loss, LogitRows.of(oldLogits, classes), labels, manager);
     }
 
     /** {@inheritDoc} */
     @Override
-    public NDList labels(NDManager manager, int[] indices, NDArray images, NDArray labels, long augmentSeed) {
-        NDList out = new NDList(columns.length);
+    public Prepared prepare(int[] indices, long augmentSeed) {
         int b = indices.length;
+        if (rows != null) {
+            float[] logits = rows.rows(indices);
+            Shape shape = new Shape(b, rows.classes());
+            return manager -> new NDList(manager.create(logits, shape));
+        }
+        float[][] gathered = new float[columns.length][];
         for (int e = 0; e < columns.length; e++) {
             int w = widths[e];
-            float[] gathered = new float[b * w];
+            float[] values = new float[b * w];
             for (int i = 0; i < b; i++) {
-                System.arraycopy(columns[e], indices[i] * w, gathered, i * w, w);
+                System.arraycopy(columns[e], indices[i] * w, values, i * w, w);
             }
-            NDArray array = manager.create(gathered, new Shape(b).addAll(new Shape(tails[e])));
-            if (types[e] != DataType.FLOAT32) {
-                array = array.toType(types[e], false);
-            }
-            if (names[e] != null) {
-                array.setName(names[e]);
-            }
-            out.add(array);
+            gathered[e] = values;
         }
-        return out;
+        return manager -> {
+            NDList out = new NDList(columns.length);
+            for (int e = 0; e < columns.length; e++) {
+                NDArray array = manager.create(gathered[e], new Shape(b).addAll(new Shape(tails[e])));
+                if (types[e] != DataType.FLOAT32) {
+                    array = array.toType(types[e], false);
+                }
+                if (names[e] != null) {
+                    array.setName(names[e]);
+                }
+                out.add(array);
+            }
+            return out;
+        };
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDList labels(NDManager manager, NDArray images, NDArray labels, NDList prepared) {
+        if (rows == null) {
+            return prepared;
+        }
+        // The data set's labels were checked when it was read: no host read of them per batch.
+        return loss.teacherLabels(labels, prepared.get(0), false);
     }
 }

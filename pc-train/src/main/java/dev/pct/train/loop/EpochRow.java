@@ -13,6 +13,7 @@ package dev.pct.train.loop;
  * @param seconds the training time of the epoch, evaluation excluded
  * @param liveArrays NDArrays alive under the model's manager at the end of the epoch (flat when nothing leaks)
  * @param residentMegabytes the process's resident memory at the end of the epoch, in MiB (-1 if unknown)
+ * @param dataWaitSeconds the time the loop waited for its next batch to be prepared
  */
 public record EpochRow(
         int epoch,
@@ -24,12 +25,13 @@ public record EpochRow(
         double samplesPerSecond,
         double seconds,
         int liveArrays,
-        long residentMegabytes) {
+        long residentMegabytes,
+        double dataWaitSeconds) {
 
     /** The CSV header of {@link #toCsv()}. */
     public static final String CSV_HEADER =
             "epoch,train_loss,cross_entropy,distillation,train_error,learning_rate,samples_per_second,seconds,"
-                    + "live_arrays,resident_mb";
+                    + "live_arrays,resident_mb,data_wait_seconds";
 
     /**
      * Returns the row as CSV.
@@ -38,7 +40,8 @@ public record EpochRow(
      */
     public String toCsv() {
         return epoch + "," + trainLoss + "," + crossEntropy + "," + distillation + "," + trainError + ","
-                + learningRate + "," + samplesPerSecond + "," + seconds + "," + liveArrays + "," + residentMegabytes;
+                + learningRate + "," + samplesPerSecond + "," + seconds + "," + liveArrays + "," + residentMegabytes
+                + "," + dataWaitSeconds;
     }
 
     /**
@@ -49,11 +52,13 @@ public record EpochRow(
      */
     public static EpochRow parse(String line) {
         String[] f = line.split(",");
-        if (f.length != 10) {
-            throw new IllegalArgumentException("epoch row needs 10 fields (" + CSV_HEADER + "), got: " + line);
+        // 10 fields: a checkpoint written before the data wait was measured.
+        if (f.length != 10 && f.length != 11) {
+            throw new IllegalArgumentException("epoch row needs 11 fields (" + CSV_HEADER + "), got: " + line);
         }
         return new EpochRow(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
                 Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
-                Double.parseDouble(f[6]), Double.parseDouble(f[7]), Integer.parseInt(f[8]), Long.parseLong(f[9]));
+                Double.parseDouble(f[6]), Double.parseDouble(f[7]), Integer.parseInt(f[8]), Long.parseLong(f[9]),
+                f.length > 10 ? Double.parseDouble(f[10]) : Double.NaN);
     }
 }

@@ -10,7 +10,8 @@ import java.util.Random;
 /**
  * The old model run on each batch as the new model sees it: needed when augmentation changes the inputs
  * every epoch, so cached logits would describe other images. The old model sees the same augmented samples,
- * prepared its own way when it has its own input; it runs in inference mode, outside any gradient collector.
+ * prepared its own way when it has its own input (by a worker thread, ahead of the step); it runs in inference
+ * mode, outside any gradient collector.
  */
 public final class OnTheFlyTeacher implements TeacherSource {
     private final OldModel oldModel;
@@ -33,10 +34,19 @@ public final class OnTheFlyTeacher implements TeacherSource {
 
     /** {@inheritDoc} */
     @Override
-    public NDList labels(NDManager manager, int[] indices, NDArray images, NDArray labels, long augmentSeed) {
-        NDArray inputs = oldView == null ? images
-                : oldView.images(manager, indices, oldView.augments() ? new Random(augmentSeed) : null);
+    public Prepared prepare(int[] indices, long augmentSeed) {
+        if (oldView == null) {
+            return Prepared.NOTHING;
+        }
+        HostBatch view = oldView.prepare(indices, oldView.augments() ? new Random(augmentSeed) : null);
+        return manager -> new NDList(view.create(manager));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDList labels(NDManager manager, NDArray images, NDArray labels, NDList prepared) {
+        NDArray inputs = prepared.isEmpty() ? images : prepared.get(0);
         NDArray oldLogits = oldModel.logits(manager, inputs).stopGradient();
-        return loss.teacherLabels(labels, oldLogits);
+        return loss.teacherLabels(labels, oldLogits, false);
     }
 }

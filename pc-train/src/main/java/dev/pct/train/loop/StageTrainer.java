@@ -63,6 +63,7 @@ public final class StageTrainer {
     private final TeacherSource teacher;
     private final Device device;
     private final Checkpoint checkpoint;
+    private final Prefetcher prefetcher;
 
     /**
      * Makes a stage trainer.
@@ -77,6 +78,25 @@ public final class StageTrainer {
      */
     public StageTrainer(String name, long seed, TrainingConfig settings, StageLoss loss, TeacherSource teacher,
             Device device, Checkpoint checkpoint) {
+        this(name, seed, settings, loss, teacher, device, checkpoint, null);
+    }
+
+    /**
+     * Makes a stage trainer whose batches are prepared ahead by worker threads.
+     *
+     * @param name the stage's name, used in logs (e.g. "pc seed 1")
+     * @param seed the seed of this stage
+     * @param settings how to train
+     * @param loss the loss: cross-entropy or focal distillation ({@link StageLoss#of})
+     * @param teacher what gives the loss its labels
+     * @param device the device to train on
+     * @param checkpoint the stage's checkpoint store, or {@code null} for none
+     * @param prefetcher the workers that prepare batches, or {@code null} to prepare each on the training
+     *     thread when it is needed
+     */
+    public StageTrainer(String name, long seed, TrainingConfig settings, StageLoss loss, TeacherSource teacher,
+            Device device, Checkpoint checkpoint, Prefetcher prefetcher) {
+        this.prefetcher = prefetcher;
         this.name = name;
         this.seed = seed;
         this.settings = settings;
@@ -157,9 +177,11 @@ public final class StageTrainer {
         for (Pair<String, Parameter> p : block.getParameters()) {
             p.getValue().getArray().setRequiresGradient(p.getValue().requiresGradient());
         }
-        try (Trainer trainer = model.newTrainer(config)) {
+        try (Trainer trainer = model.newTrainer(config);
+                Prefetcher own = prefetcher == null ? new Prefetcher(0, 1) : null) {
+            Prefetcher workers = prefetcher == null ? own : prefetcher;
             for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
-                EpochRow row = runEpoch(trainer, optimizer, data, epoch, steps);
+                EpochRow row = runEpoch(trainer, optimizer, data, epoch, steps, workers);
                 rows.add(row);
                 // Before the checkpoint: a crash in between then repeats this epoch rather than losing its
                 // evaluation.
@@ -176,7 +198,11 @@ public final class StageTrainer {
         return new Trained(network, rows);
     }
 
-    private EpochRow runEpoch(Trainer trainer, PcOptimizer optimizer, BatchSource data, int epoch, int steps) {
+    /** What a worker makes ready for one step. */
+    private record StepBatch(int[] indices, HostBatch images, TeacherSource.Prepared teacher) {}
+
+    private EpochRow runEpoch(Trainer trainer, PcOptimizer optimizer, BatchSource data, int epoch, int steps,
+            Prefetcher workers) {
         Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + epoch));
         int[] order = BatchMaker.shuffledIndices(data.size(), new Random(seed * 31_337L + epoch));
         int[] allLabels = data.labels();
@@ -191,27 +217,34 @@ public final class StageTrainer {
         int intervalSteps = 0;
         long start = System.nanoTime();
         String task = String.format("%s epoch %d/%d", name, epoch, settings.epochs());
+        long waited;
         try (Progress progress = Progress.start(task, steps);
-                NDManager epochManager = trainer.getManager().newSubManager(device)) {
+                NDManager epochManager = trainer.getManager().newSubManager(device);
+                Prefetcher.Batches<StepBatch> batches = workers.start(steps, step -> {
+                    int from = step * batchSize;
+                    int[] indices = java.util.Arrays.copyOfRange(order, from, Math.min(from + batchSize, data.size()));
+                    // One seed per batch, so that the old model's view of the batch is augmented alike, whichever
+                    // worker makes it.
+                    long augmentSeed = (seed * 7_919L + epoch) * 104_729L + step;
+                    return new StepBatch(indices, data.prepare(indices, data.augments() ? new Random(augmentSeed)
+                            : null), teacher.prepare(indices, augmentSeed));
+                })) {
             // Sums stay on the device and are read at log points only: no host sync per step.
             NDArray deviceLoss = epochManager.zeros(new Shape(), DataType.FLOAT32);
             NDArray deviceCrossEntropy = epochManager.zeros(new Shape(), DataType.FLOAT32);
             NDArray deviceDistillation = epochManager.zeros(new Shape(), DataType.FLOAT32);
             NDArray deviceWrong = epochManager.zeros(new Shape(), DataType.FLOAT32);
             for (int step = 0; step < steps; step++) {
-                int from = step * batchSize;
-                int to = Math.min(from + batchSize, data.size());
-                int[] indices = java.util.Arrays.copyOfRange(order, from, to);
+                StepBatch next = batches.next();
+                int[] indices = next.indices();
                 try (NDManager batch = trainer.getManager().newSubManager(device)) {
-                    // One seed per batch, so that the old model's view of the batch is augmented alike.
-                    long augmentSeed = (seed * 7_919L + epoch) * 104_729L + step;
-                    NDArray images = data.images(batch, indices, data.augments() ? new Random(augmentSeed) : null);
+                    NDArray images = next.images().create(batch);
                     long[] y = new long[indices.length];
                     for (int i = 0; i < indices.length; i++) {
                         y[i] = allLabels[indices[i]];
                     }
                     NDArray labels = batch.create(y);
-                    NDList lossLabels = teacher.labels(batch, indices, images, labels, augmentSeed);
+                    NDList lossLabels = teacher.labels(batch, images, labels, next.teacher().create(batch));
                     try (GradientCollector collector = trainer.newGradientCollector()) {
                         NDList predictions = trainer.forward(new NDList(images));
                         LossParts parts = loss.evaluate(lossLabels, predictions);
@@ -270,16 +303,18 @@ public final class StageTrainer {
             crossEntropySum = deviceCrossEntropy.getFloat();
             distillationSum = deviceDistillation.getFloat();
             wrong = (long) deviceWrong.getFloat();
+            waited = batches.waitedNanos();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         int liveArrays = trainer.getModel().getNDManager().getManagedArrays().size();
         EpochRow row = new EpochRow(epoch, lossSum / steps, crossEntropySum / steps, distillationSum / steps,
                 (double) wrong / seen, optimizer.currentLearningRate(), seen / seconds, seconds, liveArrays,
-                residentMegabytes());
+                residentMegabytes(), waited / 1e9);
         LOG.info(String.format("%s epoch %d/%d: loss %.4f (ce %.4f, distillation %.4f), train error %.4f, "
-                        + "%.0f samples/s, %.1f s, %d live arrays, %d MiB resident",
+                        + "%.0f samples/s, %.1f s (%.1f%% waiting for data), %d live arrays, %d MiB resident",
                 name, epoch, settings.epochs(), row.trainLoss(), row.crossEntropy(), row.distillation(),
-                row.trainError(), row.samplesPerSecond(), seconds, liveArrays, row.residentMegabytes()));
+                row.trainError(), row.samplesPerSecond(), seconds, 100 * waited / 1e9 / seconds, liveArrays,
+                row.residentMegabytes()));
         return row;
     }
 

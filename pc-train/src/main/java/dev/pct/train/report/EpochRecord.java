@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param testNegativeFlipRate the negative flip rate on the test set against the old model
  * @param samplesPerSecond the training throughput over the epoch
  * @param seconds the wall-clock duration of the epoch
+ * @param dataWaitShare the share of the epoch's training time the loop waited for its next batch (input
+ *     preparation not keeping up), in {@code [0, 1]}; NaN when not measured
  */
 public record EpochRecord(
         String model,
@@ -37,7 +39,8 @@ public record EpochRecord(
         double testError,
         double testNegativeFlipRate,
         double samplesPerSecond,
-        double seconds) {
+        double seconds,
+        double dataWaitShare) {
 
     /**
      * Creates a record after checking the identifying fields.

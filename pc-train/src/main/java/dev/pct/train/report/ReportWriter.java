@@ -59,15 +59,26 @@ public final class ReportWriter {
     /** The header of {@value #HISTORY_CSV}. */
     public static final String HISTORY_HEADER =
             "model,seed,epoch,train_loss,cross_entropy,distillation,train_error,validation_error,"
-                    + "validation_negative_flip_rate,test_error,test_negative_flip_rate,samples_per_second,seconds";
+                    + "validation_negative_flip_rate,test_error,test_negative_flip_rate,samples_per_second,seconds,"
+                    + "data_wait_share";
 
     private final Path runDirectory;
     private final List<String> classNames;
     private final int listedFlips;
     private final int chartWidth;
     private final int chartHeight;
+    private final LoadingRate loading;
+
+    /**
+     * How fast the input pipeline prepared batches with nothing else running.
+     *
+     * @param imagesPerSecond images prepared per second
+     * @param workers the worker threads that prepared them
+     */
+    public record LoadingRate(double imagesPerSecond, int workers) {}
 
     private ReportWriter(Builder builder) {
+        loading = builder.loading;
         runDirectory = builder.runDirectory;
         classNames = builder.classNames;
         listedFlips = builder.listedFlips;
@@ -147,7 +158,7 @@ public final class ReportWriter {
                 models.stream().filter(ModelResult::isOldModel).map(r -> errorRate(r, labels)).toList();
         written.add(put(ERROR_VS_NFR_PNG, Charts.errorVersusNegativeFlipRate(points, oldErrors, chartWidth, chartHeight)));
 
-        written.add(put(REPORT_MD, markdown(models, newModels, labels, oldPredictions, hasCurves)));
+        written.add(put(REPORT_MD, markdown(models, newModels, labels, oldPredictions, hasCurves, results.history())));
         return written;
     }
 
@@ -199,7 +210,8 @@ public final class ReportWriter {
             for (double v :
                     new double[] {
                         r.trainLoss(), r.crossEntropy(), r.distillation(), r.trainError(), r.validationError(),
-                        r.validationNegativeFlipRate(), r.testError(), r.testNegativeFlipRate(), r.samplesPerSecond(), r.seconds()
+                        r.validationNegativeFlipRate(), r.testError(), r.testNegativeFlipRate(), r.samplesPerSecond(), r.seconds(),
+                        r.dataWaitShare()
                     }) {
                 csv.append(',');
                 if (Double.isFinite(v)) {
@@ -267,7 +279,8 @@ public final class ReportWriter {
             Map<String, List<ModelResult>> newModels,
             int[] labels,
             int[] oldPredictions,
-            boolean hasCurves) {
+            boolean hasCurves,
+            List<EpochRecord> history) {
         Map<String, List<ModelResult>> byModel = new LinkedHashMap<>();
         models.forEach(r -> byModel.computeIfAbsent(r.model(), k -> new ArrayList<>()).add(r));
         StringBuilder md = new StringBuilder("# Run report\n\n");
@@ -352,12 +365,49 @@ public final class ReportWriter {
             }
         }
 
+        throughput(md, history);
+
         md.append("\n## Charts\n\n");
         if (hasCurves) {
             md.append("![learning curves](").append(LEARNING_CURVES_PNG).append(")\n\n");
         }
         md.append("![test error vs negative flip rate](").append(ERROR_VS_NFR_PNG).append(")\n");
         return md.toString();
+    }
+
+    /**
+     * The input pipeline against the training step: loading alone (measured before training) and each
+     * model's training rate with the share of time its loop waited for data. A wait share near 0 means
+     * training limits the run; a large one means loading does (more workers, or a faster disk).
+     */
+    private void throughput(StringBuilder md, List<EpochRecord> history) {
+        Map<String, List<EpochRecord>> byModel = new LinkedHashMap<>();
+        history.forEach(r -> byModel.computeIfAbsent(r.model(), k -> new ArrayList<>()).add(r));
+        if (byModel.isEmpty() && loading == null) {
+            return;
+        }
+        md.append("\n## Throughput\n\n");
+        if (loading != null) {
+            md.append(String.format(Locale.ROOT, "Loading alone (reading, decoding, augmenting, normalizing; no"
+                    + " training): %.0f images/s with %d worker thread%s.%n%n", loading.imagesPerSecond(),
+                    loading.workers(), loading.workers() == 1 ? "" : "s"));
+        }
+        if (byModel.isEmpty()) {
+            return;
+        }
+        md.append("| model | training images/s | waiting for data |\n|---|---|---|\n");
+        for (Map.Entry<String, List<EpochRecord>> e : byModel.entrySet()) {
+            double seconds = e.getValue().stream().mapToDouble(EpochRecord::seconds).sum();
+            double samples = e.getValue().stream().mapToDouble(r -> r.samplesPerSecond() * r.seconds()).sum();
+            // Epochs of a run resumed from files older than the measure have no wait share: left out of it.
+            double waited = e.getValue().stream().filter(r -> Double.isFinite(r.dataWaitShare()))
+                    .mapToDouble(r -> r.dataWaitShare() * r.seconds()).sum();
+            double measured = e.getValue().stream().filter(r -> Double.isFinite(r.dataWaitShare()))
+                    .mapToDouble(EpochRecord::seconds).sum();
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %s |%n", e.getKey(),
+                    seconds > 0 ? samples / seconds : Double.NaN,
+                    measured > 0 ? String.format(Locale.ROOT, "%.1f%%", 100 * waited / measured) : "—"));
+        }
     }
 
     private interface Cell {
@@ -443,6 +493,18 @@ public final class ReportWriter {
         private int listedFlips = 20;
         private int chartWidth = 800;
         private int chartHeight = 500;
+        private LoadingRate loading;
+
+        /**
+         * Sets the measured rate of the input pipeline alone, reported next to the training rates.
+         *
+         * @param loading the rate, or null when not measured
+         * @return this builder
+         */
+        public Builder optLoadingRate(LoadingRate loading) {
+            this.loading = loading;
+            return this;
+        }
 
         private Builder() {}
 

@@ -12,7 +12,8 @@ public final class StageHistory {
     /** The file name in a stage's directory. */
     public static final String FILE = "epochs.csv";
     private static final String HEADER = "model,seed,epoch,train_loss,cross_entropy,distillation,train_error,"
-            + "validation_error,validation_nfr,test_error,test_nfr,samples_per_second,seconds";
+            + "validation_error,validation_nfr,test_error,test_nfr,samples_per_second,seconds,"
+            + "data_wait_share";
 
     private StageHistory() {}
 
@@ -25,7 +26,7 @@ public final class StageHistory {
                     .append(r.validationError()).append(',').append(r.validationNegativeFlipRate()).append(',')
                     .append(r.testError()).append(',')
                     .append(r.testNegativeFlipRate()).append(',').append(r.samplesPerSecond()).append(',')
-                    .append(r.seconds()).append('\n');
+                    .append(r.seconds()).append(',').append(r.dataWaitShare()).append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());
     }
@@ -38,11 +39,13 @@ public final class StageHistory {
         List<String> lines = Files.readAllLines(file);
         for (int i = 1; i < lines.size(); i++) {
             String[] f = lines.get(i).split(",");
-            if (f.length != 13) {
-                throw new IOException(file + ":" + (i + 1) + ": expected 13 fields (" + HEADER + ")");
+            // 13 fields: written before the data-wait share was measured.
+            if (f.length != 13 && f.length != 14) {
+                throw new IOException(file + ":" + (i + 1) + ": expected 14 fields (" + HEADER + ")");
             }
             out.add(new EpochRecord(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), d(f[3]), d(f[4]),
-                    d(f[5]), d(f[6]), d(f[7]), d(f[8]), d(f[9]), d(f[10]), d(f[11]), d(f[12])));
+                    d(f[5]), d(f[6]), d(f[7]), d(f[8]), d(f[9]), d(f[10]), d(f[11]), d(f[12]),
+                    f.length > 13 ? d(f[13]) : Double.NaN));
         }
         return out;
     }

@@ -89,4 +89,34 @@ class AugmentationTest {
     void negativePaddingIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> new Augmentation(-1, false));
     }
+
+    /** A random source that draws fixed values: every nextInt gives {@code value}, nextBoolean false. */
+    private static Random fixed(int value) {
+        return new Random() {
+            @Override
+            public int nextInt(int bound) {
+                return value;
+            }
+
+            @Override
+            public boolean nextBoolean() {
+                return false;
+            }
+        };
+    }
+
+    @Test
+    void aShiftMeantForTheModelsInputIsScaledToAnImageOfAnotherSize() {
+        // Padding 1 at a 1x3 frame; the image is 1x6, twice as wide. Draw dx = 0 (a shift of one frame pixel
+        // to the right, dy = 0 alike but the image has one row: shifting it down leaves zeros).
+        Augmentation a = new Augmentation(1, false);
+        float[] wide = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        // 2 rows x 6 columns, frame 2 x 3: the row shift stays 1 (same height), the column shift doubles to 2.
+        a.apply(wide, 0, 1, 2, 6, 2, 3, fixed(0));
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4}, wide, 0f);
+        // At the frame's own size the same draw shifts by one pixel each way, as apply without a frame.
+        float[] own = image();
+        a.apply(own, 0, 1, 3, 3, 3, 3, fixed(0));
+        assertArrayEquals(apply(a, 0, 0, false), own, 0f);
+    }
 }

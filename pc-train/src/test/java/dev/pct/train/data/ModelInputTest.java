@@ -57,12 +57,47 @@ class ModelInputTest {
             1.5f, 1.75f, 2.25f, 2.5f,
             2f, 2.25f, 2.75f, 3f};
         assertArrayEquals(expected, prepare(up, src, 1, 2, 2), 1e-6f);
-        // 4x4 -> 2x2 samples at 0.5 and 2.5: the mean of each 2x2 quadrant for this linear ramp.
-        float[] ramp = new float[16];
-        for (int i = 0; i < 16; i++) {
+        // 4x4 -> 2x2 shrinks: the triangle filter widens to 2 source pixels (antialiasing, as Pillow). Per
+        // axis, output 0 is centred on 1.0: pixels 0, 1, 2 (centres 0.5, 1.5, 2.5) weigh 0.75, 0.75, 0.25
+        // (pixel -1 is outside), normalized by 1.75: a = (0 * .75 + 1 * .75 + 2 * .25) / 1.75 = 5/7; output 1
+        // centred on 3.0: (1 * .25 + 2 * .75 + 3 * .75) / 1.75 = 16/7. The ramp is 4 * row + column.
+        // Pillow's Image.resize((2, 2), BILINEAR) on this array gives the same four values.
+        ModelInput down = new ModelInput(1, 2, 2, ChannelOrder.RGB, Normalizer.identity(1));
+        float a0 = 5f / 7;
+        float a1 = 16f / 7;
+        assertArrayEquals(new float[] {4 * a0 + a0, 4 * a0 + a1, 4 * a1 + a0, 4 * a1 + a1},
+                prepare(down, ramp(4, 4), 1, 4, 4), 1e-5f);
+    }
+
+    private static float[] ramp(int h, int w) {
+        float[] ramp = new float[h * w];
+        for (int i = 0; i < ramp.length; i++) {
             ramp[i] = i;
         }
-        ModelInput down = new ModelInput(1, 2, 2, ChannelOrder.RGB, Normalizer.identity(1));
-        assertArrayEquals(new float[] {2.5f, 4.5f, 10.5f, 12.5f}, prepare(down, ramp, 1, 4, 4), 1e-6f);
+        return ramp;
+    }
+
+    @Test
+    void centerCropKeepsTheCentreOfTheResizedImage() {
+        // 4x4 at crop fraction 0.5 -> 2x2: no resize (2 / 0.5 = 4), the central 2x2 block: rows and columns 1, 2.
+        ModelInput half = new ModelInput(1, 2, 2, ChannelOrder.RGB, ResizeMode.CENTER_CROP, 0.5,
+                Normalizer.identity(1));
+        assertArrayEquals(new float[] {5f, 6f, 9f, 10f}, prepare(half, ramp(4, 4), 1, 4, 4), 1e-6f);
+        // 4x8 (ramp 8 * row + column) at fraction 1 -> 2x2: shorter side 4 -> 2 (scale 1/2), the 2x4 result's
+        // central columns. Rows as in the shrinking case above: 5/7 and 16/7. Columns: output 0 is centred on
+        // source 3.0 (crop offset 2 + 0.5 * 2): pixels 1..4 weigh .25, .75, .75, .25 -> (1 * .25 + 2 * .75 +
+        // 3 * .75 + 4 * .25) / 2 = 2.5; output 1 on 5.0 -> 4.5. torchvision's Resize(2) then CenterCrop(2) on
+        // a Pillow image gives the same.
+        ModelInput crop = new ModelInput(1, 2, 2, ChannelOrder.RGB, ResizeMode.CENTER_CROP, 1.0,
+                Normalizer.identity(1));
+        float r0 = 8 * 5f / 7;
+        float r1 = 8 * 16f / 7;
+        assertArrayEquals(new float[] {r0 + 2.5f, r0 + 4.5f, r1 + 2.5f, r1 + 4.5f},
+                prepare(crop, ramp(4, 8), 1, 4, 8), 1e-5f);
+        // A tall image crops rows instead: 8x4 with ramp 4 * row + column, transposed roles.
+        float c0 = 5f / 7;
+        float c1 = 16f / 7;
+        assertArrayEquals(new float[] {4 * 2.5f + c0, 4 * 2.5f + c1, 4 * 4.5f + c0, 4 * 4.5f + c1},
+                prepare(crop, ramp(8, 4), 1, 8, 4), 1e-5f);
     }
 }

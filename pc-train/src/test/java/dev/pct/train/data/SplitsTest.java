@@ -28,7 +28,7 @@ class SplitsTest {
     @Test
     void sizesDisjointAndCovering() {
         ImageSet all = indexed(20);
-        TrainValidation s = Splits.trainValidation(all, 0.25, 42);
+        TrainValidation<ImageSet> s = Splits.trainValidation(all, 0.25, 42);
         assertEquals(15, s.train().size());
         assertEquals(5, s.validation().size());
         Set<Integer> seen = new HashSet<>();
@@ -58,8 +58,8 @@ class SplitsTest {
     @Test
     void sourceIndicesComposeThroughNestedSubsets() {
         ImageSet all = indexed(20);
-        TrainValidation s = Splits.trainValidation(all, 0.5, 3);
-        TrainValidation inner = Splits.trainValidation(s.train(), 0.5, 4);
+        TrainValidation<ImageSet> s = Splits.trainValidation(all, 0.5, 3);
+        TrainValidation<ImageSet> inner = Splits.trainValidation(s.train(), 0.5, 4);
         for (int i = 0; i < inner.validation().size(); i++) {
             assertEquals(inner.validation().sourceIndex(i), inner.validation().pixels()[2 * i]);
         }
@@ -67,7 +67,7 @@ class SplitsTest {
 
     @Test
     void zeroFractionKeepsEverything() {
-        TrainValidation s = Splits.trainValidation(indexed(7), 0.0, 1);
+        TrainValidation<ImageSet> s = Splits.trainValidation(indexed(7), 0.0, 1);
         assertEquals(7, s.train().size());
         assertEquals(0, s.validation().size());
     }

@@ -13,9 +13,9 @@ class SyntheticDataTest {
 
     @Test
     void sameSeedSameData() {
-        TrainTestSets a = SyntheticData.generate(50, 20, 4, 2, 5, 6, 0.2, 7);
-        TrainTestSets b = SyntheticData.generate(50, 20, 4, 2, 5, 6, 0.2, 7);
-        TrainTestSets c = SyntheticData.generate(50, 20, 4, 2, 5, 6, 0.2, 8);
+        TrainTestSets<ImageSet> a = SyntheticData.generate(50, 20, 4, 2, 5, 6, 0.2, 7);
+        TrainTestSets<ImageSet> b = SyntheticData.generate(50, 20, 4, 2, 5, 6, 0.2, 7);
+        TrainTestSets<ImageSet> c = SyntheticData.generate(50, 20, 4, 2, 5, 6, 0.2, 8);
         assertEquals(a, b);
         assertFalse(Arrays.equals(a.train().pixels(), c.train().pixels()));
         assertEquals(50, a.train().size());
@@ -31,7 +31,7 @@ class SyntheticDataTest {
     @Test
     void learnableButNotTrivially() {
         int classes = 10;
-        TrainTestSets sets = SyntheticData.generate(3000, 2000, classes, 1, 12, 12, 0.3, 1);
+        TrainTestSets<ImageSet> sets = SyntheticData.generate(3000, 2000, classes, 1, 12, 12, 0.3, 1);
         ImageSet train = sets.train();
         int d = train.sampleSize();
         double[][] means = new double[classes][d];

@@ -159,7 +159,7 @@ class ModelFilesTest {
             assertTrue(Files.exists(exported.resolve(file)), "missing " + file);
         }
         // The test images as a service would feed them: intensities in [0, 1]; the model normalizes them.
-        ImageSet test = JobData.load(config.data(), 1, null).testSet();
+        ImageSet test = (ImageSet) JobData.load(config.data(), 1, null).testSet();
         float[] images = new float[test.size() * test.sampleSize()];
         for (int i = 0; i < test.size(); i++) {
             test.copySample(i, images, i * test.sampleSize());

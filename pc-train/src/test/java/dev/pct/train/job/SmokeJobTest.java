@@ -152,7 +152,7 @@ class SmokeJobTest {
         float[] trainSplit = Logits.read(first.resolve("old/logits-train.bin"), data.trainSet().size(), 4);
         float[][] fullTrain = new float[512][4];
         for (int i = 0; i < data.trainSet().size(); i++) {
-            System.arraycopy(trainSplit, i * 4, fullTrain[data.trainSet().sourceIndex(i)], 0, 4);
+            System.arraycopy(trainSplit, i * 4, fullTrain[data.trainSet().sourceIndices()[i]], 0, 4);
         }
         Path trainCsv = writeCsv(tmp.resolve("old_train.csv"), fullTrain);
         float[] test = Logits.read(first.resolve("old/logits-test.bin"), 256, 4);

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.FocalDistillationLoss;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,15 @@ class CachedTeacherTest {
         return y;
     }
 
+    /** The teacher's labels of a batch, as the training loop asks for them. */
+    private static NDList labelsOf(CachedTeacher teacher, NDManager m, int[] batch, int[] y) {
+        long[] yRows = new long[batch.length];
+        for (int i = 0; i < batch.length; i++) {
+            yRows[i] = y[batch[i]];
+        }
+        return teacher.labels(m, null, m.create(yRows), teacher.prepare(batch, 0L).create(m));
+    }
+
     @Test
     void batchRowsEqualTheLossOwnTermsOfThoseSamples() {
         int[] batch = {7, 2, 2, 9};
@@ -47,24 +57,27 @@ class CachedTeacherTest {
                 float[] o = logits();
                 int[] y = labels();
                 CachedTeacher cached = CachedTeacher.compute(loss, o, y, C, m);
-                NDList got = cached.labels(m, batch, null, null, 0L);
-                // Independently: the loss's terms of the same samples, computed directly on those rows.
-                float[] rows = new float[batch.length * C];
-                long[] yRows = new long[batch.length];
-                for (int i = 0; i < batch.length; i++) {
-                    System.arraycopy(o, batch[i] * C, rows, i * C, C);
-                    yRows[i] = y[batch[i]];
-                }
-                NDList expected = loss.teacherLabels(m.create(yRows), m.create(rows, new Shape(batch.length, C)));
-                assertEquals(expected.size(), got.size());
-                for (int e = 0; e < expected.size(); e++) {
-                    NDArray want = expected.get(e);
-                    NDArray have = got.get(e);
-                    assertEquals(want.getShape(), have.getShape(), "term " + e);
-                    assertEquals(want.getDataType(), have.getDataType(), "term " + e);
-                    assertEquals(want.getName(), have.getName(), "term " + e);
-                    assertArrayEquals(want.toType(DataType.FLOAT32, false).toFloatArray(),
-                            have.toType(DataType.FLOAT32, false).toFloatArray(), 1e-6f, "term " + e);
+                // Both forms: terms kept in memory, and terms made per batch from the logit rows.
+                for (NDList got : List.of(labelsOf(cached, m, batch, y),
+                        labelsOf(CachedTeacher.perBatch(loss, LogitRows.of(o, C)), m, batch, y))) {
+                    // Independently: the loss's terms of the same samples, computed directly on those rows.
+                    float[] rows = new float[batch.length * C];
+                    long[] yRows = new long[batch.length];
+                    for (int i = 0; i < batch.length; i++) {
+                        System.arraycopy(o, batch[i] * C, rows, i * C, C);
+                        yRows[i] = y[batch[i]];
+                    }
+                    NDList expected = loss.teacherLabels(m.create(yRows), m.create(rows, new Shape(batch.length, C)));
+                    assertEquals(expected.size(), got.size());
+                    for (int e = 0; e < expected.size(); e++) {
+                        NDArray want = expected.get(e);
+                        NDArray have = got.get(e);
+                        assertEquals(want.getShape(), have.getShape(), "term " + e);
+                        assertEquals(want.getDataType(), have.getDataType(), "term " + e);
+                        assertEquals(want.getName(), have.getName(), "term " + e);
+                        assertArrayEquals(want.toType(DataType.FLOAT32, false).toFloatArray(),
+                                have.toType(DataType.FLOAT32, false).toFloatArray(), 1e-6f, "term " + e);
+                    }
                 }
             }
         }
@@ -76,7 +89,7 @@ class CachedTeacherTest {
             FocalDistillationLoss made = FocalDistillationLoss.builder().optTau(1f).optLambda(1f).build();
             FocalDistillationLoss other = FocalDistillationLoss.builder().optTau(1f).optLambda(2f).build();
             CachedTeacher cached = CachedTeacher.compute(made, logits(), labels(), C, m);
-            NDList batch = cached.labels(m, new int[] {0, 1, 2}, null, null, 0L);
+            NDList batch = labelsOf(cached, m, new int[] {0, 1, 2}, labels());
             NDArray z = m.randomNormal(new Shape(3, C));
             assertThrows(IllegalArgumentException.class, () -> other.evaluate(batch, new NDList(z)));
             // The loss they were made for accepts them.

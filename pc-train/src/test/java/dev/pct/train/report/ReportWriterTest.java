@@ -53,10 +53,10 @@ class ReportWriterTest {
     private static RunResults results() {
         List<EpochRecord> history =
                 List.of(
-                        new EpochRecord("old", 7, 1, 1.25, 1.25, Double.NaN, 0.4, Double.NaN, Double.NaN, 0.5, 0.0, 1000.0, 2.5),
-                        new EpochRecord("old", 7, 2, 0.75, 0.75, Double.NaN, 0.3, Double.NaN, Double.NaN, 0.33, 0.0, 1100.0, 2.0),
-                        new EpochRecord("pc", 1, 1, 1.5, 1.0, 0.5, 0.35, 0.3, 0.05, 0.3, 0.1, 900.0, 3.0),
-                        new EpochRecord("pc", 1, 2, 1.0, 0.625, 0.375, 0.2, 0.2, 0.04, 0.16, 0.0, 950.0, 3.0));
+                        new EpochRecord("old", 7, 1, 1.25, 1.25, Double.NaN, 0.4, Double.NaN, Double.NaN, 0.5, 0.0, 1000.0, 2.5, 0.01),
+                        new EpochRecord("old", 7, 2, 0.75, 0.75, Double.NaN, 0.3, Double.NaN, Double.NaN, 0.33, 0.0, 1100.0, 2.0, 0.02),
+                        new EpochRecord("pc", 1, 1, 1.5, 1.0, 0.5, 0.35, 0.3, 0.05, 0.3, 0.1, 900.0, 3.0, Double.NaN),
+                        new EpochRecord("pc", 1, 2, 1.0, 0.625, 0.375, 0.2, 0.2, 0.04, 0.16, 0.0, 950.0, 3.0, 0.0));
         return new RunResults(
                 LABELS,
                 OLD,
@@ -98,8 +98,22 @@ class ReportWriterTest {
         List<String> lines = Files.readAllLines(dir.resolve("run").resolve(ReportWriter.HISTORY_CSV));
         assertEquals(5, lines.size());
         assertEquals(ReportWriter.HISTORY_HEADER, lines.get(0));
-        assertEquals("old,7,1,1.25,1.25,,0.4,,,0.5,0.0,1000.0,2.5", lines.get(1));
-        assertEquals("pc,1,2,1.0,0.625,0.375,0.2,0.2,0.04,0.16,0.0,950.0,3.0", lines.get(4));
+        assertEquals("old,7,1,1.25,1.25,,0.4,,,0.5,0.0,1000.0,2.5,0.01", lines.get(1));
+        // An unmeasured data-wait share is an empty cell like any NaN.
+        assertEquals("pc,1,1,1.5,1.0,0.5,0.35,0.3,0.05,0.3,0.1,900.0,3.0,", lines.get(3));
+        assertEquals("pc,1,2,1.0,0.625,0.375,0.2,0.2,0.04,0.16,0.0,950.0,3.0,0.0", lines.get(4));
+    }
+
+    @Test
+    void throughputSectionWeighsEpochsByTheirTime() throws IOException {
+        ReportWriter.builder().setRunDirectory(dir.resolve("run")).optLoadingRate(new ReportWriter.LoadingRate(
+                5000, 2)).build().write(results());
+        String md = Files.readString(dir.resolve("run").resolve(ReportWriter.REPORT_MD));
+        assertTrue(md.contains("5000 images/s with 2 worker threads"), md);
+        // old: (1000 * 2.5 + 1100 * 2) / 4.5 = 1044.4 images/s; waited (0.01 * 2.5 + 0.02 * 2) / 4.5 = 1.44%.
+        assertTrue(md.contains("| old | 1044 | 1.4% |"), md);
+        // pc: (900 * 3 + 950 * 3) / 6 = 925; only epoch 2 measured its wait: 0 * 3 / 6 = 0%.
+        assertTrue(md.contains("| pc | 925 | 0.0% |"), md);
     }
 
     @Test
