@@ -68,8 +68,9 @@ public final class ImageFolderReader {
      * @param files every image file, ordered by class then name
      * @param labels the class of each file
      * @param classNames the class folder names, index = class
+     * @param sizes the size of each file in bytes
      */
-    public record Listing(List<Path> files, int[] labels, List<String> classNames) {}
+    public record Listing(List<Path> files, int[] labels, List<String> classNames, long[] sizes) {}
 
     /**
      * Lists the image files under {@code root} without decoding them; a zero-byte file is an error here,
@@ -95,6 +96,7 @@ public final class ImageFolderReader {
         List<String> names = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
         for (Path dir : classDirs) {
             List<Path> images =
                     list(dir, false).stream().filter(ImageFolderReader::isImage).toList();
@@ -103,9 +105,11 @@ public final class ImageFolderReader {
             }
             for (Path image : images) {
                 try {
-                    if (Files.size(image) == 0) {
+                    long size = Files.size(image);
+                    if (size == 0) {
                         throw new DataFormatException(image + ": empty file (0 bytes), not an image");
                     }
+                    sizes.add(size);
                 } catch (IOException e) {
                     throw new DataFormatException(image + ": cannot read (" + e.getMessage() + ")", e);
                 }
@@ -114,7 +118,8 @@ public final class ImageFolderReader {
             }
             names.add(dir.getFileName().toString());
         }
-        return new Listing(List.copyOf(files), labels.stream().mapToInt(Integer::intValue).toArray(), names);
+        return new Listing(List.copyOf(files), labels.stream().mapToInt(Integer::intValue).toArray(), names,
+                sizes.stream().mapToLong(Long::longValue).toArray());
     }
 
     /**

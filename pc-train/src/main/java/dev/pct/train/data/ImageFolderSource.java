@@ -1,7 +1,9 @@
 package dev.pct.train.data;
 
 import ai.djl.ndarray.types.Shape;
+import dev.pct.train.io.Digests;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,9 +25,11 @@ public final class ImageFolderSource implements SampleSource {
     private final int channels;
     private final String source;
     private final int[] sourceIndices;
+    private final long[] sizes;
 
     private ImageFolderSource(List<Path> files, int[] labels, List<String> classNames, int channels, String source,
-            int[] sourceIndices) {
+            int[] sourceIndices, long[] sizes) {
+        this.sizes = sizes;
         this.files = files;
         this.labels = labels;
         this.classNames = classNames;
@@ -46,7 +50,7 @@ public final class ImageFolderSource implements SampleSource {
     public static ImageFolderSource open(Path root, int channels) {
         ImageFolderReader.Listing listing = ImageFolderReader.list(root, channels);
         return new ImageFolderSource(listing.files(), listing.labels(), listing.classNames(), channels,
-                root.toString(), ImageSet.identity(listing.files().size()));
+                root.toString(), ImageSet.identity(listing.files().size()), listing.sizes());
     }
 
     /**
@@ -110,13 +114,29 @@ public final class ImageFolderSource implements SampleSource {
         List<Path> f = new ArrayList<>(indices.length);
         int[] l = new int[indices.length];
         int[] s = new int[indices.length];
+        long[] z = new long[indices.length];
         for (int i = 0; i < indices.length; i++) {
             int k = Objects.checkIndex(indices[i], files.size());
             f.add(files.get(k));
             l[i] = labels[k];
             s[i] = sourceIndices[k];
+            z[i] = sizes[k];
         }
-        return new ImageFolderSource(List.copyOf(f), l, classNames, channels, source, s);
+        return new ImageFolderSource(List.copyOf(f), l, classNames, channels, source, s, z);
+    }
+
+    /** The folder, the channels, every file's path below it and size, the labels and the original indices. */
+    @Override
+    public String fingerprint() {
+        MessageDigest digest = Digests.sha256();
+        Path root = Path.of(source);
+        Digests.update(digest, source + " " + channels + " channels");
+        for (int i = 0; i < files.size(); i++) {
+            Digests.update(digest, root.relativize(files.get(i)) + " " + sizes[i]);
+        }
+        Digests.update(digest, labels);
+        Digests.update(digest, sourceIndices);
+        return "sha256:" + Digests.hex(digest);
     }
 
     @Override

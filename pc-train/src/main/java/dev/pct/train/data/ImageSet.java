@@ -183,6 +183,17 @@ public record ImageSet(
         return sourceIndices[index];
     }
 
+    /** The source, the original indices, the labels and the pixels. */
+    @Override
+    public String fingerprint() {
+        java.security.MessageDigest digest = dev.pct.train.io.Digests.sha256();
+        dev.pct.train.io.Digests.update(digest, source + " " + channels + "x" + height + "x" + width);
+        dev.pct.train.io.Digests.update(digest, sourceIndices);
+        dev.pct.train.io.Digests.update(digest, labels);
+        digest.update(pixels);
+        return "sha256:" + dev.pct.train.io.Digests.hex(digest);
+    }
+
     /** {@inheritDoc} */
     @Override
     public Image read(int index) {

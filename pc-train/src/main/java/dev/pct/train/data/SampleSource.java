@@ -94,6 +94,14 @@ public interface SampleSource {
     Shape fixedShape();
 
     /**
+     * Returns what identifies the samples, in order, for the teacher cache: a cache made from other samples
+     * (another file, other splits, a changed image) is recomputed.
+     *
+     * @return a digest of the samples' origin, order, labels and content (or file sizes)
+     */
+    String fingerprint();
+
+    /**
      * Returns the first samples.
      *
      * @param n how many, &gt;= 0

@@ -33,6 +33,18 @@ public interface OldModel extends AutoCloseable {
      */
     String description();
 
+    /**
+     * Returns what identifies this model's outputs, recorded in the teacher cache so that a cache made by
+     * another model is recomputed: for a model file, its description and the SHA-256 of its content; for a
+     * block, of its parameter values. The default, for a predictor or model the caller supplies, is the
+     * description alone, which cannot tell two versions of a model with the same name apart.
+     *
+     * @return the identity
+     */
+    default String identity() {
+        return description();
+    }
+
     /** Releases what the old model holds (a loaded model file); does nothing for models the caller owns. */
     @Override
     default void close() {}
@@ -45,7 +57,7 @@ public interface OldModel extends AutoCloseable {
      * @return the old model
      */
     static OldModel of(Predictor<NDList, NDList> predictor, String description) {
-        return new PredictorOldModel(predictor, null, description);
+        return new PredictorOldModel(predictor, null, description, description);
     }
 
     /**
@@ -56,7 +68,8 @@ public interface OldModel extends AutoCloseable {
      */
     static OldModel of(Model model) {
         Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
-        return new PredictorOldModel(predictor, predictor, "DJL model " + model.getName());
+        return new PredictorOldModel(predictor, predictor, "DJL model " + model.getName(),
+                "DJL model " + model.getName());
     }
 
     /**
@@ -75,11 +88,19 @@ public interface OldModel extends AutoCloseable {
         private final Predictor<NDList, NDList> predictor;
         private final AutoCloseable owned;
         private final String description;
+        private final String identity;
 
-        PredictorOldModel(Predictor<NDList, NDList> predictor, AutoCloseable owned, String description) {
+        PredictorOldModel(Predictor<NDList, NDList> predictor, AutoCloseable owned, String description,
+                String identity) {
             this.predictor = predictor;
             this.owned = owned;
             this.description = description;
+            this.identity = identity;
+        }
+
+        @Override
+        public String identity() {
+            return identity;
         }
 
         @Override

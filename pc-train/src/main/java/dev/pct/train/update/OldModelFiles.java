@@ -14,6 +14,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
+import dev.pct.train.io.Digests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +89,9 @@ public final class OldModelFiles {
             predictor.close();
             model.close();
         };
-        return new OldModel.PredictorOldModel(predictor, both, kind.label + " " + file.getFileName());
+        String description = kind.label + " " + file.getFileName();
+        return new OldModel.PredictorOldModel(predictor, both, description,
+                description + " sha256:" + Digests.of(file));
     }
 
     /**
