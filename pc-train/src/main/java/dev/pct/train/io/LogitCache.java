@@ -1,0 +1,908 @@
+package dev.pct.train.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An old (teacher) model's logits for every training sample, kept in a file and read back through memory
+ * mapping, so that an N×C matrix of several gigabytes (ImageNet: 1.28M × 1000) never lives in the Java heap.
+ *
+ * <p>{@link #open} computes the logits once, chunk by chunk, with a {@link Producer}, and on later opens reuses
+ * what is already in the file after checking it: a file whose {@link Identity} differs from the one asked for,
+ * whose header is unreadable, or whose chunks fail their checksums is recomputed (wholly or per chunk), never
+ * silently used. The {@link Report} says what was reused, what was computed and why.
+ *
+ * <h2>File layout</h2>
+ * All integers and values are little-endian.
+ * <pre>
+ * offset 0     8 bytes   magic "PCTLOGC1" (ASCII)
+ * offset 8     int32     format version, 1
+ * offset 12    int32     H, the length of the JSON header in bytes
+ * offset 16    int32     CRC32C of the JSON header bytes
+ * offset 20    int32     reserved, 0
+ * offset 24    H bytes   JSON header, UTF-8:
+ *                        {"format":"pct logit cache",
+ *                         "identity":{"oldModel":..,"data":..,"preprocessing":..,"rows":N,"classes":C,
+ *                                     "precision":"FLOAT32"|"FLOAT16"},
+ *                         "chunkRows":R,"chunkCount":K,"chunkTableOffset":T,"dataOffset":D}
+ * offset T     K × 8     chunk table, T = 24 + H rounded up to a multiple of 8; per chunk:
+ *                        int32 CRC32C of the chunk's data bytes, int32 written flag (1 written, 0 not)
+ * offset D     N×C×b     data, D = T + 8K rounded up to a multiple of 4096: the logits row-major,
+ *                        float32 (b = 4) or IEEE binary16 (b = 2); chunk k holds rows [kR, min(N, (k+1)R))
+ *                        and the data region ends the file
+ * </pre>
+ * So another program can read the matrix without this class, e.g. NumPy's
+ * {@code np.memmap(file, dtype='<f4', mode='r', offset=D, shape=(N, C))}.
+ *
+ * <h2>Writing and crashes</h2>
+ * A new (or discarded) file is first truncated to nothing and set to its full size, then given its header.
+ * Each chunk is produced, encoded, written at its offset and forced to disk; only then is its table entry
+ * (checksum and written flag) written and forced. A process killed at any point thus leaves at most the chunk in
+ * progress unwritten, and the next {@code open} computes only the chunks not marked written. The file is locked
+ * with an exclusive {@link FileLock} from {@code open} to {@link #close}, so a second process (or a second
+ * {@code open} in this one) fails with a message naming the file instead of writing under a reader.
+ *
+ * <h2>Reading</h2>
+ * The data region is mapped read-only in segments of whole rows, each under 2<sup>31</sup> bytes, so files
+ * larger than 2 GB work. Reads use absolute gets only, so any number of threads may read at once. Do not call
+ * {@link #close} while other threads still read.
+ */
+public final class LogitCache implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogitCache.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static final byte[] MAGIC = "PCTLOGC1".getBytes(StandardCharsets.US_ASCII);
+    private static final int FORMAT_VERSION = 1;
+    private static final String FORMAT_NAME = "pct logit cache";
+    private static final int PREAMBLE_BYTES = 24;
+    private static final int TABLE_ENTRY_BYTES = 8;
+    private static final int TABLE_ALIGNMENT = 8;
+    private static final int DATA_ALIGNMENT = 4096;
+    private static final int WRITTEN = 1;
+    private static final int MAX_HEADER_BYTES = 1 << 20;
+    private static final int VERIFY_BUFFER_BYTES = 8 << 20;
+    /** The largest array (and buffer) length every JVM grants; a few words below Integer.MAX_VALUE. */
+    private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+    /** Mapped segments stay below 2^31 bytes: a ByteBuffer is indexed by int. */
+    static final long DEFAULT_MAX_SEGMENT_BYTES = Integer.MAX_VALUE;
+
+    /** How the values are stored. */
+    public enum Precision {
+        /** IEEE binary32, 4 bytes a value, exact. */
+        FLOAT32(4),
+        /**
+         * IEEE binary16, 2 bytes a value, rounded to nearest (about 3 significant digits); logits beyond
+         * ±65504 are refused rather than stored as infinity.
+         */
+        FLOAT16(2);
+
+        private final int bytesPerValue;
+
+        Precision(int bytesPerValue) {
+            this.bytesPerValue = bytesPerValue;
+        }
+
+        /**
+         * Bytes one value takes in the file.
+         *
+         * @return 4 or 2
+         */
+        public int bytesPerValue() {
+            return bytesPerValue;
+        }
+    }
+
+    /**
+     * What the logits were made from; stored in the header as JSON. A cache whose identity differs in any field
+     * from the one asked for is recomputed, so the strings must change whenever the logits would: put a
+     * checkpoint's hash in {@code oldModel}, the split and its order in {@code data}.
+     *
+     * @param oldModel the old model, e.g. its checkpoint file and content hash
+     * @param data the samples, in row order, e.g. data set, split and seed
+     * @param preprocessing what was done to each sample before the old model saw it
+     * @param rows N, the number of samples (at least 1)
+     * @param classes C, the number of logits per sample (at least 1)
+     * @param precision how the values are stored
+     */
+    public record Identity(
+            String oldModel, String data, String preprocessing, int rows, int classes, Precision precision) {
+        /** Checks the fields. */
+        public Identity {
+            Objects.requireNonNull(oldModel, "identity oldModel must not be null");
+            Objects.requireNonNull(data, "identity data must not be null");
+            Objects.requireNonNull(preprocessing, "identity preprocessing must not be null");
+            Objects.requireNonNull(precision, "identity precision must not be null");
+            if (rows < 1) {
+                throw new IllegalArgumentException("identity rows must be at least 1, was " + rows);
+            }
+            if (classes < 1) {
+                throw new IllegalArgumentException("identity classes must be at least 1, was " + classes);
+            }
+        }
+    }
+
+    /**
+     * Computes the old model's logits for a range of rows. {@link #open} calls it from its own thread, one chunk
+     * at a time in row order, only for the chunks it has to compute. Values are stored as given (NaN and
+     * infinities included); only finite float16 overflows are refused.
+     */
+    @FunctionalInterface
+    public interface Producer {
+        /**
+         * Computes the logits of rows [from, to).
+         *
+         * @param from the first row
+         * @param to one past the last row
+         * @return (to - from) × classes values, row-major
+         * @throws IOException when the inputs cannot be read
+         */
+        float[] rows(int from, int to) throws IOException;
+    }
+
+    /**
+     * What {@link #open} did.
+     *
+     * @param chunks the number of chunks in the file
+     * @param chunksReused chunks found written and verified by their checksums
+     * @param chunksComputed chunks produced and written by this open
+     * @param reasons why chunks were computed, e.g. "new file", "identity differs: oldModel was "a", now "b"",
+     *     "truncated: ...", "chunk 3 checksum mismatch"; empty when everything was reused
+     * @param producingSeconds time spent in the {@link Producer}
+     * @param writingSeconds time spent encoding, writing and forcing chunks to disk
+     * @param verifyingSeconds time spent reading existing chunks back and checking their checksums
+     * @param bytesWritten data bytes written by this open
+     * @param fileBytes the size of the file
+     */
+    public record Report(
+            int chunks,
+            int chunksReused,
+            int chunksComputed,
+            List<String> reasons,
+            double producingSeconds,
+            double writingSeconds,
+            double verifyingSeconds,
+            long bytesWritten,
+            long fileBytes) {
+        /** Copies the reasons. */
+        public Report {
+            reasons = List.copyOf(reasons);
+        }
+    }
+
+    private final Path file;
+    private final Identity identity;
+    private final Report report;
+    private final FileChannel channel;
+    private final int classes;
+    private final int rowsPerSegment;
+    /** One of these two is set, by precision: views of the mapped segments, indexed by value. */
+    private final FloatBuffer[] floatSegments;
+    private final ShortBuffer[] halfSegments;
+    private volatile boolean closed;
+
+    private LogitCache(Path file, Identity identity, Report report, FileChannel channel, int rowsPerSegment,
+            FloatBuffer[] floatSegments, ShortBuffer[] halfSegments) {
+        this.file = file;
+        this.identity = identity;
+        this.report = report;
+        this.channel = channel;
+        this.classes = identity.classes();
+        this.rowsPerSegment = rowsPerSegment;
+        this.floatSegments = floatSegments;
+        this.halfSegments = halfSegments;
+    }
+
+    /**
+     * Opens a cache file, computing whatever is missing, wrong or of another identity, and maps it for reading.
+     *
+     * @param file the cache file (created, with its parent folders, when missing)
+     * @param identity what the logits are made from, and their shape and precision
+     * @param chunkRows rows per chunk: the unit of producing, writing, verifying and resuming; the producer
+     *     holds up to chunkRows × classes floats at a time. A file written with other chunk rows is recomputed.
+     * @param producer computes the logits of a range of rows
+     * @return the open cache; close it to release the file lock
+     * @throws IOException when the file cannot be read, written or locked, or the producer fails with one
+     * @throws IllegalArgumentException when chunkRows is out of range, or a logit does not fit float16
+     * @throws IllegalStateException when the producer returns the wrong number of values
+     */
+    public static LogitCache open(Path file, Identity identity, int chunkRows, Producer producer) throws IOException {
+        return open(file, identity, chunkRows, producer, DEFAULT_MAX_SEGMENT_BYTES);
+    }
+
+    /** {@link #open(Path, Identity, int, Producer)} with a chosen segment size, so tests can force many. */
+    static LogitCache open(Path file, Identity identity, int chunkRows, Producer producer, long maxSegmentBytes)
+            throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(producer, "producer");
+        long rowBytes = (long) identity.classes() * identity.precision().bytesPerValue();
+        if (maxSegmentBytes < rowBytes || maxSegmentBytes > DEFAULT_MAX_SEGMENT_BYTES) {
+            throw new IllegalArgumentException("segment size must be between one row (" + rowBytes + " bytes) and "
+                    + DEFAULT_MAX_SEGMENT_BYTES + " bytes, was " + maxSegmentBytes);
+        }
+        if (chunkRows < 1) {
+            throw new IllegalArgumentException(file + ": chunk rows must be at least 1, was " + chunkRows);
+        }
+        long chunkBytes = Math.min(chunkRows, identity.rows()) * rowBytes;
+        if (chunkBytes > MAX_ARRAY_LENGTH) {
+            throw new IllegalArgumentException(file + ": chunk rows " + chunkRows + " × " + identity.classes()
+                    + " classes make " + chunkBytes + "-byte chunks, over the " + MAX_ARRAY_LENGTH
+                    + " a buffer can hold; use at most " + MAX_ARRAY_LENGTH / rowBytes + " chunk rows");
+        }
+        Layout layout = Layout.of(identity, chunkRows);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        boolean existed = Files.exists(file);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE);
+        try {
+            lock(channel, file);
+            Report report = new Preparation(file, channel, layout, producer).run(existed);
+            int rowsPerSegment = (int) Math.min(identity.rows(), maxSegmentBytes / rowBytes);
+            int segments = (int) ((identity.rows() + (long) rowsPerSegment - 1) / rowsPerSegment);
+            FloatBuffer[] floats = identity.precision() == Precision.FLOAT32 ? new FloatBuffer[segments] : null;
+            ShortBuffer[] halves = identity.precision() == Precision.FLOAT16 ? new ShortBuffer[segments] : null;
+            for (int s = 0; s < segments; s++) {
+                long firstRow = (long) s * rowsPerSegment;
+                long segmentRows = Math.min(rowsPerSegment, identity.rows() - firstRow);
+                ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY,
+                        layout.dataOffset + firstRow * rowBytes, segmentRows * rowBytes)
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                if (floats != null) {
+                    floats[s] = mapped.asFloatBuffer();
+                } else {
+                    halves[s] = mapped.asShortBuffer();
+                }
+            }
+            return new LogitCache(file, identity, report, channel, rowsPerSegment, floats, halves);
+        } catch (Throwable t) {
+            try {
+                channel.close(); // releases the lock too
+            } catch (IOException e) {
+                t.addSuppressed(e);
+            }
+            throw t;
+        }
+    }
+
+    private static void lock(FileChannel channel, Path file) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            throw new IOException(file + ": the logit cache is already open in this process; close it first", e);
+        }
+        if (lock == null) {
+            throw new IOException(file + ": the logit cache is locked by another process (another job using the"
+                    + " same run directory?); wait for it to finish or use another run directory");
+        }
+    }
+
+    /**
+     * What the file's logits were made from.
+     *
+     * @return the identity
+     */
+    public Identity identity() {
+        return identity;
+    }
+
+    /**
+     * What opening did: chunks reused and computed, why, and how long it took.
+     *
+     * @return the report
+     */
+    public Report report() {
+        return report;
+    }
+
+    /**
+     * The cache file.
+     *
+     * @return its path
+     */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * The number of rows (samples).
+     *
+     * @return N
+     */
+    public int rows() {
+        return identity.rows();
+    }
+
+    /**
+     * The number of logits per row.
+     *
+     * @return C
+     */
+    public int classes() {
+        return classes;
+    }
+
+    /** The number of mapped segments (for tests). */
+    int segmentCount() {
+        return floatSegments != null ? floatSegments.length : halfSegments.length;
+    }
+
+    /**
+     * Copies one row's logits into an array. Safe to call from several threads at once.
+     *
+     * @param index the row
+     * @param dst where to put the {@link #classes()} values
+     * @param offset where in dst the row starts
+     * @throws IndexOutOfBoundsException when the row is not in the cache or dst is too short
+     * @throws IllegalStateException when the cache is closed
+     */
+    public void row(int index, float[] dst, int offset) {
+        ensureOpen();
+        checkRow(index);
+        if (offset < 0 || offset > dst.length - classes) {
+            throw new IndexOutOfBoundsException("a row of " + classes + " values does not fit at offset " + offset
+                    + " of an array of " + dst.length);
+        }
+        readRow(index, dst, offset);
+    }
+
+    /**
+     * Gathers rows into one row-major array, e.g. the old model's logits for a batch. Safe to call from several
+     * threads at once.
+     *
+     * @param indices the rows, in the order wanted (repeats allowed)
+     * @return indices.length × {@link #classes()} values
+     * @throws IndexOutOfBoundsException when a row is not in the cache
+     * @throws IllegalArgumentException when the result would not fit in one array
+     * @throws IllegalStateException when the cache is closed
+     */
+    public float[] rows(int[] indices) {
+        ensureOpen();
+        long values = (long) indices.length * classes;
+        if (values > MAX_ARRAY_LENGTH) {
+            throw new IllegalArgumentException(indices.length + " rows × " + classes + " classes = " + values
+                    + " values, more than one Java array can hold (" + MAX_ARRAY_LENGTH + "); ask for fewer rows");
+        }
+        for (int index : indices) {
+            checkRow(index);
+        }
+        float[] out = new float[(int) values];
+        for (int i = 0; i < indices.length; i++) {
+            readRow(indices[i], out, i * classes);
+        }
+        return out;
+    }
+
+    /**
+     * Reads the whole matrix into the heap; meant for small splits (validation, test).
+     *
+     * @return rows × classes values, row-major
+     * @throws IllegalStateException when the matrix does not fit in one Java array, or the cache is closed
+     */
+    public float[] readAll() {
+        ensureOpen();
+        long values = (long) identity.rows() * classes;
+        if (values > MAX_ARRAY_LENGTH) {
+            throw new IllegalStateException(file + " holds " + identity.rows() + " rows × " + classes + " classes = "
+                    + values + " values, more than one Java array can hold (" + MAX_ARRAY_LENGTH
+                    + "); read it in batches with rows(int[]) or row(int, float[], int)");
+        }
+        float[] out = new float[(int) values];
+        for (int r = 0; r < identity.rows(); r++) {
+            readRow(r, out, r * classes);
+        }
+        return out;
+    }
+
+    /**
+     * Releases the file lock and the file. The mapped memory goes when the garbage collector finds it
+     * unreachable (Java 17 has no public unmap); reading after close fails.
+     *
+     * @throws IOException when closing the file fails
+     */
+    @Override
+    public void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            channel.close();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("logit cache " + file + " is closed");
+        }
+    }
+
+    private void checkRow(int index) {
+        if (index < 0 || index >= identity.rows()) {
+            throw new IndexOutOfBoundsException(
+                    "row " + index + " is outside [0, " + identity.rows() + ") of logit cache " + file);
+        }
+    }
+
+    private void readRow(int index, float[] dst, int offset) {
+        int segment = index / rowsPerSegment;
+        // Segments are under 2^31 bytes, so a value index within one fits in an int.
+        int first = (index - segment * rowsPerSegment) * classes;
+        if (floatSegments != null) {
+            floatSegments[segment].get(first, dst, offset, classes);
+        } else {
+            ShortBuffer halves = halfSegments[segment];
+            for (int c = 0; c < classes; c++) {
+                dst[offset + c] = Half.toFloat(halves.get(first + c));
+            }
+        }
+    }
+
+    /** Where everything lies in a file for one identity and chunk size. */
+    private static final class Layout {
+        final Identity identity;
+        final int chunkRows;
+        final int chunkCount;
+        final byte[] header;
+        final long tableOffset;
+        final long dataOffset;
+        final long rowBytes;
+
+        private Layout(Identity identity, int chunkRows, int chunkCount, byte[] header, long tableOffset,
+                long dataOffset) {
+            this.identity = identity;
+            this.chunkRows = chunkRows;
+            this.chunkCount = chunkCount;
+            this.header = header;
+            this.tableOffset = tableOffset;
+            this.dataOffset = dataOffset;
+            this.rowBytes = (long) identity.classes() * identity.precision().bytesPerValue();
+        }
+
+        static Layout of(Identity identity, int chunkRows) {
+            int chunkCount = (int) ((identity.rows() + (long) chunkRows - 1) / chunkRows);
+            // The header states the offsets, which depend on the header's length: iterate to the fixed point.
+            // Offsets only grow with the header, and the header only with its numbers, so this converges.
+            long tableOffset = 0;
+            long dataOffset = 0;
+            while (true) {
+                byte[] header = headerJson(identity, chunkRows, chunkCount, tableOffset, dataOffset);
+                if (header.length > MAX_HEADER_BYTES) {
+                    throw new IllegalArgumentException("the logit cache identity takes " + header.length
+                            + " bytes as JSON, over the " + MAX_HEADER_BYTES + " a header may have");
+                }
+                long table = align(PREAMBLE_BYTES + header.length, TABLE_ALIGNMENT);
+                long data = align(table + (long) TABLE_ENTRY_BYTES * chunkCount, DATA_ALIGNMENT);
+                if (table == tableOffset && data == dataOffset) {
+                    return new Layout(identity, chunkRows, chunkCount, header, tableOffset, dataOffset);
+                }
+                tableOffset = table;
+                dataOffset = data;
+            }
+        }
+
+        int firstRow(int chunk) {
+            return chunk * chunkRows;
+        }
+
+        int endRow(int chunk) {
+            return (int) Math.min(identity.rows(), (long) (chunk + 1) * chunkRows);
+        }
+
+        long chunkOffset(int chunk) {
+            return dataOffset + firstRow(chunk) * rowBytes;
+        }
+
+        int chunkBytes(int chunk) {
+            return (int) ((endRow(chunk) - firstRow(chunk)) * rowBytes);
+        }
+
+        long fileBytes() {
+            return dataOffset + identity.rows() * rowBytes;
+        }
+    }
+
+    private static long align(long value, int alignment) {
+        return (value + alignment - 1) / alignment * alignment;
+    }
+
+    private static byte[] headerJson(Identity identity, int chunkRows, int chunkCount, long tableOffset,
+            long dataOffset) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("format", FORMAT_NAME);
+        ObjectNode id = root.putObject("identity");
+        id.put("oldModel", identity.oldModel());
+        id.put("data", identity.data());
+        id.put("preprocessing", identity.preprocessing());
+        id.put("rows", identity.rows());
+        id.put("classes", identity.classes());
+        id.put("precision", identity.precision().name());
+        root.put("chunkRows", chunkRows);
+        root.put("chunkCount", chunkCount);
+        root.put("chunkTableOffset", tableOffset);
+        root.put("dataOffset", dataOffset);
+        try {
+            return MAPPER.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a logit cache header as JSON", e);
+        }
+    }
+
+    /** Why an existing header cannot be used as it is. */
+    private static final class HeaderMismatch extends Exception {
+        HeaderMismatch(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** One open's work on the file: check what is there, then compute what is missing. */
+    private static final class Preparation {
+        private final Path file;
+        private final FileChannel channel;
+        private final Layout layout;
+        private final Producer producer;
+        private final List<String> reasons = new ArrayList<>();
+        private long producingNanos;
+        private long writingNanos;
+        private long verifyingNanos;
+        private long bytesWritten;
+        private ByteBuffer chunkBuffer;
+
+        Preparation(Path file, FileChannel channel, Layout layout, Producer producer) {
+            this.file = file;
+            this.channel = channel;
+            this.layout = layout;
+            this.producer = producer;
+        }
+
+        Report run(boolean existed) throws IOException {
+            boolean[] good = new boolean[layout.chunkCount];
+            long size = channel.size();
+            String discard = null;
+            if (size == 0) {
+                discard = existed ? "empty file" : "new file";
+                LOG.info("{}: {}, computing {} chunks of the old model's logits", file, discard, layout.chunkCount);
+            } else {
+                try {
+                    checkHeader(size);
+                } catch (HeaderMismatch e) {
+                    discard = e.getMessage();
+                    LOG.warn("{}: {}; recomputing all {} chunks", file, discard, layout.chunkCount);
+                }
+            }
+            if (discard != null) {
+                reasons.add(discard);
+                initialize();
+            } else {
+                checkChunks(size, good);
+            }
+            int reused = 0;
+            for (boolean g : good) {
+                reused += g ? 1 : 0;
+            }
+            for (int chunk = 0; chunk < layout.chunkCount; chunk++) {
+                if (!good[chunk]) {
+                    produce(chunk);
+                }
+            }
+            Report report = new Report(layout.chunkCount, reused, layout.chunkCount - reused, reasons,
+                    producingNanos / 1e9, writingNanos / 1e9, verifyingNanos / 1e9, bytesWritten, channel.size());
+            LOG.info("{}: {} chunks reused, {} computed ({} s producing, {} s writing, {} s verifying)", file,
+                    report.chunksReused(), report.chunksComputed(), seconds(report.producingSeconds()),
+                    seconds(report.writingSeconds()), seconds(report.verifyingSeconds()));
+            return report;
+        }
+
+        /** Returns when the header matches the layout wanted; throws with the reason otherwise. */
+        private void checkHeader(long size) throws IOException, HeaderMismatch {
+            if (size < PREAMBLE_BYTES) {
+                throw new HeaderMismatch("header truncated: the file has " + size + " bytes, a header needs "
+                        + PREAMBLE_BYTES + " before its JSON");
+            }
+            ByteBuffer preamble = ByteBuffer.allocate(PREAMBLE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(preamble, 0);
+            byte[] magic = new byte[MAGIC.length];
+            preamble.flip().get(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new HeaderMismatch("not a logit cache: the file does not start with \""
+                        + new String(MAGIC, StandardCharsets.US_ASCII) + "\"");
+            }
+            int version = preamble.getInt();
+            if (version != FORMAT_VERSION) {
+                throw new HeaderMismatch("format version " + version + ", this code reads " + FORMAT_VERSION);
+            }
+            int length = preamble.getInt();
+            int storedCrc = preamble.getInt();
+            if (length < 2 || length > MAX_HEADER_BYTES) {
+                throw new HeaderMismatch("unreadable header: its length " + length + " is not in [2, "
+                        + MAX_HEADER_BYTES + "]");
+            }
+            if (PREAMBLE_BYTES + (long) length > size) {
+                throw new HeaderMismatch("header truncated: the file has " + size + " bytes, its header ends at "
+                        + (PREAMBLE_BYTES + (long) length));
+            }
+            ByteBuffer json = ByteBuffer.allocate(length);
+            readFully(json, PREAMBLE_BYTES);
+            if (crc(json.flip()) != storedCrc) {
+                throw new HeaderMismatch("unreadable header: header checksum mismatch");
+            }
+            JsonNode root;
+            try {
+                root = MAPPER.readTree(json.array());
+            } catch (IOException e) {
+                throw new HeaderMismatch("unreadable header: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+            Identity stored = storedIdentity(root);
+            List<String> differences = differences(stored, layout.identity);
+            if (!differences.isEmpty()) {
+                throw new HeaderMismatch("identity differs: " + String.join("; ", differences));
+            }
+            long chunkRows = integer(root, "chunkRows");
+            if (chunkRows != layout.chunkRows) {
+                throw new HeaderMismatch("chunk rows differ: was " + chunkRows + ", now " + layout.chunkRows);
+            }
+            long chunkCount = integer(root, "chunkCount");
+            long tableOffset = integer(root, "chunkTableOffset");
+            long dataOffset = integer(root, "dataOffset");
+            if (chunkCount != layout.chunkCount || tableOffset != layout.tableOffset
+                    || dataOffset != layout.dataOffset) {
+                throw new HeaderMismatch("header layout differs: chunkCount " + chunkCount + ", chunkTableOffset "
+                        + tableOffset + ", dataOffset " + dataOffset + " where this code expects "
+                        + layout.chunkCount + ", " + layout.tableOffset + ", " + layout.dataOffset);
+            }
+        }
+
+        private static Identity storedIdentity(JsonNode root) throws HeaderMismatch {
+            JsonNode format = root.get("format");
+            if (format == null || !FORMAT_NAME.equals(format.asText())) {
+                throw new HeaderMismatch("unreadable header: \"format\" is not \"" + FORMAT_NAME + "\"");
+            }
+            JsonNode id = root.get("identity");
+            if (id == null || !id.isObject()) {
+                throw new HeaderMismatch("unreadable header: no \"identity\" object");
+            }
+            String precision = text(id, "precision");
+            if (Arrays.stream(Precision.values()).noneMatch(p -> p.name().equals(precision))) {
+                throw new HeaderMismatch("unreadable header: precision \"" + precision + "\" is not one of "
+                        + Arrays.toString(Precision.values()));
+            }
+            try {
+                return new Identity(text(id, "oldModel"), text(id, "data"), text(id, "preprocessing"),
+                        (int) integer(id, "rows"), (int) integer(id, "classes"), Precision.valueOf(precision));
+            } catch (IllegalArgumentException e) {
+                throw new HeaderMismatch("unreadable header: " + e.getMessage());
+            }
+        }
+
+        private static String text(JsonNode node, String field) throws HeaderMismatch {
+            JsonNode value = node.get(field);
+            if (value == null || !value.isTextual()) {
+                throw new HeaderMismatch("unreadable header: \"" + field + "\" is missing or not a string");
+            }
+            return value.textValue();
+        }
+
+        private static long integer(JsonNode node, String field) throws HeaderMismatch {
+            JsonNode value = node.get(field);
+            if (value == null || !value.canConvertToLong() || !value.isIntegralNumber()) {
+                throw new HeaderMismatch("unreadable header: \"" + field + "\" is missing or not an integer");
+            }
+            long v = value.longValue();
+            if (v < 0 || (!field.endsWith("Offset") && v > Integer.MAX_VALUE)) {
+                throw new HeaderMismatch("unreadable header: \"" + field + "\" is " + v + ", out of range");
+            }
+            return v;
+        }
+
+        private static List<String> differences(Identity was, Identity now) {
+            List<String> out = new ArrayList<>();
+            difference(out, "oldModel", quoted(was.oldModel()), quoted(now.oldModel()));
+            difference(out, "data", quoted(was.data()), quoted(now.data()));
+            difference(out, "preprocessing", quoted(was.preprocessing()), quoted(now.preprocessing()));
+            difference(out, "rows", was.rows(), now.rows());
+            difference(out, "classes", was.classes(), now.classes());
+            difference(out, "precision", was.precision(), now.precision());
+            return out;
+        }
+
+        private static void difference(List<String> out, String field, Object was, Object now) {
+            if (!was.equals(now)) {
+                out.add(field + " was " + was + ", now " + now);
+            }
+        }
+
+        private static String quoted(String s) {
+            return "\"" + s + "\"";
+        }
+
+        /** Empties the file, sets it to its full size (all chunks unwritten), then writes the header. */
+        private void initialize() throws IOException {
+            // Truncating first drops every chunk-table entry: a crash part-way can never leave old entries
+            // under a new header, where old data would pass its old checksums.
+            channel.truncate(0);
+            writeFully(ByteBuffer.allocate(1), layout.fileBytes() - 1);
+            channel.force(true);
+            ByteBuffer head = ByteBuffer.allocate(PREAMBLE_BYTES + layout.header.length)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            head.put(MAGIC).putInt(FORMAT_VERSION).putInt(layout.header.length)
+                    .putInt(crc(ByteBuffer.wrap(layout.header))).putInt(0).put(layout.header);
+            writeFully(head.flip(), 0);
+            channel.force(false);
+        }
+
+        /** Marks in {@code good} the chunks written and verified; clears the table entries of the others. */
+        private void checkChunks(long size, boolean[] good) throws IOException {
+            long fileBytes = layout.fileBytes();
+            int count = layout.chunkCount;
+            ByteBuffer table = ByteBuffer.allocate(count * TABLE_ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            long tableBytesInFile = Math.max(0, Math.min(table.capacity(), size - layout.tableOffset));
+            table.limit((int) tableBytesInFile);
+            readFully(table, layout.tableOffset);
+            table.clear();
+            int unwritten = 0;
+            int pastCut = 0;
+            ByteBuffer buffer = null;
+            long start = System.nanoTime();
+            for (int chunk = 0; chunk < count; chunk++) {
+                int storedCrc = table.getInt(chunk * TABLE_ENTRY_BYTES);
+                int flag = table.getInt(chunk * TABLE_ENTRY_BYTES + 4);
+                if (layout.chunkOffset(chunk) + layout.chunkBytes(chunk) > size) {
+                    pastCut++;
+                } else if (flag != WRITTEN) {
+                    unwritten++;
+                } else {
+                    if (buffer == null) {
+                        buffer = ByteBuffer.allocateDirect(
+                                (int) Math.min(VERIFY_BUFFER_BYTES, layout.chunkBytes(0)));
+                    }
+                    if (chunkCrc(chunk, buffer) == storedCrc) {
+                        good[chunk] = true;
+                    } else {
+                        String reason = "chunk " + chunk + " checksum mismatch";
+                        reasons.add(reason);
+                        LOG.warn("{}: {} (rows {} to {}); recomputing it", file, reason, layout.firstRow(chunk),
+                                layout.endRow(chunk));
+                    }
+                }
+            }
+            verifyingNanos += System.nanoTime() - start;
+            if (size < fileBytes) {
+                String reason = "truncated: the file has " + size + " bytes, its layout needs " + fileBytes
+                        + "; " + pastCut + " chunks past the cut";
+                reasons.add(reason);
+                LOG.warn("{}: {}; recomputing them", file, reason);
+                writeFully(ByteBuffer.allocate(1), fileBytes - 1);
+            } else if (size > fileBytes) {
+                reasons.add("the file has " + size + " bytes, its layout needs " + fileBytes
+                        + "; trailing bytes dropped");
+                channel.truncate(fileBytes);
+            }
+            if (unwritten > 0) {
+                reasons.add("resumed: " + unwritten + " of " + count + " chunks not written yet");
+                LOG.info("{}: resuming, {} of {} chunks not written yet", file, unwritten, count);
+            }
+            // Entries of chunks about to be rewritten are cleared first, so a crash while rewriting one can never
+            // leave it marked written.
+            boolean cleared = false;
+            ByteBuffer zero = ByteBuffer.allocate(TABLE_ENTRY_BYTES);
+            for (int chunk = 0; chunk < count; chunk++) {
+                if (!good[chunk] && table.getInt(chunk * TABLE_ENTRY_BYTES + 4) != 0) {
+                    writeFully(zero.clear(), layout.tableOffset + (long) chunk * TABLE_ENTRY_BYTES);
+                    cleared = true;
+                }
+            }
+            if (cleared || size != fileBytes) {
+                channel.force(true);
+            }
+        }
+
+        private int chunkCrc(int chunk, ByteBuffer buffer) throws IOException {
+            CRC32C crc = new CRC32C();
+            long position = layout.chunkOffset(chunk);
+            long end = position + layout.chunkBytes(chunk);
+            while (position < end) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+                readFully(buffer, position);
+                position += buffer.position();
+                crc.update(buffer.flip());
+            }
+            return (int) crc.getValue();
+        }
+
+        private void produce(int chunk) throws IOException {
+            int from = layout.firstRow(chunk);
+            int to = layout.endRow(chunk);
+            int classes = layout.identity.classes();
+            long start = System.nanoTime();
+            float[] values = producer.rows(from, to);
+            long produced = System.nanoTime();
+            producingNanos += produced - start;
+            long expected = (long) (to - from) * classes;
+            if (values == null || values.length != expected) {
+                throw new IllegalStateException(file + ": the producer returned "
+                        + (values == null ? "null" : values.length + " values") + " for rows [" + from + ", " + to
+                        + "), expected " + (to - from) + " rows × " + classes + " classes = " + expected);
+            }
+            if (chunkBuffer == null) {
+                chunkBuffer = ByteBuffer.allocateDirect(layout.chunkBytes(0)).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            ByteBuffer data = chunkBuffer.clear().limit(layout.chunkBytes(chunk));
+            if (layout.identity.precision() == Precision.FLOAT32) {
+                data.asFloatBuffer().put(values);
+            } else {
+                ShortBuffer halves = data.asShortBuffer();
+                for (int i = 0; i < values.length; i++) {
+                    float v = values[i];
+                    short h = Half.fromFloat(v);
+                    if (Half.isInfinite(h) && Float.isFinite(v)) {
+                        throw new IllegalArgumentException(file + ": the logit at row " + (from + i / classes)
+                                + ", class " + (i % classes) + " is " + v + ", beyond float16's range (largest "
+                                + Half.MAX_VALUE + "; from 65520 on it would be infinity); use precision FLOAT32");
+                    }
+                    halves.put(i, h);
+                }
+            }
+            int crc = crc(data.duplicate());
+            writeFully(data, layout.chunkOffset(chunk));
+            channel.force(false);
+            ByteBuffer entry = ByteBuffer.allocate(TABLE_ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            entry.putInt(crc).putInt(WRITTEN).flip();
+            writeFully(entry, layout.tableOffset + (long) chunk * TABLE_ENTRY_BYTES);
+            channel.force(false);
+            writingNanos += System.nanoTime() - produced;
+            bytesWritten += layout.chunkBytes(chunk);
+        }
+
+        private void readFully(ByteBuffer buffer, long position) throws IOException {
+            long p = position;
+            while (buffer.hasRemaining()) {
+                int n = channel.read(buffer, p);
+                if (n < 0) {
+                    throw new EOFException(file + ": the file ends at byte " + p + ", before the "
+                            + buffer.remaining() + " more bytes expected there");
+                }
+                p += n;
+            }
+        }
+
+        private void writeFully(ByteBuffer buffer, long position) throws IOException {
+            long p = position;
+            while (buffer.hasRemaining()) {
+                p += channel.write(buffer, p);
+            }
+        }
+    }
+
+    private static String seconds(double s) {
+        return String.format(java.util.Locale.ROOT, "%.1f", s);
+    }
+
+    private static int crc(ByteBuffer bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return (int) crc.getValue();
+    }
+}
