@@ -12,16 +12,16 @@ import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.core.metrics.FlipReport;
 import dev.pct.train.config.TrainingConfig;
 import dev.pct.train.data.PcData;
-import dev.pct.train.export.ModelExport;
 import dev.pct.train.io.AtomicFiles;
-import dev.pct.train.io.Logits;
+import dev.pct.train.io.LogitCache;
 import dev.pct.train.io.RunLog;
 import dev.pct.train.loop.BatchSource;
 import dev.pct.train.loop.CachedTeacher;
 import dev.pct.train.loop.Inference;
 import dev.pct.train.loop.LoadingProbe;
-import dev.pct.train.loop.Prefetcher;
+import dev.pct.train.loop.LogitRows;
 import dev.pct.train.loop.OnTheFlyTeacher;
+import dev.pct.train.loop.Prefetcher;
 import dev.pct.train.loop.StageLoss;
 import dev.pct.train.loop.TeacherSource;
 import dev.pct.train.report.EpochRecord;
@@ -75,6 +75,8 @@ import org.slf4j.LoggerFactory;
 public final class PcTraining {
     private static final Logger LOG = LoggerFactory.getLogger(PcTraining.class);
     private static final String OLD = "old";
+    /** The teacher cache of the training split, in the old model's directory. */
+    static final String TEACHER_CACHE = "teacher-train.logits";
     /** How long the input pipeline is measured alone before training. */
     private static final double LOADING_PROBE_SECONDS = 3;
 
@@ -94,6 +96,7 @@ public final class PcTraining {
     private final boolean export;
     private final int evalBatchSize;
     private final int workers;
+    private final LogitCache.Precision cachePrecision;
     private final int prefetch;
     private final Map<String, Object> provenance;
     private final Map<String, String> runFiles;
@@ -123,6 +126,7 @@ public final class PcTraining {
         export = b.export;
         evalBatchSize = b.evalBatchSize;
         workers = b.workers;
+        cachePrecision = b.cachePrecision;
         prefetch = b.prefetch;
         provenance = Map.copyOf(b.provenance);
         runFiles = Map.copyOf(b.runFiles);
@@ -177,6 +181,7 @@ public final class PcTraining {
         Map<String, Path> models = new LinkedHashMap<>();
         int[] oldTestPredictions;
         Model oldStage = null;
+        List<AutoCloseable> open = new ArrayList<>();
         try {
             OldModel old = oldModel;
             if (oldArchitecture != null) {
@@ -189,11 +194,9 @@ public final class PcTraining {
                 old = OldModel.of(network.block(), "old model " + oldArchitecture.description());
             }
             LOG.info("Old model: {}", old == null ? "logits given" : old.description());
-            OldOutputs outputs = oldOutputs(old, classes, prefetcher);
-            oldTestPredictions = FlipAccumulator.argmax(outputs.test(), classes);
-            int[] oldValidation = outputs.validation().length == 0 ? null
-                    : FlipAccumulator.argmax(outputs.validation(), classes);
-            StageRunner.Reference reference = new StageRunner.Reference(oldValidation, oldTestPredictions);
+            OldOutputs outputs = oldOutputs(old, classes, prefetcher, open);
+            oldTestPredictions = outputs.test();
+            StageRunner.Reference reference = new StageRunner.Reference(outputs.validation(), oldTestPredictions);
             boolean distills = loss.getLambda() > 0;
             for (int seed : seeds) {
                 if (!distills || baseline) {
@@ -204,11 +207,13 @@ public final class PcTraining {
                     TeacherSource teacher;
                     if (data.train().augments()) {
                         teacher = new OnTheFlyTeacher(old, data.old() == null ? null : data.old().train(), loss);
-                    } else {
+                    } else if (CachedTeacher.inMemoryBytes(data.train().size(), classes) <= inMemoryTermsBytes()) {
                         try (NDManager scratch = NDManager.newBaseManager(device)) {
-                            teacher = CachedTeacher.compute(loss, outputs.train(), data.train().labels(), classes,
-                                    scratch);
+                            teacher = CachedTeacher.inMemory(loss, outputs.train(), data.train().labels(), scratch);
                         }
+                    } else {
+                        // Too many for the heap: each batch reads its rows from the memory-mapped cache.
+                        teacher = CachedTeacher.perBatch(loss, outputs.train());
                     }
                     run(runner, "pc", seed, StageLoss.of(loss), teacher, reference, oldTestPredictions, results,
                             history, models);
@@ -217,6 +222,13 @@ public final class PcTraining {
         } finally {
             if (oldStage != null) {
                 oldStage.close();
+            }
+            for (AutoCloseable c : open) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("cannot close {}: {}", c, e.toString());
+                }
             }
         }
         int[] testLabels = data.test().labels();
@@ -255,35 +267,115 @@ public final class PcTraining {
         results.add(new ModelResult(model, seed, predictions, flips.report()));
     }
 
-    /** The old model's logits on each split, row-major, in the splits' order (train empty when not needed). */
-    private record OldOutputs(float[] train, float[] validation, float[] test) {}
+    /**
+     * The old model's outputs: its logits on the training split (the teacher's input; null when not needed), and
+     * its predictions on the validation split (null when empty) and the test set.
+     */
+    private record OldOutputs(LogitRows train, int[] validation, int[] test) {}
 
-    private OldOutputs oldOutputs(OldModel old, int classes, Prefetcher prefetcher) throws IOException {
+    private OldOutputs oldOutputs(OldModel old, int classes, Prefetcher prefetcher, List<AutoCloseable> open)
+            throws IOException {
+        boolean needTrain = loss.getLambda() > 0 && !data.train().augments();
         if (old == null) {
-            return new OldOutputs(oldLogits.train(), oldLogits.validation(), oldLogits.test());
+            return new OldOutputs(needTrain ? LogitRows.of(oldLogits.train(), classes) : null,
+                    oldLogits.validation().length == 0 ? null : FlipAccumulator.argmax(oldLogits.validation(), classes),
+                    FlipAccumulator.argmax(oldLogits.test(), classes));
         }
         Path dir = runDir.resolve(OLD);
-        boolean needTrain = loss.getLambda() > 0 && !data.train().augments();
-        float[] train = needTrain ? cached(dir.resolve("logits-train.bin"), old, data.oldTrainPlain(), classes,
-                prefetcher) : new float[0];
-        float[] validation = data.validation().size() == 0 ? new float[0]
-                : cached(dir.resolve("logits-validation.bin"), old, data.oldValidation(), classes, prefetcher);
-        float[] test = cached(dir.resolve("logits-test.bin"), old, data.oldTest(), classes, prefetcher);
+        LogitRows train = null;
+        if (needTrain) {
+            LogitCache cache = teacherCache(dir.resolve(TEACHER_CACHE), "train", old, data.oldTrainPlain(), classes,
+                    cachePrecision, prefetcher);
+            open.add(cache);
+            train = rows(cache);
+        }
+        int[] validation = null;
+        if (data.validation().size() > 0) {
+            try (LogitCache cache = teacherCache(dir.resolve("logits-validation.cache"), "validation", old,
+                    data.oldValidation(), classes, LogitCache.Precision.FLOAT32, prefetcher)) {
+                validation = predictions(cache);
+            }
+        }
+        int[] test;
+        try (LogitCache cache = teacherCache(dir.resolve("logits-test.cache"), "test", old, data.oldTest(), classes,
+                LogitCache.Precision.FLOAT32, prefetcher)) {
+            test = predictions(cache);
+        }
         return new OldOutputs(train, validation, test);
     }
 
-    /** Computed once, then read back: every later stage (and a resumed run) uses the same old outputs. */
-    private float[] cached(Path file, OldModel old, BatchSource split, int classes, Prefetcher prefetcher)
-            throws IOException {
-        if (Files.exists(file)) {
-            return Logits.read(file, split.size(), classes);
-        }
-        float[] logits;
+    /**
+     * The old model's logits of a split from its cache file in the run directory: computed once, chunk by chunk
+     * (resumable), and checked on every later open; a cache made by another model, from other samples or with
+     * other preprocessing is recomputed.
+     */
+    private LogitCache teacherCache(Path file, String split, OldModel old, BatchSource samples, int classes,
+            LogitCache.Precision precision, Prefetcher prefetcher) throws IOException {
+        LogitCache.Identity identity = new LogitCache.Identity(old.identity(), split + " split: "
+                + samples.fingerprint(), samples.inputDescription(), samples.size(), classes, precision);
+        int rowBytes = classes * precision.bytesPerValue();
+        int chunkRows = Math.max(evalBatchSize, Math.min(1 << 16, (32 << 20) / rowBytes) / evalBatchSize
+                * evalBatchSize);
+        LogitCache cache;
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            logits = Inference.logits(old::logits, split, evalBatchSize, manager, prefetcher);
+            cache = LogitCache.open(file, identity, chunkRows, (from, to) -> {
+                float[] out = new float[Math.multiplyExact(to - from, classes)];
+                Inference.forEachBatch(old::logits, samples, from, to, evalBatchSize, manager, prefetcher,
+                        (first, values) -> System.arraycopy(values, 0, out, (first - from) * classes, values.length));
+                return out;
+            });
         }
-        Logits.write(file, logits, classes);
-        return logits;
+        LogitCache.Report r = cache.report();
+        if (r.chunksComputed() == 0) {
+            LOG.info(String.format("Old model's %s logits: %s reused (%d chunks verified in %.1f s)", split,
+                    runDir.relativize(file), r.chunks(), r.verifyingSeconds()));
+        } else {
+            double seconds = r.producingSeconds() + r.writingSeconds();
+            int computedRows = (int) Math.min(samples.size(), (long) r.chunksComputed() * chunkRows);
+            LOG.info(String.format("Old model's %s logits: %s, %d of %d chunks computed (%s) in %.1f s: %.0f images/s"
+                            + " through the old model, %.0f MB/s written (%.1f s of it writing); %s, %.1f MB",
+                    split, runDir.relativize(file), r.chunksComputed(), r.chunks(), String.join("; ", r.reasons()),
+                    seconds, computedRows / Math.max(1e-9, seconds),
+                    r.bytesWritten() / 1e6 / Math.max(1e-9, r.writingSeconds()), r.writingSeconds(),
+                    precision.name().toLowerCase(java.util.Locale.ROOT), r.fileBytes() / 1e6));
+        }
+        return cache;
+    }
+
+    private static LogitRows rows(LogitCache cache) {
+        return new LogitRows() {
+            @Override
+            public int size() {
+                return cache.rows();
+            }
+
+            @Override
+            public int classes() {
+                return cache.classes();
+            }
+
+            @Override
+            public float[] rows(int[] indices) {
+                return cache.rows(indices);
+            }
+        };
+    }
+
+    /** The arg-max of every row, read in chunks so that no split's logits need to fit in the heap at once. */
+    private static int[] predictions(LogitCache cache) {
+        int n = cache.rows();
+        int classes = cache.classes();
+        int[] out = new int[n];
+        int step = Math.max(1, (1 << 20) / classes);
+        for (int from = 0; from < n; from += step) {
+            int[] indices = new int[Math.min(n, from + step) - from];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = from + i;
+            }
+            int[] part = FlipAccumulator.argmax(cache.rows(indices), classes);
+            System.arraycopy(part, 0, out, from, part.length);
+        }
+        return out;
     }
 
     /** Every check that can fail on the models or the data, before the run directory is touched. */
@@ -307,6 +399,11 @@ public final class PcTraining {
             }
             newModel.create(scratch.getNDManager(), data.train().sampleShape(), classes);
         }
+    }
+
+    /** The old model's terms are kept in the heap up to an eighth of it (and 512 MB); beyond, read per batch. */
+    private static long inMemoryTermsBytes() {
+        return Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 8);
     }
 
     private static void checkRows(String split, float[] logits, int samples, int classes, boolean required) {
@@ -365,6 +462,7 @@ public final class PcTraining {
         private boolean export = true;
         private int evalBatchSize = 1024;
         private int workers = 2;
+        private LogitCache.Precision cachePrecision = LogitCache.Precision.FLOAT32;
         private int prefetch = 4;
         private Map<String, Object> provenance = Map.of();
         private Map<String, String> runFiles = Map.of();
@@ -529,6 +627,18 @@ public final class PcTraining {
                 throw new IllegalArgumentException("evaluation batch size must be >= 1, got " + evalBatchSize);
             }
             this.evalBatchSize = evalBatchSize;
+            return this;
+        }
+
+        /**
+         * Sets how the old model's logits of the training split are stored in the teacher cache: float32
+         * (default, exact) or float16 (half the disk, values rounded to about 3 significant digits).
+         *
+         * @param precision the precision
+         * @return this builder
+         */
+        public Builder optTeacherCachePrecision(LogitCache.Precision precision) {
+            this.cachePrecision = java.util.Objects.requireNonNull(precision, "precision");
             return this;
         }
 

@@ -17,6 +17,7 @@ import dev.pct.core.loss.ClassReduction;
 import dev.pct.core.loss.SampleFilter;
 import dev.pct.train.data.ChannelOrder;
 import dev.pct.train.data.ResizeMode;
+import dev.pct.train.io.LogitCache;
 import dev.pct.train.model.Architecture;
 import dev.pct.train.update.NewModel;
 import dev.pct.train.optim.LearningRateSchedule;
@@ -31,7 +32,7 @@ final class ConfigMappers {
     /** The enumerations of other packages that job files name, spelled as their lower-case names. */
     static final List<Class<? extends Enum<?>>> DOMAIN_ENUMS = List.of(SampleFilter.class, ClassReduction.class,
             PcOptimizer.Kind.class, LearningRateSchedule.Type.class, Architecture.class, ChannelOrder.class,
-            NewModel.Head.class, ResizeMode.class);
+            NewModel.Head.class, ResizeMode.class, LogitCache.Precision.class);
 
     /** Shared, thread-safe once configured. */
     static final YAMLMapper YAML = build();

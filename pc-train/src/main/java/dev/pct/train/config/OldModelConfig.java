@@ -1,5 +1,6 @@
 package dev.pct.train.config;
 
+import dev.pct.train.io.LogitCache;
 import java.nio.file.Path;
 
 /**
@@ -20,6 +21,9 @@ import java.nio.file.Path;
  * @param training how to train it (source train only); null means the top-level {@code training}. Keys
  *     given here override the top-level ones, the rest are inherited from it, so a weaker old model can be
  *     had with just {@code training: {epochs: 1}}
+ * @param cachePrecision how its logits of the training split are stored in the run's teacher cache
+ *     ({@code old/teacher-train.logits}): {@code float32} (default, exact) or {@code float16} (half the disk,
+ *     about 3 significant digits); YAML {@code cache_precision}
  */
 public record OldModelConfig(
         OldModelSource source,
@@ -28,11 +32,12 @@ public record OldModelConfig(
         Path file,
         LogitsConfig logits,
         PreprocessingConfig preprocessing,
-        TrainingConfig training) {
+        TrainingConfig training,
+        LogitCache.Precision cachePrecision) {
 
     /** The defaults: train an old model whose architecture must be given. */
     static OldModelConfig template() {
         return new OldModelConfig(OldModelSource.TRAIN, null, null, null, LogitsConfig.template(),
-                PreprocessingConfig.defaults(), null);
+                PreprocessingConfig.defaults(), null, LogitCache.Precision.FLOAT32);
     }
 }

@@ -129,6 +129,15 @@ public final class DatasetBatches implements BatchSource {
         return HostBatch.of(values, shape);
     }
 
+    /** The dataset's class and size, and a digest of its labels: a DJL dataset has no file to name. */
+    @Override
+    public String fingerprint() {
+        java.security.MessageDigest digest = dev.pct.train.io.Digests.sha256();
+        dev.pct.train.io.Digests.update(digest, labels);
+        return dataset.getClass().getName() + " of " + labels.length + " samples, labels sha256:"
+                + dev.pct.train.io.Digests.hex(digest);
+    }
+
     @Override
     public boolean augments() {
         return false;

@@ -290,6 +290,56 @@ public final class LogitCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a complete cache file as it is, for reading: its identity comes from its header. Every chunk is
+     * verified; nothing is computed.
+     *
+     * @param file the cache file
+     * @return the open cache
+     * @throws IOException when the file is not a readable logit cache, or a chunk is missing or fails its
+     *     checksum
+     */
+    public static LogitCache openExisting(Path file) throws IOException {
+        JsonNode root;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer preamble = ByteBuffer.allocate(PREAMBLE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            while (preamble.hasRemaining() && channel.read(preamble) >= 0) {
+                // reads the whole preamble
+            }
+            preamble.flip();
+            byte[] magic = new byte[MAGIC.length];
+            if (preamble.remaining() < PREAMBLE_BYTES || !Arrays.equals(magic(preamble, magic), MAGIC)) {
+                throw new IOException(file + ": not a logit cache (no \"PCTLOGC1\" header)");
+            }
+            preamble.getInt();
+            int length = preamble.getInt();
+            if (length < 2 || length > MAX_HEADER_BYTES) {
+                throw new IOException(file + ": unreadable logit cache header (length " + length + ")");
+            }
+            ByteBuffer json = ByteBuffer.allocate(length);
+            while (json.hasRemaining() && channel.read(json, PREAMBLE_BYTES + json.position()) >= 0) {
+                // reads the whole header
+            }
+            root = MAPPER.readTree(json.array());
+        }
+        Identity identity;
+        try {
+            identity = Preparation.storedIdentity(root);
+        } catch (HeaderMismatch e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        int chunkRows = root.path("chunkRows").asInt();
+        return open(file, identity, chunkRows, (from, to) -> {
+            throw new IOException(file + ": rows " + from + " to " + to + " are missing or damaged; the cache is"
+                    + " incomplete");
+        });
+    }
+
+    private static byte[] magic(ByteBuffer preamble, byte[] into) {
+        preamble.get(into);
+        return into;
+    }
+
     private static void lock(FileChannel channel, Path file) throws IOException {
         FileLock lock;
         try {

@@ -47,6 +47,16 @@ final class ImageBatches implements BatchSource {
     }
 
     @Override
+    public String fingerprint() {
+        return maker.data().fingerprint();
+    }
+
+    @Override
+    public String inputDescription() {
+        return maker.input().toString();
+    }
+
+    @Override
     public boolean augments() {
         return !maker.augmentation().isIdentity();
     }

@@ -85,6 +85,7 @@ public final class PcJob {
                 .optDevice(device)
                 .optName(config.name())
                 .optDataLoading(config.data().workers(), config.data().prefetch())
+                .optTeacherCachePrecision(old.cachePrecision())
                 .optProvenance(provenance)
                 .optRunFiles(Map.of("config.yaml", config.toYaml()));
         try (Model holder = Model.newInstance("old-holder", device)) {

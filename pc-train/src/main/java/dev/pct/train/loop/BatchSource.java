@@ -63,6 +63,26 @@ public interface BatchSource {
     }
 
     /**
+     * Returns what identifies the samples, in order, for the teacher cache (see {@link
+     * dev.pct.train.data.SampleSource#fingerprint}).
+     *
+     * @return the fingerprint; the default names the class and the size only
+     */
+    default String fingerprint() {
+        return getClass().getName() + " of " + size() + " samples";
+    }
+
+    /**
+     * Describes how samples are prepared before a model sees them (size, channels, normalization), for the
+     * teacher cache.
+     *
+     * @return the description; the default says nothing beyond the sample shape
+     */
+    default String inputDescription() {
+        return "samples of shape " + sampleShape();
+    }
+
+    /**
      * Tells whether {@link #images} changes a sample when given a random source.
      *
      * @return true when augmentation is configured

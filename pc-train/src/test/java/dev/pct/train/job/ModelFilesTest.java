@@ -24,6 +24,7 @@ import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.JobConfigLoader;
 import dev.pct.train.data.ImageSet;
 import dev.pct.train.export.ExportProbe;
+import dev.pct.train.io.LogitCache;
 import dev.pct.train.io.Logits;
 import dev.pct.train.report.ModelResult;
 import dev.pct.train.report.PredictionFiles;
@@ -92,7 +93,10 @@ class ModelFilesTest {
             PcJob.Result result = PcJob.run(JobConfigLoader.load(job(oldFile(old[0], old[1]), CNN)), run);
             // The old model's test logits through DJL, with its own preprocessing (mean 0.5, std 0.25 on [0, 1]),
             // against those torch computed when it made the file.
-            float[] throughDjl = Logits.read(run.resolve("old/logits-test.bin"), 256, 4);
+            float[] throughDjl;
+            try (LogitCache cache = LogitCache.openExisting(run.resolve("old/logits-test.cache"))) {
+                throughDjl = cache.readAll();
+            }
             assertEquals(recorded.length, throughDjl.length);
             for (int i = 0; i < recorded.length; i++) {
                 assertEquals(recorded[i], throughDjl[i], 1e-4 + 1e-5 * Math.abs(recorded[i]), old[0] + " logit " + i);

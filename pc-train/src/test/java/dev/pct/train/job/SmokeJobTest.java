@@ -11,8 +11,8 @@ import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.train.cli.PcTrainCli;
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.JobConfigLoader;
+import dev.pct.train.io.LogitCache;
 import dev.pct.train.io.Logits;
-import dev.pct.train.loop.Inference;
 import dev.pct.train.report.ModelResult;
 import dev.pct.train.testing.CliRun;
 import java.io.IOException;
@@ -149,13 +149,20 @@ class SmokeJobTest {
         // The same old model given as logits CSV files, rows in the data files' order, as another framework
         // would write them. The training split's rows come from the run's cache; held-out rows are unused.
         JobData data = JobData.load(config.data(), 1, null);
-        float[] trainSplit = Logits.read(first.resolve("old/logits-train.bin"), data.trainSet().size(), 4);
+        float[] trainSplit;
+        try (LogitCache cache = LogitCache.openExisting(first.resolve("old/teacher-train.logits"))) {
+            assertEquals(data.trainSet().size(), cache.rows());
+            trainSplit = cache.readAll();
+        }
         float[][] fullTrain = new float[512][4];
         for (int i = 0; i < data.trainSet().size(); i++) {
             System.arraycopy(trainSplit, i * 4, fullTrain[data.trainSet().sourceIndices()[i]], 0, 4);
         }
         Path trainCsv = writeCsv(tmp.resolve("old_train.csv"), fullTrain);
-        float[] test = Logits.read(first.resolve("old/logits-test.bin"), 256, 4);
+        float[] test;
+        try (LogitCache cache = LogitCache.openExisting(first.resolve("old/logits-test.cache"))) {
+            test = cache.readAll();
+        }
         float[][] testRows = new float[256][4];
         for (int i = 0; i < 256; i++) {
             System.arraycopy(test, i * 4, testRows[i], 0, 4);
