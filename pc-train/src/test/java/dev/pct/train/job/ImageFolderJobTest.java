@@ -1,0 +1,196 @@
+package dev.pct.train.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pct.train.config.JobConfig;
+import dev.pct.train.config.JobConfigLoader;
+import dev.pct.train.data.ChannelOrder;
+import dev.pct.train.data.DataFormatException;
+import dev.pct.train.data.IdxReader;
+import dev.pct.train.data.ImageSet;
+import dev.pct.train.data.ModelInput;
+import dev.pct.train.data.Normalizer;
+import dev.pct.train.io.LogitCache;
+import dev.pct.train.io.Logits;
+import dev.pct.train.testing.Fixtures;
+import dev.pct.train.testing.ForkedJvm;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A job on an image folder read on demand: the tiny IDX set's images, enlarged to mixed sizes between 96 and
+ * 208 pixels and written as PNG and JPEG files, with the committed TorchScript old model, which takes 8x8
+ * grayscale input of its own normalization, and a new model that takes 16x16 RGB.
+ */
+class ImageFolderJobTest {
+    private static final Path MODELS = Fixtures.models();
+    /** The heap of the small-heap run: a third of the folder's decoded size, or less. */
+    private static final int SMALL_HEAP_MB = 64;
+
+    @TempDir
+    static Path shared;
+
+    private static Path folder;
+    private static long decodedBytes;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void writeImageFolder() throws IOException {
+        folder = shared.resolve("images");
+        decodedBytes = write(IdxReader.readDirectory(MODELS.resolve("tiny"), true, 4), folder.resolve("train"))
+                + write(IdxReader.readDirectory(MODELS.resolve("tiny"), false, 4), folder.resolve("test"));
+    }
+
+    /** Writes each sample enlarged (bilinear, so it stays smooth) to its own size; returns the float32 bytes. */
+    private static long write(ImageSet set, Path dir) throws IOException {
+        long bytes = 0;
+        for (int i = 0; i < set.size(); i++) {
+            int h = 96 + (i * 37) % 65;
+            int w = h + (i % 3) * 24;
+            ModelInput enlarge = new ModelInput(1, h, w, ChannelOrder.RGB, Normalizer.identity(1));
+            float[] gray = new float[h * w];
+            enlarge.apply(set.read(i), gray, 0);
+            BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int v = Math.round(Math.min(1f, Math.max(0f, gray[y * w + x])) * 255f);
+                    image.setRGB(x, y, v << 16 | v << 8 | v);
+                }
+            }
+            Path classDir = Files.createDirectories(dir.resolve("class-" + set.label(i)));
+            boolean png = i % 2 == 0;
+            ImageIO.write(image, png ? "png" : "jpg", classDir.resolve(String.format("%04d.%s", i, png ? "png" : "jpg"))
+                    .toFile());
+            bytes += 3L * h * w * Float.BYTES;
+        }
+        return bytes;
+    }
+
+    private Path job(Path data, String extra) throws IOException {
+        Path file = tmp.resolve("job-" + System.nanoTime() + ".yaml");
+        Files.writeString(file, """
+                name: folder
+                seeds: [1]
+                device: cpu
+                data:
+                  source: image-folder
+                  path: %s
+                  image_size: [16, 16]
+                  channels: 3
+                  resize: center_crop
+                  crop_fraction: 0.875
+                  validation_fraction: 0.1
+                  workers: 2
+                  prefetch: 3
+                old_model:
+                  source: torchscript
+                  file: %s
+                  preprocessing: {image_size: [8, 8], channels: 1, mean: [0.5], std: [0.25]}
+                new_model: {architecture: {type: mlp, hidden: [32]}}
+                loss: {treatment: fd-kl, alpha: 0.0, beta: 1.0, tau: 1.0}
+                training:
+                  epochs: 2
+                  batch_size: 64
+                  learning_rate: 0.05
+                  schedule: {type: constant, warmup_epochs: 0}
+                  log_every_steps: 0
+                %s
+                """.formatted(data, MODELS.resolve("tiny-old-mlp.pt"), extra));
+        return file;
+    }
+
+    private static ForkedJvm.Outcome train(Path job, Path runDir, int heapMb) throws IOException, InterruptedException {
+        return ForkedJvm.run(ForkedJvm.testClassPath(), List.of("-Xmx" + heapMb + "m", "-Dai.djl.offline=true"),
+                "dev.pct.train.cli.PcTrainCli", List.of("train", job.toString(), "--run-dir", runDir.toString()), 600);
+    }
+
+    @Test
+    void aFolderLargerThanTheHeapTrainsToTheSameResultAsWithALargeHeap() throws Exception {
+        assertTrue(decodedBytes > 3L * SMALL_HEAP_MB << 20,
+                "the folder must not fit the small heap: " + (decodedBytes >> 20) + " MiB decoded");
+        Path job = job(folder, "");
+        Path small = tmp.resolve("small");
+        Path large = tmp.resolve("large");
+        ForkedJvm.Outcome smallRun = train(job, small, SMALL_HEAP_MB);
+        assertEquals(0, smallRun.status(), smallRun.output());
+        ForkedJvm.Outcome largeRun = train(job, large, 1024);
+        assertEquals(0, largeRun.status(), largeRun.output());
+        for (String stage : List.of("baseline", "pc")) {
+            assertArrayEquals(Logits.read(large.resolve("seed-1/" + stage + "/logits-test.bin"), 256, 4),
+                    Logits.read(small.resolve("seed-1/" + stage + "/logits-test.bin"), 256, 4), 0f, stage);
+        }
+        try (LogitCache a = LogitCache.openExisting(small.resolve("old/teacher-train.logits"));
+                LogitCache b = LogitCache.openExisting(large.resolve("old/teacher-train.logits"))) {
+            assertArrayEquals(b.readAll(), a.readAll(), 0f);
+            assertEquals(691, a.rows(), "768 training images less the validation tenth");
+        }
+        // The old model still recognizes its digits through two resizes of its own preprocessing.
+        String report = Files.readString(small.resolve("report.md"));
+        assertTrue(report.contains("## Throughput") && report.contains("images/s with 2 worker threads"), report);
+        String info = Files.readString(small.resolve("run-info.json"));
+        assertTrue(info.contains("\"max_heap_mb\" : " + SMALL_HEAP_MB), info);
+    }
+
+    @Test
+    void aTruncatedTeacherCacheIsRecomputedAndTheResumedRunEndsAlike() throws IOException {
+        JobConfig config = JobConfigLoader.load(job(folder, ""));
+        Path whole = tmp.resolve("whole");
+        PcJob.run(config, whole);
+        // A copy of the run killed while writing its cache and before training: the cache cut mid-data.
+        Path cut = tmp.resolve("cut");
+        Files.createDirectories(cut.resolve("old"));
+        Files.copy(whole.resolve("config.yaml"), cut.resolve("config.yaml"));
+        Files.copy(whole.resolve("run-info.json"), cut.resolve("run-info.json"));
+        Path cache = cut.resolve("old/teacher-train.logits");
+        Files.copy(whole.resolve("old/teacher-train.logits"), cache);
+        try (FileChannel channel = FileChannel.open(cache, StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() - 1000);
+        }
+        PcJob.run(JobConfigLoader.load(cut.resolve("config.yaml")), cut);
+        assertTrue(Files.readString(cut.resolve("train.log")).contains("truncated"),
+                "the log says why the cache was recomputed");
+        try (LogitCache a = LogitCache.openExisting(whole.resolve("old/teacher-train.logits"));
+                LogitCache b = LogitCache.openExisting(cache)) {
+            assertArrayEquals(a.readAll(), b.readAll(), 0f);
+        }
+        assertArrayEquals(Logits.read(whole.resolve("seed-1/pc/logits-test.bin"), 256, 4),
+                Logits.read(cut.resolve("seed-1/pc/logits-test.bin"), 256, 4), 0f);
+    }
+
+    @Test
+    void anUnreadableImageStopsTheJobWithTheFileNamed() throws IOException {
+        Path broken = tmp.resolve("broken");
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path p : files.toList()) {
+                Path target = broken.resolve(folder.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        Path bad = broken.resolve("train/class-2/0100.png");
+        Files.write(bad, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 0});
+        // Given statistics, so that the first pass over the images is the old model's teacher cache.
+        JobConfig config = JobConfigLoader.load(job(broken, ""), List.of("data.mean=[0.5, 0.5, 0.5]",
+                "data.std=[0.25, 0.25, 0.25]"));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> PcJob.run(config, tmp.resolve("run")));
+        assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
+    }
+}
