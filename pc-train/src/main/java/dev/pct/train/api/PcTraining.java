@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.core.metrics.FlipReport;
+import dev.pct.train.config.SelectionConfig;
+import dev.pct.train.config.SelectionRule;
 import dev.pct.train.config.TrainingConfig;
 import dev.pct.train.data.PcData;
 import dev.pct.train.io.AtomicFiles;
@@ -28,6 +30,7 @@ import dev.pct.train.report.EpochRecord;
 import dev.pct.train.report.ModelResult;
 import dev.pct.train.report.ReportWriter;
 import dev.pct.train.report.RunResults;
+import dev.pct.train.report.SelectedEpoch;
 import dev.pct.train.update.NewModel;
 import dev.pct.train.update.OldLogits;
 import dev.pct.train.update.OldModel;
@@ -38,6 +41,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +79,7 @@ import org.slf4j.LoggerFactory;
 public final class PcTraining {
     private static final Logger LOG = LoggerFactory.getLogger(PcTraining.class);
     private static final String OLD = "old";
+    private static final String PC = "pc";
     /** The teacher cache of the training split, in the old model's directory. */
     static final String TEACHER_CACHE = "teacher-train.logits";
     /** How long the input pipeline is measured alone before training. */
@@ -88,6 +93,8 @@ public final class PcTraining {
     private final NewModel oldArchitecture;
     private final TrainingConfig oldTraining;
     private final FocalDistillationLoss loss;
+    private final Map<String, FocalDistillationLoss> sweep;
+    private final SelectionConfig selection;
     private final TrainingConfig training;
     private final List<Integer> seeds;
     private final boolean baseline;
@@ -100,6 +107,8 @@ public final class PcTraining {
     private final int prefetch;
     private final Map<String, Object> provenance;
     private final Map<String, String> runFiles;
+    /** The kept epoch of every stage of the current run, in training order. */
+    private final List<SelectedEpoch> selected = new ArrayList<>();
 
     private PcTraining(Builder b) {
         runDir = Objects.requireNonNull(b.runDir, "run directory must be set");
@@ -115,12 +124,29 @@ public final class PcTraining {
                     + " setOldModelToTrain (got " + olds + ")");
         }
         loss = b.loss;
+        sweep = b.sweep.isEmpty() ? Map.of(PC, loss) : Collections.unmodifiableMap(new LinkedHashMap<>(b.sweep));
+        selection = b.selection;
         training = b.training;
         seeds = List.copyOf(b.seeds);
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("seeds: at least one");
         }
         baseline = b.baseline;
+        if (selection.rule() == SelectionRule.LOWEST_NFR && !baseline) {
+            throw new IllegalArgumentException("selection rule lowest_nfr needs the baseline (it bounds the PC"
+                    + " models' validation error by the plain retrain's); use lowest_error or train the baseline");
+        }
+        for (Map.Entry<String, FocalDistillationLoss> setting : sweep.entrySet()) {
+            if (!setting.getKey().matches("[A-Za-z0-9._-]+") || setting.getKey().equals("baseline")
+                    || setting.getKey().equals(OLD)) {
+                throw new IllegalArgumentException("sweep setting name '" + setting.getKey() + "': expected letters,"
+                        + " digits, '.', '_' or '-', other than baseline and old (it names a folder)");
+            }
+            if (b.sweep.size() > 0 && !(setting.getValue().getLambda() > 0)) {
+                throw new IllegalArgumentException("sweep setting " + setting.getKey() + ": lambda must be > 0"
+                        + " (lambda 0 is the baseline, which the job trains anyway)");
+            }
+        }
         device = b.device != null ? b.device : Devices.resolve("auto");
         name = b.name;
         export = b.export;
@@ -178,6 +204,7 @@ public final class PcTraining {
         StageRunner runner = new StageRunner(device, data, evalBatchSize, prefetcher);
         List<EpochRecord> history = new ArrayList<>();
         List<ModelResult> results = new ArrayList<>();
+        selected.clear();
         Map<String, Path> models = new LinkedHashMap<>();
         int[] oldTestPredictions;
         Model oldStage = null;
@@ -188,7 +215,7 @@ public final class PcTraining {
                 oldStage = Model.newInstance(OLD, device);
                 StageRunner.Stage stage = new StageRunner.Stage(OLD, seeds.get(0), oldArchitecture, oldTraining,
                         StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE, false,
-                        Map.of("role", "old model trained in the job"));
+                        Map.of("role", "old model trained in the job"), EpochSelection.Spec.LAST);
                 history.addAll(runner.run(stage, runDir.resolve(OLD), StageRunner.Reference.NONE).history());
                 StageNetwork network = runner.load(stage, runDir.resolve(OLD), oldStage);
                 old = OldModel.of(network.block(), "old model " + oldArchitecture.description());
@@ -197,26 +224,45 @@ public final class PcTraining {
             OldOutputs outputs = oldOutputs(old, classes, prefetcher, open);
             oldTestPredictions = outputs.test();
             StageRunner.Reference reference = new StageRunner.Reference(outputs.validation(), oldTestPredictions);
-            boolean distills = loss.getLambda() > 0;
+            boolean distills = distills();
             for (int seed : seeds) {
+                double baselineBest = Double.NaN;
                 if (!distills || baseline) {
-                    run(runner, "baseline", seed, StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE,
-                            reference, oldTestPredictions, results, history, models);
+                    EpochSelection.Spec spec = selection.rule() == SelectionRule.LAST ? EpochSelection.Spec.LAST
+                            : new EpochSelection.Spec(SelectionRule.LOWEST_ERROR, Double.NaN, selection.patience());
+                    StageRunner.Outcome outcome = run(runner, "baseline", seed,
+                            StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE, reference,
+                            oldTestPredictions, results, history, models, spec, "cross-entropy");
+                    baselineBest = outcome.history().stream().mapToDouble(EpochRecord::validationError)
+                            .filter(e -> !Double.isNaN(e)).min().orElse(Double.NaN);
                 }
-                if (distills) {
+                if (!distills) {
+                    continue;
+                }
+                EpochSelection.Spec spec = switch (selection.rule()) {
+                    case LAST -> EpochSelection.Spec.LAST;
+                    case LOWEST_ERROR -> new EpochSelection.Spec(SelectionRule.LOWEST_ERROR, Double.NaN,
+                            selection.patience());
+                    case LOWEST_NFR -> new EpochSelection.Spec(SelectionRule.LOWEST_NFR,
+                            baselineBest + selection.errorMargin(), selection.patience());
+                };
+                for (Map.Entry<String, FocalDistillationLoss> setting : sweep.entrySet()) {
+                    FocalDistillationLoss settingLoss = setting.getValue();
                     TeacherSource teacher;
                     if (data.train().augments()) {
-                        teacher = new OnTheFlyTeacher(old, data.old() == null ? null : data.old().train(), loss);
+                        teacher = new OnTheFlyTeacher(old, data.old() == null ? null : data.old().train(),
+                                settingLoss);
                     } else if (CachedTeacher.inMemoryBytes(data.train().size(), classes) <= inMemoryTermsBytes()) {
                         try (NDManager scratch = NDManager.newBaseManager(device)) {
-                            teacher = CachedTeacher.inMemory(loss, outputs.train(), data.train().labels(), scratch);
+                            teacher = CachedTeacher.inMemory(settingLoss, outputs.train(), data.train().labels(),
+                                    scratch);
                         }
                     } else {
                         // Too many for the heap: each batch reads its rows from the memory-mapped cache.
-                        teacher = CachedTeacher.perBatch(loss, outputs.train());
+                        teacher = CachedTeacher.perBatch(settingLoss, outputs.train());
                     }
-                    run(runner, "pc", seed, StageLoss.of(loss), teacher, reference, oldTestPredictions, results,
-                            history, models);
+                    run(runner, setting.getKey(), seed, StageLoss.of(settingLoss), teacher, reference,
+                            oldTestPredictions, results, history, models, spec, describe(settingLoss));
                 }
             }
         } finally {
@@ -233,8 +279,15 @@ public final class PcTraining {
         }
         int[] testLabels = data.test().labels();
         RunResults runResults = new RunResults(testLabels, oldTestPredictions, results, history);
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (distills()) {
+            sweep.forEach((label, l) -> settings.put(label, describe(l)));
+        }
         ReportWriter.builder().setRunDirectory(runDir).optClassNames(data.classNames())
-                .optLoadingRate(new ReportWriter.LoadingRate(loadingRate, workers)).build().write(runResults);
+                .optLoadingRate(new ReportWriter.LoadingRate(loadingRate, workers))
+                .optSelection(selected, selection)
+                .optSettings(sweep.size() > 1 || !sweep.containsKey(PC) ? settings : Map.of())
+                .build().write(runResults);
         Map<String, FlipReport> table = new LinkedHashMap<>();
         for (ModelResult r : results) {
             table.put(r.model() + " seed " + r.seed(), r.vsOld());
@@ -245,17 +298,19 @@ public final class PcTraining {
         return new PcResult(runDir, runResults, ReportWriter.formatTable(table), models);
     }
 
-    private void run(StageRunner runner, String model, int seed, StageLoss stageLoss, TeacherSource teacher,
-            StageRunner.Reference reference, int[] oldTestPredictions, List<ModelResult> results,
-            List<EpochRecord> history, Map<String, Path> models) throws IOException {
+    private StageRunner.Outcome run(StageRunner runner, String model, int seed, StageLoss stageLoss,
+            TeacherSource teacher, StageRunner.Reference reference, int[] oldTestPredictions, List<ModelResult> results,
+            List<EpochRecord> history, Map<String, Path> models, EpochSelection.Spec spec, String lossDescription)
+            throws IOException {
         Map<String, Object> stageProvenance = new LinkedHashMap<>(provenance);
         stageProvenance.put("run", runDir.toAbsolutePath().toString());
         stageProvenance.put("model", model);
         stageProvenance.put("seed", seed);
         stageProvenance.put("started_from", newModel.description());
-        stageProvenance.put("loss", model.equals("pc") ? describe(loss) : "cross-entropy");
+        stageProvenance.put("loss", lossDescription);
+        stageProvenance.put("selection", spec.describe());
         StageRunner.Stage stage = new StageRunner.Stage(model, seed, newModel, training, stageLoss, teacher, export,
-                stageProvenance);
+                stageProvenance, spec);
         StageRunner.Outcome outcome = runner.run(stage, runDir.resolve("seed-" + seed).resolve(model), reference);
         history.addAll(outcome.history());
         if (outcome.exported() != null) {
@@ -265,6 +320,15 @@ public final class PcTraining {
         FlipAccumulator flips = new FlipAccumulator(data.classes());
         flips.add(data.test().labels(), oldTestPredictions, predictions);
         results.add(new ModelResult(model, seed, predictions, flips.report()));
+        StageRunner.Selected s = outcome.selected();
+        selected.add(new SelectedEpoch(model, seed, s.rule(), s.epoch(), s.epochsTrained(), s.fallback(),
+                spec.errorBound(), outcome.selectedRecord()));
+        return outcome;
+    }
+
+    /** Whether any PC setting distils (lambda &gt; 0); otherwise the job trains the baseline alone. */
+    private boolean distills() {
+        return sweep.values().stream().anyMatch(l -> l.getLambda() > 0);
     }
 
     /**
@@ -275,7 +339,7 @@ public final class PcTraining {
 
     private OldOutputs oldOutputs(OldModel old, int classes, Prefetcher prefetcher, List<AutoCloseable> open)
             throws IOException {
-        boolean needTrain = loss.getLambda() > 0 && !data.train().augments();
+        boolean needTrain = distills() && !data.train().augments();
         if (old == null) {
             return new OldOutputs(needTrain ? LogitRows.of(oldLogits.train(), classes) : null,
                     oldLogits.validation().length == 0 ? null : FlipAccumulator.argmax(oldLogits.validation(), classes),
@@ -385,7 +449,7 @@ public final class PcTraining {
                 throw new IllegalArgumentException("an old model known only by its logits cannot be used with"
                         + " augmentation: augmented inputs need the old model itself");
             }
-            checkRows("train", oldLogits.train(), data.train().size(), classes, loss.getLambda() > 0);
+            checkRows("train", oldLogits.train(), data.train().size(), classes, distills());
             checkRows("validation", oldLogits.validation(), data.validation().size(), classes, false);
             checkRows("test", oldLogits.test(), data.test().size(), classes, true);
         }
@@ -423,7 +487,15 @@ public final class PcTraining {
         info.put("old_model", oldModel != null ? oldModel.description()
                 : oldLogits != null ? "logits" : "trained in the job: " + oldArchitecture.description());
         info.put("new_model", newModel.description());
-        info.put("loss", describe(loss));
+        if (sweep.size() == 1 && sweep.containsKey(PC)) {
+            info.put("loss", describe(loss));
+        } else {
+            Map<String, String> settings = new LinkedHashMap<>();
+            sweep.forEach((label, l) -> settings.put(label, describe(l)));
+            info.put("sweep", settings);
+        }
+        info.put("selection", selection.rule().spelling() + (selection.rule() == SelectionRule.LOWEST_NFR
+                ? ", error margin " + selection.errorMargin() : "") + ", patience " + selection.patience());
         info.put("pct_version", String.valueOf(PcTraining.class.getPackage().getImplementationVersion()));
         info.put("djl_version", Engine.getDjlVersion());
         Engine engine = Engine.getInstance();
@@ -454,6 +526,8 @@ public final class PcTraining {
         private NewModel oldArchitecture;
         private TrainingConfig oldTraining;
         private FocalDistillationLoss loss = FocalDistillationLoss.builder().build();
+        private final Map<String, FocalDistillationLoss> sweep = new LinkedHashMap<>();
+        private SelectionConfig selection = SelectionConfig.defaults();
         private TrainingConfig training = TrainingConfig.defaults();
         private List<Integer> seeds = List.of(1);
         private boolean baseline = true;
@@ -547,6 +621,31 @@ public final class PcTraining {
          */
         public Builder optLoss(FocalDistillationLoss loss) {
             this.loss = Objects.requireNonNull(loss, "loss");
+            return this;
+        }
+
+        /**
+         * Trains several PC models instead of one, each with its own loss, against the same old model and
+         * baseline (a trade-off sweep); each trains in {@code seed-N/<name>/} and is a column of the report,
+         * which adds the sweep's table and chooses a setting by the selection rule. Replaces {@link #optLoss}.
+         *
+         * @param settings loss per setting name (letters, digits, '.', '_', '-'), in report order; lambda &gt; 0
+         * @return this builder
+         */
+        public Builder optSweep(Map<String, FocalDistillationLoss> settings) {
+            sweep.clear();
+            sweep.putAll(settings);
+            return this;
+        }
+
+        /**
+         * Sets which epoch of each new model is kept, and early stopping; default: the last epoch.
+         *
+         * @param selection the rule, error margin and patience
+         * @return this builder
+         */
+        public Builder optSelection(SelectionConfig selection) {
+            this.selection = Objects.requireNonNull(selection, "selection");
             return this;
         }
 

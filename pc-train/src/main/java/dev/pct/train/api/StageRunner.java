@@ -4,8 +4,12 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.nn.Block;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.core.metrics.FlipReport;
+import dev.pct.train.config.SelectionRule;
 import dev.pct.train.config.TrainingConfig;
 import dev.pct.train.data.ModelInput;
 import dev.pct.train.data.PcData;
@@ -48,6 +52,9 @@ final class StageRunner {
     static final String FINAL_PARAMETERS = "final.params";
     static final String TEST_LOGITS = "logits-test.bin";
     static final String MODEL_DIR = "model";
+    static final String SELECTED_PARAMETERS = "selected.params";
+    static final String SELECTION = "selection.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Device device;
     private final PcData data;
@@ -72,9 +79,10 @@ final class StageRunner {
      * @param teacher what gives the loss its labels
      * @param export whether to export the trained network as a model directory
      * @param provenance facts for the exported model's metadata
+     * @param selection which epoch is kept, and early stopping
      */
     record Stage(String name, int seed, NewModel model, TrainingConfig training, StageLoss loss, TeacherSource teacher,
-            boolean export, Map<String, Object> provenance) {}
+            boolean export, Map<String, Object> provenance, EpochSelection.Spec selection) {}
 
     /**
      * What a finished stage left.
@@ -82,8 +90,24 @@ final class StageRunner {
      * @param testLogits its logits on the test set, row-major
      * @param history its per-epoch records
      * @param exported the exported model directory, or null
+     * @param selected the epoch kept (its parameters are the stage's final ones), with how it was chosen
      */
-    record Outcome(float[] testLogits, List<EpochRecord> history, Path exported) {}
+    record Outcome(float[] testLogits, List<EpochRecord> history, Path exported, Selected selected) {
+        /** The record of the kept epoch. */
+        EpochRecord selectedRecord() {
+            return history.stream().filter(r -> r.epoch() == selected.epoch()).findFirst().orElseThrow();
+        }
+    }
+
+    /**
+     * The epoch a stage kept.
+     *
+     * @param rule how it was chosen
+     * @param epoch the epoch
+     * @param epochsTrained how many epochs the stage trained (fewer than configured after an early stop)
+     * @param fallback true when no epoch met the error bound, so the lowest-error epoch was kept
+     */
+    record Selected(String rule, int epoch, int epochsTrained, boolean fallback) {}
 
     /** The old model's predictions the epochs are compared with, or nulls when there is no old model (yet). */
     record Reference(int[] validationPredictions, int[] testPredictions) {
@@ -95,13 +119,16 @@ final class StageRunner {
         Path exported = stage.export() ? dir.resolve(MODEL_DIR) : null;
         if (Files.exists(dir.resolve(DONE))) {
             LOG.info("{} seed {}: finished earlier, results read from {}", stage.name(), stage.seed(), dir);
-            return new Outcome(Logits.read(testCache, data.test().size(), data.classes()),
-                    StageHistory.read(dir.resolve(StageHistory.FILE)), exported);
+            List<EpochRecord> history = StageHistory.read(dir.resolve(StageHistory.FILE));
+            return new Outcome(Logits.read(testCache, data.test().size(), data.classes()), history, exported,
+                    readSelected(dir.resolve(SELECTION), history));
         }
         Path historyFile = dir.resolve(StageHistory.FILE);
         TreeMap<Integer, EpochRecord> records = new TreeMap<>();
+        EpochSelection selection = new EpochSelection(stage.selection());
         for (EpochRecord r : StageHistory.read(historyFile)) {
             records.put(r.epoch(), r);
+            selection.offer(r.epoch(), r.validationError(), r.validationNegativeFlipRate());
         }
         try (Model model = Model.newInstance(stage.name() + "-seed" + stage.seed(), device)) {
             StageTrainer trainer = new StageTrainer(stage.name() + " seed " + stage.seed(), stage.seed(),
@@ -126,23 +153,71 @@ final class StageRunner {
                 LOG.info(String.format("%s seed %d epoch %d: validation error %.4f, validation NFR %s, test error %.4f,"
                                 + " test NFR %s", stage.name(), stage.seed(), row.epoch(), validationError,
                         rate(validationNfr), testError, rate(testNfr)));
+                selection.offer(row.epoch(), validationError, validationNfr);
                 try {
+                    // Parameters first: a crash between the two repeats this epoch (same figures, same choice).
+                    if (stage.selection().rule() != SelectionRule.LAST
+                            && selection.choice().epoch() == row.epoch()) {
+                        Checkpoint.saveParameters(block, dir.resolve(SELECTED_PARAMETERS));
+                    }
                     StageHistory.write(historyFile, new ArrayList<>(records.values()));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
-            Block block = trained.network().block();
-            Checkpoint.saveParameters(block, dir.resolve(FINAL_PARAMETERS));
-            float[] testLogits = Inference.logits(Inference.of(block), data.test(), evalBatchSize, model.getNDManager(),
-                    workers);
-            Logits.write(testCache, testLogits, data.classes());
-            if (exported != null) {
-                ModelExport.write(exported, trained.network().exportNet(), description(trained.network(), stage));
-                LOG.info("{} seed {}: model exported to {}", stage.name(), stage.seed(), exported);
+            }, selection::stop);
+            int lastEpoch = trained.rows().isEmpty() ? 0 : trained.rows().get(trained.rows().size() - 1).epoch();
+            EpochSelection.Choice choice = selection.choice();
+            Selected selected = new Selected(stage.selection().describe(), choice.epoch(), lastEpoch, choice.fallback());
+            if (choice.fallback()) {
+                LOG.warn("{} seed {}: no epoch reached a validation error within the bound of {}; kept the epoch of"
+                        + " lowest validation error ({})", stage.name(), stage.seed(), stage.selection().describe(),
+                        choice.epoch());
             }
-            AtomicFiles.writeString(dir.resolve(DONE), Instant.now() + "\n");
-            return new Outcome(testLogits, new ArrayList<>(records.values()), exported);
+            try (Model chosenModel = Model.newInstance(stage.name() + "-seed" + stage.seed() + "-selected", device)) {
+                StageNetwork network = trained.network();
+                if (choice.epoch() != lastEpoch) {
+                    network = restore(stage, dir.resolve(SELECTED_PARAMETERS), chosenModel);
+                    LOG.info("{} seed {}: keeping epoch {} of {} ({})", stage.name(), stage.seed(), choice.epoch(),
+                            lastEpoch, stage.selection().describe());
+                }
+                Block block = network.block();
+                Checkpoint.saveParameters(block, dir.resolve(FINAL_PARAMETERS));
+                float[] testLogits = Inference.logits(Inference.of(block), data.test(), evalBatchSize,
+                        chosenModel.getNDManager(), workers);
+                Logits.write(testCache, testLogits, data.classes());
+                if (exported != null) {
+                    ModelExport.write(exported, network.exportNet(), description(network, stage));
+                    LOG.info("{} seed {}: model exported to {}", stage.name(), stage.seed(), exported);
+                }
+                writeSelected(dir.resolve(SELECTION), selected);
+                AtomicFiles.writeString(dir.resolve(DONE), Instant.now() + "\n");
+                return new Outcome(testLogits, new ArrayList<>(records.values()), exported, selected);
+            }
+        }
+    }
+
+    private static void writeSelected(Path file, Selected selected) throws IOException {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("rule", selected.rule());
+        node.put("epoch", selected.epoch());
+        node.put("epochs_trained", selected.epochsTrained());
+        node.put("fallback", selected.fallback());
+        AtomicFiles.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
+    }
+
+    /** The kept epoch of a finished stage; a stage finished before selection existed kept its last epoch. */
+    private static Selected readSelected(Path file, List<EpochRecord> history) throws IOException {
+        int last = history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
+        if (!Files.exists(file)) {
+            return new Selected(EpochSelection.Spec.LAST.describe(), last, last, false);
+        }
+        try {
+            JsonNode node = JSON.readTree(file.toFile());
+            return new Selected(node.get("rule").asText(), node.get("epoch").asInt(),
+                    node.get("epochs_trained").asInt(), node.get("fallback").asBoolean());
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": not a selection record (" + e + "); delete the stage's done file to"
+                    + " redo its last step", e);
         }
     }
 
@@ -156,13 +231,17 @@ final class StageRunner {
      * @throws IOException if the parameters cannot be read
      */
     StageNetwork load(Stage stage, Path dir, Model model) throws IOException {
+        return restore(stage, dir.resolve(FINAL_PARAMETERS), model);
+    }
+
+    private StageNetwork restore(Stage stage, Path parameters, Model model) throws IOException {
         try {
             StageNetwork network = stage.model().restore(model.getNDManager(), data.train().sampleShape(),
-                    data.classes(), Files.readAllBytes(dir.resolve(FINAL_PARAMETERS)));
+                    data.classes(), Files.readAllBytes(parameters));
             model.setBlock(network.block());
             return network;
         } catch (MalformedModelException e) {
-            throw new IOException(dir.resolve(FINAL_PARAMETERS) + ": " + e.getMessage(), e);
+            throw new IOException(parameters + ": " + e.getMessage(), e);
         }
     }
 

@@ -26,6 +26,10 @@ import java.util.List;
  * @param newModel the new model; YAML {@code new_model}
  * @param loss the new model's loss
  * @param training how the new model (and, unless overridden, the old one) is trained
+ * @param selection which epoch of each new model is kept (on the validation split), and early stopping
+ * @param sweep a trade-off sweep: axes over keys of {@code loss}, e.g. {@code [{key: loss.tau, values: [1,
+ *     10]}]}; every combination trains one PC model against the same old model and baseline (see {@link
+ *     SweepGrid}); empty (default) trains the one {@code loss}
  */
 public record JobConfig(
         String name,
@@ -37,20 +41,23 @@ public record JobConfig(
         OldModelConfig oldModel,
         NewModelConfig newModel,
         LossConfig loss,
-        TrainingConfig training) {
+        TrainingConfig training,
+        SelectionConfig selection,
+        List<SweepAxis> sweep) {
 
     private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     /** Makes the lists immutable. */
     public JobConfig {
         seeds = Lists.copy(seeds);
+        sweep = Lists.copy(sweep);
     }
 
     /** The defaults with the required values (name, data source, architectures) left null. */
     static JobConfig template() {
         return new JobConfig(null, List.of(1), "auto", Path.of("runs"), true, DataConfig.template(),
                 OldModelConfig.template(), NewModelConfig.template(), LossConfig.defaults(),
-                TrainingConfig.defaults());
+                TrainingConfig.defaults(), SelectionConfig.defaults(), List.of());
     }
 
     /**

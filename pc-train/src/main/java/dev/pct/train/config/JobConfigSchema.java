@@ -44,7 +44,8 @@ final class JobConfigSchema {
             Map.entry(LossConfig.class, LossConfig::defaults),
             Map.entry(TrainingConfig.class, TrainingConfig::defaults),
             Map.entry(OptimizerConfig.class, OptimizerConfig::defaults),
-            Map.entry(ScheduleConfig.class, ScheduleConfig::defaults));
+            Map.entry(ScheduleConfig.class, ScheduleConfig::defaults),
+            Map.entry(SelectionConfig.class, SelectionConfig::defaults));
 
     /** Values that may stay null; whether they are needed depends on other values (checked after binding). */
     private static final Set<String> NULLABLE = Set.of(

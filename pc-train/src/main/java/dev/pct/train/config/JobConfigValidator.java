@@ -34,6 +34,22 @@ final class JobConfigValidator {
         validateNewModel(config.newModel());
         validateLoss(config.loss());
         validateTraining("training", config.training());
+        validateSelection(config);
+        SweepGrid.validate(config, problems);
+    }
+
+    private void validateSelection(JobConfig config) {
+        SelectionConfig selection = config.selection();
+        atLeast("selection.error_margin", selection.errorMargin(), 0);
+        atLeast("selection.patience", selection.patience(), 0);
+        if (selection.rule() != SelectionRule.LAST && !(config.data().validationFraction() > 0)) {
+            problems.invalid("selection.rule", selection.rule(), "last, since data.validation_fraction is 0 (the"
+                    + " other rules choose on the validation split)");
+        }
+        if (selection.rule() == SelectionRule.LOWEST_NFR && !config.compareBaseline()) {
+            problems.invalid("selection.rule", selection.rule(), "last or lowest_error, since compare_baseline is"
+                    + " false (lowest_nfr bounds a PC model's validation error by the plain retrain's)");
+        }
     }
 
     private void validateSeeds(List<Integer> seeds) {
@@ -205,7 +221,7 @@ final class JobConfigValidator {
         }
     }
 
-    private void validateLoss(LossConfig loss) {
+    void validateLoss(LossConfig loss) {
         atLeast("loss.alpha", loss.alpha(), 0);
         atLeast("loss.beta", loss.beta(), 0);
         if (!(loss.tau() > 0) || Double.isInfinite(loss.tau())) {

@@ -5,6 +5,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.core.metrics.FlipReport;
 import dev.pct.train.api.Devices;
@@ -15,6 +16,7 @@ import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.NewModelConfig;
 import dev.pct.train.config.OldModelConfig;
 import dev.pct.train.config.OldModelSource;
+import dev.pct.train.config.SweepGrid;
 import dev.pct.train.data.ModelInput;
 import dev.pct.train.data.Normalizer;
 import dev.pct.train.data.SampleSource;
@@ -80,6 +82,7 @@ public final class PcJob {
                 .setNewModel(newModel(config.newModel()))
                 .optLoss(loss.toLoss())
                 .optTraining(config.training())
+                .optSelection(config.selection())
                 .optSeeds(config.seeds())
                 .optBaseline(config.compareBaseline())
                 .optDevice(device)
@@ -88,6 +91,9 @@ public final class PcJob {
                 .optTeacherCachePrecision(old.cachePrecision())
                 .optProvenance(provenance)
                 .optRunFiles(Map.of("config.yaml", config.toYaml()));
+        Map<String, FocalDistillationLoss> sweep = new LinkedHashMap<>();
+        SweepGrid.settings(config).forEach((name, setting) -> sweep.put(name, setting.effective().toLoss()));
+        builder.optSweep(sweep);
         try (Model holder = Model.newInstance("old-holder", device)) {
             OldModel oldModel = null;
             try {

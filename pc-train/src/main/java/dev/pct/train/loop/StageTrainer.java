@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,6 +122,24 @@ public final class StageTrainer {
      * @throws IOException when a checkpoint cannot be written or read
      */
     public Trained train(Model model, NewModel newModel, BatchSource data, EpochListener listener) throws IOException {
+        return train(model, newModel, data, listener, () -> false);
+    }
+
+/**
+     * Trains a new model, resuming from the newest checkpoint when one exists.
+     *
+     * @param model the stage's model; its block is set here, built by {@code newModel} with this stage's seed
+     *     (or restored from the checkpoint)
+     * @param newModel what to build
+     * @param data the training set
+     * @param listener the per-epoch callback
+     * @param stop asked before each epoch, after the listener has seen the epochs before it (also those
+     *     read back from a checkpoint): true ends training early (e.g. early stopping)
+     * @return the trained network and the epoch rows
+     * @throws IOException when a checkpoint cannot be written or read
+     */
+    public Trained train(Model model, NewModel newModel, BatchSource data, EpochListener listener,
+            BooleanSupplier stop) throws IOException {
         int steps = settings.stepsPerEpoch(data.size());
         if (steps == 0) {
             throw new IllegalArgumentException(name + ": the training set has " + data.size()
@@ -181,6 +200,10 @@ public final class StageTrainer {
                 Prefetcher own = prefetcher == null ? new Prefetcher(0, 1) : null) {
             Prefetcher workers = prefetcher == null ? own : prefetcher;
             for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
+                if (stop.getAsBoolean()) {
+                    LOG.info("{}: stopped early after epoch {}", name, epoch - 1);
+                    break;
+                }
                 EpochRow row = runEpoch(trainer, optimizer, data, epoch, steps, workers);
                 rows.add(row);
                 // Before the checkpoint: a crash in between then repeats this epoch rather than losing its

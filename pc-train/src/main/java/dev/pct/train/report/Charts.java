@@ -45,8 +45,8 @@ final class Charts {
 
     /** Test error against NFR: one series per new model, a point per seed, the old model at NFR 0. */
     static byte[] errorVersusNegativeFlipRate(
-            Map<String, List<double[]>> newModelPoints, List<Double> oldErrorRates, int width, int height)
-            throws IOException {
+            Map<String, List<double[]>> newModelPoints, List<Double> oldErrorRates, int width, int height,
+            boolean withFront) throws IOException {
         XYChart chart =
                 new XYChartBuilder()
                         .width(width)
@@ -74,7 +74,45 @@ final class Charts {
             double[] y = model.getValue().stream().mapToDouble(p -> 100.0 * p[1]).toArray();
             chart.addSeries(model.getKey(), x, y);
         }
+        if (withFront) {
+            Map<String, double[]> means = new LinkedHashMap<>();
+            newModelPoints.forEach((model, points) -> means.put(model, new double[] {
+                points.stream().mapToDouble(p -> p[0]).average().orElse(Double.NaN),
+                points.stream().mapToDouble(p -> p[1]).average().orElse(Double.NaN)}));
+            List<double[]> front = paretoFront(means).stream().map(means::get)
+                    .sorted(java.util.Comparator.comparingDouble(p -> p[0])).toList();
+            if (front.size() > 1) {
+                chart.addSeries("Pareto front (means)", front.stream().mapToDouble(p -> 100.0 * p[0]).toArray(),
+                        front.stream().mapToDouble(p -> 100.0 * p[1]).toArray())
+                        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line).setMarker(SeriesMarkers.NONE);
+            }
+        }
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /**
+     * The names whose point is not dominated: no other point has both NFR and error at most its own with one
+     * of them strictly lower.
+     *
+     * @param points {negative flip rate, error rate} per name
+     * @return the names on the front, in the map's order
+     */
+    static java.util.Set<String> paretoFront(Map<String, double[]> points) {
+        java.util.Set<String> front = new java.util.LinkedHashSet<>();
+        for (Map.Entry<String, double[]> a : points.entrySet()) {
+            double[] p = a.getValue();
+            boolean dominated = false;
+            for (double[] q : points.values()) {
+                if (q[0] <= p[0] && q[1] <= p[1] && (q[0] < p[0] || q[1] < p[1])) {
+                    dominated = true;
+                    break;
+                }
+            }
+            if (!dominated && !Double.isNaN(p[0]) && !Double.isNaN(p[1])) {
+                front.add(a.getKey());
+            }
+        }
+        return front;
     }
 
     private static XYChart lineChart(String title, String yTitle, int width, int height) {

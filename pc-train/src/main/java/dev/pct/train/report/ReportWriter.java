@@ -1,13 +1,14 @@
 package dev.pct.train.report;
 
-import dev.pct.train.io.AtomicFiles;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pct.core.metrics.FlipReport;
 import dev.pct.core.metrics.Interval;
+import dev.pct.train.config.SelectionConfig;
+import dev.pct.train.config.SelectionRule;
+import dev.pct.train.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,6 +69,9 @@ public final class ReportWriter {
     private final int chartWidth;
     private final int chartHeight;
     private final LoadingRate loading;
+    private final List<SelectedEpoch> selected;
+    private final SelectionConfig selection;
+    private final Map<String, String> settings;
 
     /**
      * How fast the input pipeline prepared batches with nothing else running.
@@ -79,6 +83,9 @@ public final class ReportWriter {
 
     private ReportWriter(Builder builder) {
         loading = builder.loading;
+        selected = builder.selected;
+        selection = builder.selection;
+        settings = builder.settings;
         runDirectory = builder.runDirectory;
         classNames = builder.classNames;
         listedFlips = builder.listedFlips;
@@ -156,7 +163,8 @@ public final class ReportWriter {
                                         .toList()));
         List<Double> oldErrors =
                 models.stream().filter(ModelResult::isOldModel).map(r -> errorRate(r, labels)).toList();
-        written.add(put(ERROR_VS_NFR_PNG, Charts.errorVersusNegativeFlipRate(points, oldErrors, chartWidth, chartHeight)));
+        written.add(put(ERROR_VS_NFR_PNG, Charts.errorVersusNegativeFlipRate(points, oldErrors, chartWidth, chartHeight,
+                newModels.size() > 2)));
 
         written.add(put(REPORT_MD, markdown(models, newModels, labels, oldPredictions, hasCurves, results.history())));
         return written;
@@ -365,6 +373,8 @@ public final class ReportWriter {
             }
         }
 
+        selectionSection(md);
+        sweepSection(md, newModels, labels);
         throughput(md, history);
 
         md.append("\n## Charts\n\n");
@@ -408,6 +418,121 @@ public final class ReportWriter {
                     seconds > 0 ? samples / seconds : Double.NaN,
                     measured > 0 ? String.format(Locale.ROOT, "%.1f%%", 100 * waited / measured) : "—"));
         }
+    }
+
+    /** Each model's kept epoch and its validation and test figures there. */
+    private void selectionSection(StringBuilder md) {
+        if (selected.isEmpty()) {
+            return;
+        }
+        md.append("\n## Selection\n\nEach model keeps one epoch, chosen on the validation split only");
+        if (selection != null) {
+            md.append(String.format(Locale.ROOT, " (rule `%s`%s%s)", selection.rule().spelling(),
+                    selection.rule() == SelectionRule.LOWEST_NFR ? String.format(Locale.ROOT,
+                            ", error margin %.2f points over the plain retrain's lowest validation error",
+                            100 * selection.errorMargin()) : "",
+                    selection.patience() > 0 ? ", early stopping after " + selection.patience()
+                            + " epochs without a better one" : ""));
+        }
+        md.append("; the test columns are what the tables above report.\n\n");
+        md.append("| model | seed | kept epoch | chosen by | validation error | validation NFR | test error | test NFR"
+                + " |\n|---|---|---|---|---|---|---|---|\n");
+        for (SelectedEpoch s : selected) {
+            EpochRecord f = s.figures();
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d of %d | %s%s | %s | %s | %s | %s |%n", s.model(),
+                    s.seed(), s.epoch(), s.epochsTrained(), s.rule(),
+                    s.fallback() ? " (none within the bound: lowest error kept)" : "",
+                    percent(f.validationError()), percent(f.validationNegativeFlipRate()), percent(f.testError()),
+                    percent(f.testNegativeFlipRate())));
+        }
+    }
+
+    /**
+     * A sweep's settings side by side, with the Pareto front (no other model has both lower test error and lower
+     * test NFR) and the setting the selection rule picks on the validation split.
+     */
+    private void sweepSection(StringBuilder md, Map<String, List<ModelResult>> newModels, int[] labels) {
+        if (settings.isEmpty()) {
+            return;
+        }
+        Map<String, double[]> testMeans = new LinkedHashMap<>();
+        newModels.forEach((model, runs) -> testMeans.put(model, new double[] {
+            mean(perSeed(runs, FlipReport::negativeFlipRate)), mean(runs.stream().map(r -> errorRate(r, labels))
+                    .toList())}));
+        java.util.Set<String> front = Charts.paretoFront(testMeans);
+        md.append("\n## Sweep\n\nEvery setting against the same old model and plain retrain; validation figures"
+                + " at each model's kept epoch, mean over seeds; test rates with the first seed's 95% Wilson"
+                + " interval. ◆ marks the Pareto front on test (no other model has both lower error and lower"
+                + " NFR).\n\n| model | loss | validation error | validation NFR | test error | test NFR | front |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, List<ModelResult>> e : newModels.entrySet()) {
+            List<ModelResult> runs = e.getValue();
+            List<SelectedEpoch> kept = keptEpochs(e.getKey());
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", e.getKey(),
+                    settings.getOrDefault(e.getKey(), "cross-entropy"),
+                    plainPercent(kept.stream().map(k -> k.figures().validationError()).toList()),
+                    plainPercent(kept.stream().map(k -> k.figures().validationNegativeFlipRate()).toList()),
+                    rateCell(runs.stream().map(r -> errorRate(r, labels)).toList(),
+                            Interval.wilson(errors(runs.get(0), labels), labels.length)),
+                    rateCell(perSeed(runs, FlipReport::negativeFlipRate),
+                            runs.get(0).vsOld().negativeFlipRateInterval()),
+                    front.contains(e.getKey()) ? "◆" : ""));
+        }
+        String chosen = chooseSetting();
+        if (chosen != null) {
+            List<ModelResult> runs = newModels.get(chosen);
+            md.append(String.format(Locale.ROOT, "%nChosen on validation: **%s** (%s), test error %s, test NFR %s.%n",
+                    chosen, settings.get(chosen), plainPercent(runs.stream().map(r -> errorRate(r, labels)).toList()),
+                    plainPercent(perSeed(runs, FlipReport::negativeFlipRate))));
+        }
+    }
+
+    /**
+     * The sweep setting the rule picks from validation means at the kept epochs: with {@code lowest_error}, the
+     * lowest validation error; otherwise the lowest validation NFR among settings whose validation error is at
+     * most the plain retrain's plus the margin (the lowest error when none is).
+     */
+    private String chooseSetting() {
+        Map<String, double[]> validation = new LinkedHashMap<>();
+        for (String model : settings.keySet()) {
+            List<SelectedEpoch> kept = keptEpochs(model);
+            if (!kept.isEmpty()) {
+                validation.put(model, new double[] {
+                    mean(kept.stream().map(k -> k.figures().validationError()).toList()),
+                    mean(kept.stream().map(k -> k.figures().validationNegativeFlipRate()).toList())});
+            }
+        }
+        if (validation.isEmpty()) {
+            return null;
+        }
+        String lowestError = validation.entrySet().stream().min(java.util.Comparator.comparingDouble(
+                (Map.Entry<String, double[]> e) -> e.getValue()[0])).orElseThrow().getKey();
+        if (selection != null && selection.rule() == SelectionRule.LOWEST_ERROR) {
+            return lowestError;
+        }
+        List<SelectedEpoch> baseline = keptEpochs("baseline");
+        double margin = selection == null ? SelectionConfig.defaults().errorMargin() : selection.errorMargin();
+        double bound = baseline.isEmpty() ? Double.POSITIVE_INFINITY
+                : mean(baseline.stream().map(k -> k.figures().validationError()).toList()) + margin;
+        return validation.entrySet().stream().filter(e -> e.getValue()[0] <= bound + 1e-12)
+                .filter(e -> !Double.isNaN(e.getValue()[1]))
+                .min(java.util.Comparator.comparingDouble((Map.Entry<String, double[]> e) -> e.getValue()[1])
+                        .thenComparingDouble(e -> e.getValue()[0]))
+                .map(Map.Entry::getKey).orElse(lowestError);
+    }
+
+    private List<SelectedEpoch> keptEpochs(String model) {
+        return selected.stream().filter(s -> s.model().equals(model)).toList();
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    private static String plainPercent(List<Double> values) {
+        SeedSummary s = SeedSummary.of(values.stream().map(v -> 100 * v).toList());
+        return values.size() == 1 ? String.format(Locale.ROOT, "%.2f", s.mean())
+                : String.format(Locale.ROOT, "%.2f ± %.2f", s.mean(), s.std());
     }
 
     private interface Cell {
@@ -494,6 +619,34 @@ public final class ReportWriter {
         private int chartWidth = 800;
         private int chartHeight = 500;
         private LoadingRate loading;
+        private List<SelectedEpoch> selected = List.of();
+        private SelectionConfig selection;
+        private Map<String, String> settings = Map.of();
+
+        /**
+         * Sets every model's kept epoch and the rule that chose it, for the report's selection section.
+         *
+         * @param selected the kept epochs, in training order
+         * @param selection the rule, or null when unknown
+         * @return this builder
+         */
+        public Builder optSelection(List<SelectedEpoch> selected, SelectionConfig selection) {
+            this.selected = List.copyOf(selected);
+            this.selection = selection;
+            return this;
+        }
+
+        /**
+         * Declares the run a sweep: the PC settings by model name with their loss in words. The report then
+         * gets a sweep table, the Pareto front and the setting the rule picks; empty (default) for one setting.
+         *
+         * @param settings loss description per model name
+         * @return this builder
+         */
+        public Builder optSettings(Map<String, String> settings) {
+            this.settings = Map.copyOf(new LinkedHashMap<>(settings));
+            return this;
+        }
 
         /**
          * Sets the measured rate of the input pipeline alone, reported next to the training rates.

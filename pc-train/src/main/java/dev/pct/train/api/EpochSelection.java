@@ -1,0 +1,139 @@
+package dev.pct.train.api;
+
+import dev.pct.train.config.SelectionRule;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Chooses a stage's epoch from its validation figures, one epoch at a time, and says when to stop early.
+ *
+ * <p>The choice over epochs 1..e never changes to an epoch before the last one offered unless that epoch was
+ * the choice when it was offered; so saving the parameters of each epoch that is the choice when offered is
+ * enough to have the final choice's parameters on disk. Offering an epoch again replaces its figures (a
+ * resumed stage repeats the epochs after its checkpoint, with the same figures).
+ */
+final class EpochSelection {
+
+    /**
+     * How a stage chooses.
+     *
+     * @param rule the rule; {@link SelectionRule#LOWEST_NFR} only for PC stages
+     * @param errorBound for {@code LOWEST_NFR}: the highest validation error an epoch may have; NaN otherwise
+     * @param patience stop after this many epochs without a newly chosen one; 0 = never
+     */
+    record Spec(SelectionRule rule, double errorBound, int patience) {
+        static final Spec LAST = new Spec(SelectionRule.LAST, Double.NaN, 0);
+
+        /** A short description for logs and the report. */
+        String describe() {
+            return switch (rule) {
+                case LAST -> "last epoch";
+                case LOWEST_ERROR -> "lowest validation error";
+                case LOWEST_NFR -> String.format(java.util.Locale.ROOT,
+                        "lowest validation NFR with validation error <= %.2f%%", 100 * errorBound);
+            };
+        }
+    }
+
+    /**
+     * The chosen epoch.
+     *
+     * @param epoch the epoch (1-based)
+     * @param fallback true when no epoch met the error bound of {@code LOWEST_NFR}, so the lowest-error epoch
+     *     was taken
+     */
+    record Choice(int epoch, boolean fallback) {}
+
+    private record Figures(double error, double nfr) {}
+
+    private final Spec spec;
+    private final TreeMap<Integer, Figures> epochs = new TreeMap<>();
+
+    EpochSelection(Spec spec) {
+        this.spec = spec;
+    }
+
+    Spec spec() {
+        return spec;
+    }
+
+    /**
+     * Records an epoch's validation figures (NaN when unknown).
+     *
+     * @param epoch the epoch
+     * @param validationError its validation error rate
+     * @param validationNfr its validation negative flip rate
+     */
+    void offer(int epoch, double validationError, double validationNfr) {
+        epochs.put(epoch, new Figures(validationError, validationNfr));
+    }
+
+    /**
+     * Returns the choice over the epochs offered so far, or null when none was.
+     *
+     * @return the choice
+     */
+    Choice choice() {
+        if (epochs.isEmpty()) {
+            return null;
+        }
+        return switch (spec.rule()) {
+            case LAST -> new Choice(epochs.lastKey(), false);
+            case LOWEST_ERROR -> new Choice(lowestError(), false);
+            case LOWEST_NFR -> {
+                int best = lowestNfrWithinBound();
+                yield best > 0 ? new Choice(best, false) : new Choice(lowestError(), true);
+            }
+        };
+    }
+
+    /**
+     * Whether training should stop: {@code patience} epochs have passed since the chosen one (for {@code
+     * LOWEST_NFR}, only once some epoch met the bound).
+     *
+     * @return true to stop
+     */
+    boolean stop() {
+        if (spec.patience() == 0 || spec.rule() == SelectionRule.LAST || epochs.isEmpty()) {
+            return false;
+        }
+        Choice choice = choice();
+        if (choice.fallback()) {
+            return false;
+        }
+        return epochs.lastKey() - choice.epoch() >= spec.patience();
+    }
+
+    /** Lowest validation error, then the earlier epoch; the last epoch when every error is NaN. */
+    private int lowestError() {
+        int best = -1;
+        double bestError = Double.POSITIVE_INFINITY;
+        for (Map.Entry<Integer, Figures> e : epochs.entrySet()) {
+            double error = e.getValue().error();
+            if (error < bestError) {
+                best = e.getKey();
+                bestError = error;
+            }
+        }
+        return best > 0 ? best : epochs.lastKey();
+    }
+
+    /** Lowest validation NFR among epochs within the bound, then lower error, then the earlier epoch; -1 if none. */
+    private int lowestNfrWithinBound() {
+        int best = -1;
+        Figures bestFigures = null;
+        for (Map.Entry<Integer, Figures> e : epochs.entrySet()) {
+            Figures f = e.getValue();
+            // Error rates are counts over the validation size: a tolerance far below 1/n absorbs rounding.
+            if (Double.isNaN(f.nfr()) || !(f.error() <= spec.errorBound() + 1e-12)) {
+                continue;
+            }
+            if (bestFigures == null || f.nfr() < bestFigures.nfr()
+                    || f.nfr() == bestFigures.nfr() && f.error() < bestFigures.error()) {
+                best = e.getKey();
+                bestFigures = f;
+            }
+        }
+        return best;
+    }
+}

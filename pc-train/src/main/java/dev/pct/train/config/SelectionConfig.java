@@ -1,0 +1,27 @@
+package dev.pct.train.config;
+
+/**
+ * Which checkpoint of each trained new model is kept, and whether training stops early; decided on the
+ * validation split only, so the test figures stay an unbiased report.
+ *
+ * @param rule {@code last} (default), {@code lowest_error} or {@code lowest_nfr} (see {@link SelectionRule});
+ *     any rule but {@code last} needs a validation split, and {@code lowest_nfr} the plain retrain
+ *     ({@code compare_baseline: true}) whose best validation error bounds the PC model's
+ * @param errorMargin for {@code lowest_nfr}: how much higher than the plain retrain's lowest validation error
+ *     (same seed) a PC model's validation error may be, as a rate (0.003 = 0.3 points); YAML {@code
+ *     error_margin}, a number &gt;= 0, default 0.003
+ * @param patience early stopping: a model stops after this many epochs without a newly selected epoch
+ *     (for {@code lowest_nfr}, counted from its first epoch within the bound); 0 = off (default). Not used with
+ *     {@code last}
+ */
+public record SelectionConfig(SelectionRule rule, double errorMargin, int patience) {
+
+    /**
+     * Returns the defaults: keep the last epoch, margin 0.3 points, no early stopping.
+     *
+     * @return the defaults
+     */
+    public static SelectionConfig defaults() {
+        return new SelectionConfig(SelectionRule.LAST, 0.003, 0);
+    }
+}
