@@ -51,6 +51,16 @@ public record TrainingConfig(
     }
 
     /**
+     * Returns a copy that clips gradients at another global norm.
+     *
+     * @param norm the norm, 0 for no clipping
+     * @return the copy
+     */
+    public TrainingConfig withGradClipNorm(double norm) {
+        return new Builder(this).optGradClipNorm(norm).build();
+    }
+
+    /**
      * Returns the number of steps of one epoch over a training set.
      *
      * @param trainSize the number of training samples

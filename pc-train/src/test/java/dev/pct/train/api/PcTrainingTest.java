@@ -143,4 +143,18 @@ class PcTrainingTest {
         return block;
     }
 
+
+    @Test
+    void logitMatchingWithoutClippingIsClippedAndEverythingElseTrainsAsConfigured() {
+        TrainingConfig unclipped = TrainingConfig.builder().optGradClipNorm(0).build();
+        FocalDistillationLoss lm = FocalDistillationLoss.builder()
+                .optDistance(dev.pct.core.loss.Distance.LOGIT_MATCHING).build();
+        FocalDistillationLoss kl = FocalDistillationLoss.builder().build();
+        assertEquals(5.0, PcTraining.trainingFor(unclipped, lm).gradClipNorm());
+        assertEquals(unclipped.withGradClipNorm(5.0), PcTraining.trainingFor(unclipped, lm),
+                "only the clipping changes");
+        assertEquals(unclipped, PcTraining.trainingFor(unclipped, kl));
+        TrainingConfig clipped = unclipped.withGradClipNorm(2.5);
+        assertEquals(clipped, PcTraining.trainingFor(clipped, lm), "a configured norm is kept");
+    }
 }

@@ -384,6 +384,19 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void everyFileInConfigsLoads() throws IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(shipped(""))) {
+            List<Path> yaml = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+            assertTrue(yaml.size() >= 6, yaml.toString());
+            for (Path file : yaml) {
+                JobConfig config = JobConfigLoader.load(file);
+                assertEquals(config, JobConfigLoader.load(write(file.getFileName().toString(), config.toYaml())),
+                        file + " loads back from its effective YAML");
+            }
+        }
+    }
+
+    @Test
     void everyShippedConfigLoads() {
         JobConfig fashion = JobConfigLoader.load(shipped("fashion-mnist.yaml"));
         assertEquals("fashion-mnist", fashion.name());
