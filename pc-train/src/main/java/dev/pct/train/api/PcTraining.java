@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.loss.Loss;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.core.metrics.FlipReport;
@@ -207,7 +208,8 @@ public final class PcTraining {
                     TeacherSource teacher;
                     if (data.train().augments()) {
                         teacher = new OnTheFlyTeacher(old, data.old() == null ? null : data.old().train(), loss);
-                    } else if (CachedTeacher.inMemoryBytes(data.train().size(), classes) <= inMemoryTermsBytes()) {
+                    } else if (CachedTeacher.inMemoryBytes(loss, data.train().size(), classes)
+                            <= inMemoryTermsBytes()) {
                         try (NDManager scratch = NDManager.newBaseManager(device)) {
                             teacher = CachedTeacher.inMemory(loss, outputs.train(), data.train().labels(), scratch);
                         }
@@ -380,6 +382,11 @@ public final class PcTraining {
 
     /** Every check that can fail on the models or the data, before the run directory is touched. */
     private void preflight(int classes) {
+        if (loss.getLambda() > 0 && loss.getDistance() == Distance.LDI && loss.getTopK() > classes) {
+            throw new IllegalArgumentException("LDI top k (loss.top_k in a job file): " + loss.getTopK()
+                    + " exceeds the " + classes + " classes of the data; expected at most " + classes
+                    + " (0 = every class)");
+        }
         if (oldLogits != null) {
             if (data.train().augments()) {
                 throw new IllegalArgumentException("an old model known only by its logits cannot be used with"
