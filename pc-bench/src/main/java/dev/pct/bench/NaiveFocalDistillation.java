@@ -48,10 +48,14 @@ public final class NaiveFocalDistillation extends Loss {
      * classes.
      *
      * @param settings the loss whose alpha, beta, tau, lambda and distance to use
-     * @throws IllegalArgumentException if the settings use another filter or class reduction
+     * @throws IllegalArgumentException if the settings use another filter or class reduction, or LDI
      */
     public NaiveFocalDistillation(FocalDistillationLoss settings) {
         super("NaiveFocalDistillation");
+        if (settings.getDistance() != Distance.KL && settings.getDistance() != Distance.LOGIT_MATCHING) {
+            throw new IllegalArgumentException("the naive yardstick composes KL and logit matching only, got "
+                    + settings.getDistance());
+        }
         if (settings.getFilter() != SampleFilter.OLD_CORRECT || settings.getClassReduction() != ClassReduction.SUM) {
             throw new IllegalArgumentException("the naive yardstick composes filter OLD_CORRECT with class reduction "
                     + "SUM only, got " + settings.getFilter() + " and " + settings.getClassReduction());

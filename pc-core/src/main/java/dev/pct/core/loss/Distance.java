@@ -14,5 +14,17 @@ public enum Distance {
     KL,
 
     /** Logit matching, half the squared Euclidean distance: {@code D = 1/2 * sum_c (z_c - o_c)^2}. */
-    LOGIT_MATCHING
+    LOGIT_MATCHING,
+
+    /**
+     * Logit difference inhibition (LDI) of ELODI, Zhao et al., "ELODI: Ensemble Logit Difference
+     * Inhibition for Positive-Congruent Training", TPAMI 2024 (<a
+     * href="https://arxiv.org/abs/2205.06265">arXiv:2205.06265</a>): a hinge on each logit difference,
+     * {@code D = sum_{c in S} max(|z_c - r_c| - margin, 0)^p} over a set of classes {@code S} chosen from
+     * the reference logits {@code r} (all classes, the top k of the sample, optionally without the true
+     * class), divided by {@code |S|} with {@link ClassReduction#MEAN} (ELODI's definition). See {@link
+     * FocalDistillationLoss.Builder#optMargin}, {@link FocalDistillationLoss.Builder#optPower}, {@link
+     * FocalDistillationLoss.Builder#optTopK} and {@link FocalDistillationLoss.Builder#optExcludeTrueClass}.
+     */
+    LDI
 }

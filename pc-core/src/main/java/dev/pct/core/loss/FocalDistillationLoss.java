@@ -31,6 +31,34 @@ import java.util.Objects;
  * ClassReduction}). {@code lambda = 0} is plain cross-entropy; {@code alpha = 1, beta = 0} (or
  * {@link SampleFilter#ALL}) is plain distillation.
  *
+ * <h2>Logit difference inhibition</h2>
+ *
+ * <p>{@link Distance#LDI} (ELODI, Zhao et al., TPAMI 2024) treats {@code o} as the reference logits
+ * {@code r} and penalizes, per sample,
+ *
+ * <pre>
+ *   D_i = s_i * sum_{c in S_i} max(|z_ic - r_ic| - margin, 0)^p
+ * </pre>
+ *
+ * with {@code margin} ({@link Builder#optMargin}) and {@code p} ({@link Builder#optPower}). The class
+ * set {@code S_i} is every class, or with {@link Builder#optTopK top k} {@code > 0} the k classes with
+ * the largest reference logits <em>of sample i</em> (a top-k over the class axis of each row), and with
+ * {@link Builder#optExcludeTrueClass} the true class {@code y_i} is left out; with both, the top k of
+ * the classes other than {@code y_i}, so {@code |S_i| = min(k, C - 1)}. The class reduction sets
+ * {@code s_i}: {@link ClassReduction#MEAN} gives {@code s_i = 1/|S_i|}, ELODI's mean over the selected
+ * classes; {@link ClassReduction#SUM} gives {@code s_i = 1}, the sum over them, {@code |S_i|} times
+ * the mean (for {@code S_i} = all classes, the same reductions as the other distances). An empty
+ * {@code S_i} (one class, excluded) gives {@code D_i = 0}.
+ *
+ * <p>Ties: every class whose reference logit is at least the k-th largest of its row (among the
+ * candidates) is in {@code S_i}, so classes tied with the k-th largest all count and {@code |S_i|}
+ * can exceed k; {@code s_i} of {@link ClassReduction#MEAN} uses the actual {@code |S_i|}. The choice
+ * does not depend on the order of the classes.
+ *
+ * <p>The gradient is {@code lambda * w_i * s_i * p * h^(p-1) * sign(z - r) / N} on the selected
+ * classes where {@code h = |z - r| - margin > 0}, and zero elsewhere (at {@code z = r} autograd takes
+ * the subgradient 0 of {@code |x|}; at {@code h = 0} its {@code maximum} passes half the gradient).
+ *
  * <h2>Inputs</h2>
  *
  * <p>{@code predictions = [z]}. {@code labels} take one of two forms:
@@ -52,14 +80,19 @@ import java.util.Objects;
  *             ClassReduction#MEAN}), {@code CE_i + a_i KL(q_i || p_i) = -sum_c t_ic log p_ic + k_i}
  *             with {@code t_i = e_y_i + a_i q_i} and {@code k_i = a_i sum_c q_ic log q_ic}. These
  *             labels bake in alpha, beta, lambda, filter and class reduction;
- *         <li>otherwise {@code [y (N) int64, target (N×C), oldCorrect (N)]}, where the target is
- *             {@code o / tau} for {@link Distance#KL} and {@code o} for {@link
- *             Distance#LOGIT_MATCHING}, and {@code oldCorrect} is {@code 1[argmax o_i == y_i]} as
- *             float 0/1. These depend on the distance and tau only, so any loss with the same two
- *             (a soft-target one included) accepts them.
+ *         <li>otherwise, for KL and logit matching, {@code [y (N) int64, target (N×C), oldCorrect
+ *             (N)]}, where the target is {@code o / tau} for {@link Distance#KL} and {@code o} for
+ *             {@link Distance#LOGIT_MATCHING}, and {@code oldCorrect} is {@code 1[argmax o_i == y_i]}
+ *             as float 0/1. These depend on the distance and tau only, so any loss with the same two
+ *             (a soft-target one included) accepts them;
+ *         <li>for {@link Distance#LDI}, four arrays {@code [y (N) int64, r (N×C), classWeights (N×C),
+ *             oldCorrect (N)]}: the reference logits {@code r = o}, the class set as weights {@code
+ *             s_i * 1[c in S_i]} (0 off the set; see above) and the old-correct mask. They depend on
+ *             margin, power, top k, the true-class exclusion and the class reduction (margin and
+ *             power only by their name, so that labels are never mixed across settings).
  *       </ul>
- *       The shape of {@code y} tells the two apart, so that labels that lost their names are still
- *       never read as the other layout.
+ *       The shape of {@code y} tells the first two apart, so that labels that lost their names are
+ *       still never read as the other layout; the LDI layout alone has four arrays.
  * </ul>
  *
  * <p>The arrays of {@link #teacherLabels} are copies that belong to the old logits' manager, never
@@ -77,7 +110,8 @@ import java.util.Objects;
  * few fused native ops whose autograd graph has a handful of nodes, so PyTorch's log-softmax
  * backward produces the closed-form gradient {@code (p - e_y)/N + lambda * w_i * tau * (pT - q)/N}
  * (KL) or {@code (p - e_y)/N + lambda * w_i * (z - o)/N} (logit matching) without one native call
- * per backward node. On the soft-target layout the loss is log-softmax, a product with the target
+ * per backward node; LDI is a handful of elementwise ops, each with its own backward node. On the
+ * soft-target layout the loss is log-softmax, a product with the target
  * and a mean, and its gradient is {@code (p_i sum_c t_ic - t_i) / N}. The weights come from arg-max
  * decisions, so no gradient flows through them; gradient flows to {@code predictions[0]} only.
  *
@@ -123,6 +157,10 @@ public final class FocalDistillationLoss extends Loss {
     private final Distance distance;
     private final SampleFilter filter;
     private final ClassReduction classReduction;
+    private final float margin;
+    private final float power;
+    private final int topK;
+    private final boolean excludeTrueClass;
 
     /** Whether {@link #teacherLabels} gives the soft-target layout (see the class doc). */
     private final boolean softTarget;
@@ -143,6 +181,10 @@ public final class FocalDistillationLoss extends Loss {
         this.distance = builder.distance;
         this.filter = builder.filter;
         this.classReduction = builder.classReduction;
+        this.margin = builder.margin;
+        this.power = builder.power;
+        this.topK = builder.topK;
+        this.excludeTrueClass = builder.excludeTrueClass;
         // At tau = 1 with weights known from the old model alone, CE plus the weighted KL is one
         // cross-entropy against a soft target; lambda = 0 is plain CE, cheaper on the general path.
         this.softTarget =
@@ -170,12 +212,13 @@ public final class FocalDistillationLoss extends Loss {
                         + "teacherTarget{distance="
                         + distance
                         + (distance == Distance.KL ? ", tau=" + tau : "")
+                        + (distance == Distance.LDI ? ", " + ldiSettings() : "")
                         + "}";
     }
 
     /**
      * Returns a builder with the paper's defaults: alpha 1, beta 5, tau 100, lambda 1, KL, old-correct
-     * filter, sum over classes.
+     * filter, sum over classes; for LDI margin 0, power 2, every class, true class included.
      *
      * @return a new builder
      */
@@ -247,12 +290,49 @@ public final class FocalDistillationLoss extends Loss {
     }
 
     /**
+     * Returns the margin of {@link Distance#LDI}: logit differences up to it cost nothing.
+     *
+     * @return the margin
+     */
+    public float getMargin() {
+        return margin;
+    }
+
+    /**
+     * Returns the power {@code p} of {@link Distance#LDI}'s hinge.
+     *
+     * @return the power
+     */
+    public float getPower() {
+        return power;
+    }
+
+    /**
+     * Returns how many classes of largest reference logit per sample {@link Distance#LDI} compares.
+     *
+     * @return k, or 0 for every class
+     */
+    public int getTopK() {
+        return topK;
+    }
+
+    /**
+     * Returns whether {@link Distance#LDI} leaves out the true class of each sample.
+     *
+     * @return whether the true class is excluded
+     */
+    public boolean isExcludeTrueClass() {
+        return excludeTrueClass;
+    }
+
+    /**
      * Computes the old model's terms once, in the precomputed label layout this loss accepts.
      *
      * <p>For KL at tau 1 with filter {@link SampleFilter#OLD_CORRECT} or {@link SampleFilter#ALL}
      * (and lambda &gt; 0) this returns the soft-target layout {@code [y (N, 1) int64, combinedTarget
-     * (N×C), selfConstant (N)]}; otherwise {@code [y (N) int64, target (N×C), oldCorrect (N)]}
-     * (see the class documentation). The target array is named after the settings it depends on, so
+     * (N×C), selfConstant (N)]}; for {@link Distance#LDI} {@code [y (N) int64, reference (N×C),
+     * classWeights (N×C), oldCorrect (N)]}; otherwise {@code [y (N) int64, target (N×C), oldCorrect
+     * (N)]} (see the class documentation). The target array is named after the settings it depends on, so
      * that {@link #evaluate} of a differently configured loss rejects it. The arrays are new (none is
      * a view of {@code y} or {@code oldLogits}, so the caller may close those) and belong to {@code
      * oldLogits}' manager. This checks the labels' range, a host read.
@@ -260,7 +340,8 @@ public final class FocalDistillationLoss extends Loss {
      * @param y the true classes, shape (N) or (N, 1), float or integer
      * @param oldLogits the old model's logits, shape (N, C)
      * @return the precomputed labels
-     * @throws IllegalArgumentException if the shapes do not match or a label is outside [0, C)
+     * @throws IllegalArgumentException if the shapes do not match, a label is outside [0, C), or
+     *     top k exceeds C
      */
     public NDList teacherLabels(NDArray y, NDArray oldLogits) {
         return teacherLabels(y, oldLogits, true);
@@ -276,8 +357,8 @@ public final class FocalDistillationLoss extends Loss {
      * @param checkRange whether to check that every label is a class in [0, C); without the check a
      *     label outside it gives undefined terms (a native index error, or garbage)
      * @return the precomputed labels
-     * @throws IllegalArgumentException if the shapes do not match, or when checking, a label is outside
-     *     [0, C)
+     * @throws IllegalArgumentException if the shapes do not match, top k exceeds C, or when checking, a
+     *     label is outside [0, C)
      */
     public NDList teacherLabels(NDArray y, NDArray oldLogits, boolean checkRange) {
         Shape shape = oldLogits.getShape();
@@ -285,6 +366,7 @@ public final class FocalDistillationLoss extends Loss {
         int n = Math.toIntExact(shape.get(0));
         int c = Math.toIntExact(shape.get(1));
         checkLabelShape(y, n, "oldLogits", shape);
+        checkTopK("oldLogits", shape);
         if (checkRange) {
             checkLabelRange(y, c);
         }
@@ -301,6 +383,9 @@ public final class FocalDistillationLoss extends Loss {
             if (softTarget) {
                 result = softTargetLabels(yCol, terms, n, c);
                 result.get(1).setName(softTargetTag);
+            } else if (distance == Distance.LDI) {
+                result = new NDList(yCol.reshape(n), terms.target, terms.classWeights, terms.oldCorrect);
+                result.get(1).setName(generalTag);
             } else {
                 result = new NDList(yCol.reshape(n), terms.target, terms.oldCorrect);
                 result.get(1).setName(generalTag);
@@ -372,20 +457,23 @@ public final class FocalDistillationLoss extends Loss {
         checkRank2("predictions[0] (new logits)", zShape);
         int n = Math.toIntExact(zShape.get(0));
         int c = Math.toIntExact(zShape.get(1));
-        if (labels == null || labels.size() < 2 || labels.size() > 3) {
-            throw new IllegalArgumentException(
-                    "labels: expected [y, oldLogits] or the 3 arrays of teacherLabels ([y, target,"
-                            + " oldCorrect], or at KL tau 1 the soft target [y, combinedTarget,"
-                            + " selfConstant]), got "
-                            + (labels == null ? "null" : labels.size() + " arrays"));
+        boolean ldi = distance == Distance.LDI;
+        if (labels == null || (labels.size() != 2 && labels.size() != (ldi ? 4 : 3))) {
+            throw new IllegalArgumentException(labelCountMessage(labels));
         }
         NDArray y = labels.get(0);
         checkLabelShape(y, n, "predictions[0]", zShape);
+        checkTopK("predictions[0] (new logits)", zShape);
         boolean raw = labels.size() == 2;
         boolean soft = false;
         if (raw) {
             checkSameShape("labels[1] (old logits)", labels.get(1).getShape(), zShape);
             checkLabelRange(y, c);
+        } else if (ldi) {
+            checkTag(labels.get(1).getName(), generalTag);
+            checkSameShape("labels[1] (reference logits)", labels.get(1).getShape(), zShape);
+            checkSameShape("labels[2] (class weights)", labels.get(2).getShape(), zShape);
+            checkPerSample("labels[3] (old-correct mask)", labels.get(3).getShape(), n, zShape);
         } else {
             soft = y.getShape().dimension() == 2;
             checkLayout(soft, labels.get(1).getName());
@@ -406,7 +494,8 @@ public final class FocalDistillationLoss extends Loss {
             } else {
                 Terms terms = raw
                         ? terms(yCol, labels.get(1), n, false)
-                        : new Terms(labels.get(1), asVector(labels.get(2), n));
+                        : new Terms(labels.get(1), asVector(labels.get(labels.size() - 1), n),
+                                ldi ? labels.get(2) : null);
                 parts = general(z, yCol, terms, n, c, withParts);
             }
             NDScope.unregister(parts.loss());
@@ -415,6 +504,21 @@ public final class FocalDistillationLoss extends Loss {
             }
         }
         return finish(z, parts, predictions, labels, withParts);
+    }
+
+    /** Why labels of this many arrays do not fit this loss, naming the loss that made them when known. */
+    private String labelCountMessage(NDList labels) {
+        String made = "";
+        if (labels != null && labels.size() > 1 && isTag(labels.get(1).getName())) {
+            made = " (teacherLabels of a loss with " + labels.get(1).getName().substring(TAG_PREFIX.length()) + ")";
+        }
+        String expected = distance == Distance.LDI
+                ? "[y, oldLogits] or the 4 arrays of an LDI loss's teacherLabels ([y, reference, classWeights,"
+                        + " oldCorrect])"
+                : "[y, oldLogits] or the 3 arrays of teacherLabels ([y, target, oldCorrect], or at KL tau 1 the"
+                        + " soft target [y, combinedTarget, selfConstant])";
+        return "labels: expected " + expected + ", got "
+                + (labels == null ? "null" : labels.size() + " arrays" + made);
     }
 
     /**
@@ -487,14 +591,37 @@ public final class FocalDistillationLoss extends Loss {
                 NDArray x = cross.mul(weights).sum();
                 distillation = kl.mul(weights).sum().sub(x.sub(x.stopGradient()));
             }
-        } else {
+        } else if (distance == Distance.LOGIT_MATCHING) {
             NDArray weights = weights(z, yCol, terms.oldCorrect, 0.5f * lambda * perClass / n, n);
             distillation = z.sub(terms.target).square().sum(CLASS_AXIS).mul(weights).sum();
+        } else {
+            // The class weights carry the class set and its reduction (s_i * 1[c in S_i]).
+            NDArray weights = weights(z, yCol, terms.oldCorrect, lambda / n, n);
+            distillation = ldiHinge(z, terms.target).mul(terms.classWeights).sum(CLASS_AXIS).mul(weights).sum();
         }
         NDArray loss = crossEntropy.add(distillation);
         return withParts
                 ? new LossParts(loss, crossEntropy.stopGradient(), distillation.stopGradient())
                 : new LossParts(loss, null, null);
+    }
+
+    /**
+     * {@code max(|z - r| - margin, 0)^p} elementwise (N×C), recorded for autograd with engine-owned
+     * constants only; the cases margin 0 and p in {1, 2} skip the ops they do not need.
+     */
+    private NDArray ldiHinge(NDArray z, NDArray reference) {
+        NDArray difference = z.sub(reference);
+        if (margin == 0f && power == 2f) {
+            return difference.square();
+        }
+        NDArray hinge = difference.abs();
+        if (margin != 0f) {
+            hinge = hinge.sub(constant(z, margin)).maximum(constant(z, 0f));
+        }
+        if (power == 1f) {
+            return hinge;
+        }
+        return power == 2f ? hinge.square() : hinge.pow(constant(z, power));
     }
 
     /**
@@ -572,7 +699,38 @@ public final class FocalDistillationLoss extends Loss {
                 + ", lambda="
                 + lambda
                 + ", filter="
-                + filter;
+                + filter
+                + (distance == Distance.LDI ? ", " + ldiSettings() : "");
+    }
+
+    /** The settings LDI's precomputed labels depend on, for their name and for messages. */
+    private String ldiSettings() {
+        return "margin="
+                + margin
+                + ", power="
+                + power
+                + ", topK="
+                + topK
+                + ", excludeTrueClass="
+                + excludeTrueClass
+                + ", classReduction="
+                + classReduction;
+    }
+
+    /** LDI's top k must not exceed the number of classes (host metadata only). */
+    private void checkTopK(String what, Shape logits) {
+        if (distance == Distance.LDI && topK > logits.get(1)) {
+            throw new IllegalArgumentException(
+                    "topK: "
+                            + topK
+                            + " exceeds the "
+                            + logits.get(1)
+                            + " classes of "
+                            + what
+                            + " "
+                            + logits
+                            + ": expected topK <= C (0 = every class)");
+        }
     }
 
     /**
@@ -609,12 +767,16 @@ public final class FocalDistillationLoss extends Loss {
         return array.getShape().dimension() == 1 ? array : array.reshape(n);
     }
 
-    /** The general layout's per-sample arrays: the distance's target and the old-correct mask. */
-    private record Terms(NDArray target, NDArray oldCorrect) {}
+    /**
+     * The general layout's per-sample arrays: the distance's target, the old-correct mask and, for LDI
+     * only (else null), the class weights {@code s_i * 1[c in S_i]}.
+     */
+    private record Terms(NDArray target, NDArray oldCorrect, NDArray classWeights) {}
 
     /**
-     * Target and old-correct mask from old logits; yCol is int64 of shape (N, 1). With {@code owned},
-     * the target is a new array even where it equals the old logits.
+     * Target, old-correct mask and (LDI) class weights from old logits; yCol is int64 of shape (N, 1).
+     * With {@code owned}, the target is a new array even where it equals the old logits, and the class
+     * weights are a full N×C array.
      */
     private Terms terms(NDArray yCol, NDArray oldLogits, int n, boolean owned) {
         NDArray o = oldLogits.stopGradient();
@@ -628,7 +790,54 @@ public final class FocalDistillationLoss extends Loss {
         } else {
             target = owned ? o.duplicate() : o;
         }
-        return new Terms(target, oldCorrect);
+        int c = Math.toIntExact(o.getShape().get(1));
+        NDArray classWeights = distance == Distance.LDI ? classWeights(yCol, target, n, c, owned) : null;
+        return new Terms(target, oldCorrect, classWeights);
+    }
+
+    /**
+     * LDI's class set as weights {@code s_i * 1[c in S_i]} (N×C, float32) from the reference logits
+     * {@code r} (float32, no gradient): {@code s_i = 1/|S_i|} for {@link ClassReduction#MEAN}, 1 for
+     * {@link ClassReduction#SUM}. With top k, {@code S_i} holds every candidate class whose reference
+     * logit is at least the k-th largest of its row (ties with it included; see the class doc). Without
+     * {@code full}, a set of every class for every sample is a scalar (no N×C product per call).
+     */
+    private NDArray classWeights(NDArray yCol, NDArray r, int n, int c, boolean full) {
+        boolean mean = classReduction == ClassReduction.MEAN;
+        if (!excludeTrueClass && (topK == 0 || topK >= c)) {
+            // Every class: |S_i| = C.
+            float value = mean ? 1f / c : 1f;
+            return full
+                    ? r.getManager().full(r.getShape(), value, DataType.FLOAT32, r.getDevice())
+                    : constant(r, value);
+        }
+        int candidates = excludeTrueClass ? c - 1 : c;
+        NDArray isTrue = excludeTrueClass ? yCol.reshape(n).oneHot(c, DataType.FLOAT32) : null;
+        if (topK == 0 || topK >= candidates) {
+            // Every class but the true one: |S_i| = C - 1 (none when C = 1, so D_i = 0).
+            NDArray selected = constant(r, 1f).sub(isTrue);
+            return mean ? selected.muli(constant(r, 1f / Math.max(candidates, 1))) : selected;
+        }
+        NDArray scores = r;
+        NDArray notTrue = null;
+        if (excludeTrueClass) {
+            // The true class can never be among the top k of the others: it ranks last.
+            NDArray trueMask = isTrue.toType(DataType.BOOLEAN, false);
+            notTrue = trueMask.logicalNot();
+            // DJL's where does not broadcast: the -inf is a full array.
+            NDArray lowest =
+                    r.getManager().full(r.getShape(), Float.NEGATIVE_INFINITY, DataType.FLOAT32, r.getDevice());
+            scores = NDArrays.where(trueMask, lowest, r);
+        }
+        // The k-th largest value of each row (a top-k over classes, per sample), then every class at
+        // least as large: ties with the k-th largest are all selected, whatever their order.
+        NDArray kth = scores.topK(topK, 1, true, false).get(0).min(CLASS_AXIS, true);
+        NDArray chosen = scores.gte(kth);
+        if (notTrue != null) {
+            chosen = chosen.logicalAnd(notTrue); // only matters when r holds -inf itself
+        }
+        NDArray selected = chosen.toType(DataType.FLOAT32, false);
+        return mean ? selected.divi(selected.sum(CLASS_AXIS, true).maximum(constant(r, 1f))) : selected;
     }
 
     // ---- accumulators: DJL's semantics (mean over updates of the scalar loss), one evaluation ----
@@ -790,6 +999,10 @@ public final class FocalDistillationLoss extends Loss {
         private Distance distance = Distance.KL;
         private SampleFilter filter = SampleFilter.OLD_CORRECT;
         private ClassReduction classReduction = ClassReduction.SUM;
+        private float margin = 0f;
+        private float power = 2f;
+        private int topK = 0;
+        private boolean excludeTrueClass = false;
         private String name = "FocalDistillationLoss";
 
         private Builder() {}
@@ -872,6 +1085,56 @@ public final class FocalDistillationLoss extends Loss {
         }
 
         /**
+         * Sets the margin of {@link Distance#LDI}: a logit difference {@code |z_c - r_c|} up to it costs
+         * nothing, beyond it the excess is penalized (unused by the other distances).
+         *
+         * @param margin a finite value &ge; 0, default 0
+         * @return this builder
+         */
+        public Builder optMargin(float margin) {
+            this.margin = margin;
+            return this;
+        }
+
+        /**
+         * Sets the power {@code p} of {@link Distance#LDI}'s hinge {@code max(|z_c - r_c| - margin, 0)^p}
+         * (unused by the other distances). 1 and 2 are the usual choices.
+         *
+         * @param power a finite value &ge; 1, default 2 (ELODI)
+         * @return this builder
+         */
+        public Builder optPower(float power) {
+            this.power = power;
+            return this;
+        }
+
+        /**
+         * Restricts {@link Distance#LDI} to the k classes with the largest reference logits of each
+         * sample (ties with the k-th largest included; see the class doc). It must not exceed the number
+         * of classes, which {@link FocalDistillationLoss#evaluate} and {@link
+         * FocalDistillationLoss#teacherLabels} check.
+         *
+         * @param topK an integer &ge; 0, default 0 (every class)
+         * @return this builder
+         */
+        public Builder optTopK(int topK) {
+            this.topK = topK;
+            return this;
+        }
+
+        /**
+         * Leaves each sample's true class out of {@link Distance#LDI}'s class set; with {@link #optTopK},
+         * the top k are taken among the other classes.
+         *
+         * @param excludeTrueClass whether to exclude the true class, default false
+         * @return this builder
+         */
+        public Builder optExcludeTrueClass(boolean excludeTrueClass) {
+            this.excludeTrueClass = excludeTrueClass;
+            return this;
+        }
+
+        /**
          * Sets the name the loss reports under in DJL's training listeners.
          *
          * @param name the name, default "FocalDistillationLoss"
@@ -886,8 +1149,8 @@ public final class FocalDistillationLoss extends Loss {
          * Validates the options and builds the loss.
          *
          * @return the loss
-         * @throws IllegalArgumentException if tau is not finite and &gt; 0, or alpha, beta or lambda
-         *     is not finite and &ge; 0
+         * @throws IllegalArgumentException if tau is not finite and &gt; 0, alpha, beta, lambda or
+         *     margin is not finite and &ge; 0, power is not finite and &ge; 1, or top k is negative
          */
         public FocalDistillationLoss build() {
             if (!(tau > 0) || Float.isInfinite(tau)) {
@@ -897,6 +1160,15 @@ public final class FocalDistillationLoss extends Loss {
             checkNonNegative("alpha", alpha);
             checkNonNegative("beta", beta);
             checkNonNegative("lambda", lambda);
+            checkNonNegative("margin", margin);
+            if (!(power >= 1) || Float.isInfinite(power)) {
+                throw new IllegalArgumentException(
+                        "power: expected a finite value >= 1, got " + power);
+            }
+            if (topK < 0) {
+                throw new IllegalArgumentException(
+                        "topK: expected an integer >= 0 (0 = every class), got " + topK);
+            }
             return new FocalDistillationLoss(this);
         }
 

@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>On CPU, DJL's PyTorch engine wraps Java direct buffers without copying; a scalar made from a Java
  * number and closed at once, but saved by autograd for the backward pass, is freed by the next
  * collection. These tests collect garbage and overwrite freed native memory between {@code evaluate}
- * and {@code backward}, on every distance, filter, temperature path and label layout, and compare the
- * gradient bit for bit with an undisturbed run.
+ * and {@code backward}, on every distance, filter, temperature path and label layout (and for LDI on
+ * every branch of its hinge and class set), and compare the gradient bit for bit with an undisturbed run.
  */
 class GradientUnderGcTest {
 
@@ -45,13 +45,41 @@ class GradientUnderGcTest {
         FOUR_ARRAYS
     }
 
+    /** LDI's settings; each takes other ops (margin, power, class set). The other distances use PLAIN. */
+    enum Ldi {
+        /** Margin 0, power 2, every class: the square of the difference. */
+        PLAIN(0f, 2f, 0, false),
+        /** Margin and power 1: abs, the margin, maximum. */
+        HINGE(0.5f, 1f, 0, false),
+        /** Margin, power 1.5 (pow), top 3 of the classes other than the true one. */
+        TOP_K_EXCLUDED(0.3f, 1.5f, 3, true),
+        /** Margin, power 2 (square of the hinge), top 2. */
+        TOP_K(0.5f, 2f, 2, false),
+        /** Margin 0, power 1, every class but the true one. */
+        EXCLUDED(0f, 1f, 0, true);
+
+        final float margin;
+        final float power;
+        final int topK;
+        final boolean exclude;
+
+        Ldi(float margin, float power, int topK, boolean exclude) {
+            this.margin = margin;
+            this.power = power;
+            this.topK = topK;
+            this.exclude = exclude;
+        }
+    }
+
     static Stream<Arguments> cases() {
         List<Arguments> all = new ArrayList<>();
         for (Distance d : Distance.values()) {
             for (SampleFilter f : SampleFilter.values()) {
                 for (float tau : d == Distance.KL ? new float[] {1f, 4f, 100f} : new float[] {1f}) {
                     for (Layout layout : Layout.values()) {
-                        all.add(Arguments.of(d, f, tau, layout));
+                        for (Ldi ldi : d == Distance.LDI ? Ldi.values() : new Ldi[] {Ldi.PLAIN}) {
+                            all.add(Arguments.of(d, f, tau, layout, ldi));
+                        }
                     }
                 }
             }
@@ -59,7 +87,7 @@ class GradientUnderGcTest {
         return all.stream();
     }
 
-    private static FocalDistillationLoss loss(Distance d, SampleFilter f, float tau) {
+    private static FocalDistillationLoss loss(Distance d, SampleFilter f, float tau, Ldi ldi) {
         return FocalDistillationLoss.builder()
                 .optAlpha(0.5f)
                 .optBeta(3f)
@@ -67,14 +95,18 @@ class GradientUnderGcTest {
                 .optTau(tau)
                 .optDistance(d)
                 .optFilter(f)
+                .optMargin(ldi.margin)
+                .optPower(ldi.power)
+                .optTopK(ldi.topK)
+                .optExcludeTrueClass(ldi.exclude)
                 .build();
     }
 
-    @ParameterizedTest(name = "{0} {1} tau={2} {3}")
+    @ParameterizedTest(name = "{0} {1} tau={2} {3} {4}")
     @MethodSource("cases")
     void gradientIsTheSameWhateverTheCollectorDoesBeforeBackward(
-            Distance d, SampleFilter f, float tau, Layout layout) {
-        FocalDistillationLoss loss = loss(d, f, tau);
+            Distance d, SampleFilter f, float tau, Layout layout, Ldi ldi) {
+        FocalDistillationLoss loss = loss(d, f, tau, ldi);
         Random random = new Random(7);
         float[] z = gaussian(random, N * C, 2f);
         float[] o = gaussian(random, N * C, 2f);
@@ -89,7 +121,7 @@ class GradientUnderGcTest {
                     switch (layout) {
                         case RAW -> new NDList(yArr, oArr);
                         case TEACHER -> loss.teacherLabels(yArr, oArr);
-                        case FOUR_ARRAYS -> loss(d, SampleFilter.NEGATIVE_FLIP, tau).teacherLabels(yArr, oArr);
+                        case FOUR_ARRAYS -> loss(d, SampleFilter.NEGATIVE_FLIP, tau, ldi).teacherLabels(yArr, oArr);
                     };
             float[] undisturbed = gradient(loss, labels, manager, z, false);
             for (int r = 0; r < REPETITIONS; r++) {
@@ -132,37 +164,41 @@ class GradientUnderGcTest {
         float[] z = gaussian(random, N * C, 2f);
         for (Distance d : Distance.values()) {
             for (SampleFilter f : new SampleFilter[] {SampleFilter.OLD_CORRECT, SampleFilter.NEGATIVE_FLIP}) {
-                FocalDistillationLoss loss = loss(d, f, 1f);
-                try (NDManager manager = NDManager.newBaseManager()) {
-                    NDList expectedLabels;
-                    NDList labels;
-                    try (NDManager inputs = manager.newSubManager()) {
-                        // int64 labels and float32 logits made from Java arrays: the engine wraps the
-                        // Java buffers without copying, so a label array that aliases them dies with them.
-                        NDArray yArr = inputs.create(y);
-                        NDArray oArr = inputs.create(o, new Shape(N, C));
-                        labels = loss.teacherLabels(yArr, oArr);
-                        labels.attach(manager);
-                        expectedLabels = new NDList();
-                        for (NDArray array : labels) {
-                            NDArray copy = manager.create(array.toByteBuffer(), array.getShape(), array.getDataType());
-                            copy.setName(array.getName());
-                            expectedLabels.add(copy);
+                for (Ldi ldi : d == Distance.LDI ? Ldi.values() : new Ldi[] {Ldi.PLAIN}) {
+                    FocalDistillationLoss loss = loss(d, f, 1f, ldi);
+                    try (NDManager manager = NDManager.newBaseManager()) {
+                        NDList expectedLabels;
+                        NDList labels;
+                        try (NDManager inputs = manager.newSubManager()) {
+                            // int64 labels and float32 logits made from Java arrays: the engine wraps the
+                            // Java buffers without copying, so a label array that aliases them dies with them.
+                            NDArray yArr = inputs.create(y);
+                            NDArray oArr = inputs.create(o, new Shape(N, C));
+                            labels = loss.teacherLabels(yArr, oArr);
+                            labels.attach(manager);
+                            expectedLabels = new NDList();
+                            for (NDArray array : labels) {
+                                NDArray copy =
+                                        manager.create(array.toByteBuffer(), array.getShape(), array.getDataType());
+                                copy.setName(array.getName());
+                                expectedLabels.add(copy);
+                            }
                         }
+                        List<ByteBuffer> burst = GcPressure.apply();
+                        for (int k = 0; k < labels.size(); k++) {
+                            assertArrayEquals(
+                                    expectedLabels.get(k).toByteArray(),
+                                    labels.get(k).toByteArray(),
+                                    d + " " + f + " " + ldi + ": labels[" + k + "] changed after its inputs"
+                                            + " were closed");
+                        }
+                        burst.clear();
+                        NDArray zArr = manager.create(z, new Shape(N, C));
+                        assertEquals(
+                                loss.evaluate(expectedLabels, new NDList(zArr)).getFloat(),
+                                loss.evaluate(labels, new NDList(zArr)).getFloat(),
+                                0f);
                     }
-                    List<ByteBuffer> burst = GcPressure.apply();
-                    for (int k = 0; k < labels.size(); k++) {
-                        assertArrayEquals(
-                                expectedLabels.get(k).toByteArray(),
-                                labels.get(k).toByteArray(),
-                                d + " " + f + ": labels[" + k + "] changed after its inputs were closed");
-                    }
-                    burst.clear();
-                    NDArray zArr = manager.create(z, new Shape(N, C));
-                    assertEquals(
-                            loss.evaluate(expectedLabels, new NDList(zArr)).getFloat(),
-                            loss.evaluate(labels, new NDList(zArr)).getFloat(),
-                            0f);
                 }
             }
         }

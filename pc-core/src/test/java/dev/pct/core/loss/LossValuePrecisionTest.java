@@ -73,7 +73,7 @@ class LossValuePrecisionTest {
                 .optTau(tau)
                 .build();
         ReferenceLoss reference = new ReferenceLoss(loss);
-        double expectedDistillation = reference.distillation(z, o, reference.weights(z, o, y));
+        double expectedDistillation = reference.distillation(z, o, y, reference.weights(z, o, y));
         double expected = reference.crossEntropy(z, y) + expectedDistillation;
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray yArr = manager.create(yFloat);

@@ -13,6 +13,10 @@ final class ReferenceLoss {
     final Distance distance;
     final SampleFilter filter;
     final ClassReduction reduction;
+    final double margin;
+    final double power;
+    final int topK;
+    final boolean excludeTrueClass;
 
     ReferenceLoss(FocalDistillationLoss loss) {
         this.alpha = loss.getAlpha();
@@ -22,6 +26,10 @@ final class ReferenceLoss {
         this.distance = loss.getDistance();
         this.filter = loss.getFilter();
         this.reduction = loss.getClassReduction();
+        this.margin = loss.getMargin();
+        this.power = loss.getPower();
+        this.topK = loss.getTopK();
+        this.excludeTrueClass = loss.isExcludeTrueClass();
     }
 
     static int argMax(double[] v) {
@@ -60,7 +68,56 @@ final class ReferenceLoss {
     }
 
     double distance(double[] z, double[] o) {
+        if (distance == Distance.LDI && excludeTrueClass) {
+            throw new IllegalStateException("LDI without the true class needs it: use distance(z, o, y)");
+        }
+        return distance(z, o, -1);
+    }
+
+    /**
+     * The classes LDI compares for one sample: the candidates (all, or all but {@code y}), restricted
+     * to those whose reference logit is at least the k-th largest candidate value (ties included).
+     */
+    boolean[] ldiClasses(double[] r, int y) {
+        int classes = r.length;
+        boolean[] candidate = new boolean[classes];
+        int candidates = 0;
+        for (int c = 0; c < classes; c++) {
+            candidate[c] = !(excludeTrueClass && c == y);
+            candidates += candidate[c] ? 1 : 0;
+        }
+        if (topK == 0 || topK >= candidates) {
+            return candidate;
+        }
+        double[] values = new double[candidates];
+        int k = 0;
+        for (int c = 0; c < classes; c++) {
+            if (candidate[c]) {
+                values[k++] = r[c];
+            }
+        }
+        java.util.Arrays.sort(values); // ascending: the k-th largest is at candidates - topK
+        double kth = values[candidates - topK];
+        boolean[] chosen = new boolean[classes];
+        for (int c = 0; c < classes; c++) {
+            chosen[c] = candidate[c] && r[c] >= kth;
+        }
+        return chosen;
+    }
+
+    double distance(double[] z, double[] o, int y) {
         double d = 0;
+        if (distance == Distance.LDI) {
+            boolean[] chosen = ldiClasses(o, y);
+            int size = 0;
+            for (int c = 0; c < z.length; c++) {
+                if (chosen[c]) {
+                    d += Math.pow(Math.max(Math.abs(z[c] - o[c]) - margin, 0), power);
+                    size++;
+                }
+            }
+            return reduction == ClassReduction.MEAN ? (size == 0 ? 0 : d / size) : d;
+        }
         if (distance == Distance.KL) {
             double[] logQ = logSoftmax(o, tau);
             double[] logP = logSoftmax(z, tau);
@@ -95,16 +152,16 @@ final class ReferenceLoss {
         return w;
     }
 
-    double distillation(double[][] z, double[][] o, double[] w) {
+    double distillation(double[][] z, double[][] o, int[] y, double[] w) {
         double sum = 0;
         for (int i = 0; i < z.length; i++) {
-            sum += w[i] * distance(z[i], o[i]);
+            sum += w[i] * distance(z[i], o[i], y[i]);
         }
         return lambda * sum / z.length;
     }
 
     double value(double[][] z, double[][] o, int[] y) {
-        return crossEntropy(z, y) + distillation(z, o, weights(z, o, y));
+        return crossEntropy(z, y) + distillation(z, o, y, weights(z, o, y));
     }
 
     /** Central differences of the loss in z, the weights held at their value at z. */
@@ -115,9 +172,9 @@ final class ReferenceLoss {
             for (int c = 0; c < z[0].length; c++) {
                 double keep = z[i][c];
                 z[i][c] = keep + eps;
-                double up = crossEntropy(z, y) + distillation(z, o, w);
+                double up = crossEntropy(z, y) + distillation(z, o, y, w);
                 z[i][c] = keep - eps;
-                double down = crossEntropy(z, y) + distillation(z, o, w);
+                double down = crossEntropy(z, y) + distillation(z, o, y, w);
                 z[i][c] = keep;
                 g[i][c] = (up - down) / (2 * eps);
             }

@@ -255,7 +255,8 @@ public final class PcTraining {
                     if (data.train().augments()) {
                         teacher = new OnTheFlyTeacher(old, data.old() == null ? null : data.old().train(),
                                 settingLoss);
-                    } else if (CachedTeacher.inMemoryBytes(data.train().size(), classes) <= inMemoryTermsBytes()) {
+                    } else if (CachedTeacher.inMemoryBytes(settingLoss, data.train().size(), classes)
+                            <= inMemoryTermsBytes()) {
                         try (NDManager scratch = NDManager.newBaseManager(device)) {
                             teacher = CachedTeacher.inMemory(settingLoss, outputs.train(), data.train().labels(),
                                     scratch);
@@ -331,22 +332,23 @@ public final class PcTraining {
     }
 
     /**
-     * How a PC setting trains: as configured, except that logit matching without gradient clipping gets
-     * clipping at global norm {@value #LOGIT_MATCHING_CLIP_NORM}. An L2 regression on unnormalized logits is
-     * badly conditioned (its curvature grows with the squared norm of the features), and on Fashion-MNIST it
-     * diverged without clipping at every setting tried (README); a configured norm is kept.
+     * How a PC setting trains: as configured, except that the logit distances (logit matching, LDI) without
+     * gradient clipping get clipping at global norm {@value #LOGIT_MATCHING_CLIP_NORM}. A regression on
+     * unnormalized logits is badly conditioned (its curvature grows with the squared norm of the features), and
+     * on Fashion-MNIST logit matching diverged to NaN in its first epoch without clipping (README); a configured
+     * norm is kept.
      */
     private TrainingConfig trainingFor(FocalDistillationLoss settingLoss) {
         TrainingConfig chosen = trainingFor(training, settingLoss);
         if (chosen != training) {
-            LOG.info("Logit matching: clipping gradients at global norm {} (training.grad_clip_norm is 0; set it"
-                    + " to choose another norm)", LOGIT_MATCHING_CLIP_NORM);
+            LOG.info("{} distillation: clipping gradients at global norm {} (training.grad_clip_norm is 0; set it"
+                    + " to choose another norm)", settingLoss.getDistance(), LOGIT_MATCHING_CLIP_NORM);
         }
         return chosen;
     }
 
     static TrainingConfig trainingFor(TrainingConfig training, FocalDistillationLoss settingLoss) {
-        if (settingLoss.getDistance() == Distance.LOGIT_MATCHING && settingLoss.getLambda() > 0
+        if (settingLoss.getDistance() != Distance.KL && settingLoss.getLambda() > 0
                 && !(training.gradClipNorm() > 0)) {
             return training.withGradClipNorm(LOGIT_MATCHING_CLIP_NORM);
         }
@@ -471,6 +473,11 @@ public final class PcTraining {
 
     /** Every check that can fail on the models or the data, before the run directory is touched. */
     private void preflight(int classes) {
+        if (loss.getLambda() > 0 && loss.getDistance() == Distance.LDI && loss.getTopK() > classes) {
+            throw new IllegalArgumentException("LDI top k (loss.top_k in a job file): " + loss.getTopK()
+                    + " exceeds the " + classes + " classes of the data; expected at most " + classes
+                    + " (0 = every class)");
+        }
         if (oldLogits != null) {
             if (data.train().augments()) {
                 throw new IllegalArgumentException("an old model known only by its logits cannot be used with"

@@ -14,7 +14,11 @@ import dev.pct.core.loss.SampleFilter;
  * @param tau KL temperature (unused by logit matching)
  * @param lambda weight of the distillation term; 0 means plain cross-entropy
  * @param filter which samples get the extra weight
- * @param classReduction reduction of the distance over classes
+ * @param classReduction reduction of the distance over classes (for LDI over the classes it compares)
+ * @param margin LDI's margin (unused by the other distances)
+ * @param power LDI's power (unused by the other distances)
+ * @param topK LDI's number of classes of largest old logit per sample, 0 for every class (unused by the others)
+ * @param excludeTrueClass whether LDI leaves the true class out (unused by the other distances)
  */
 public record EffectiveLoss(
         Treatment treatment,
@@ -23,7 +27,11 @@ public record EffectiveLoss(
         double tau,
         double lambda,
         SampleFilter filter,
-        ClassReduction classReduction) {
+        ClassReduction classReduction,
+        double margin,
+        double power,
+        int topK,
+        boolean excludeTrueClass) {
 
     /**
      * Returns whether the loss has a distillation term, i.e. whether the old model's outputs are needed.
@@ -37,7 +45,7 @@ public record EffectiveLoss(
     /**
      * Returns the distance between new and old logits.
      *
-     * @return logit matching for fd-lm, KL at temperature tau otherwise
+     * @return logit matching for fd-lm, LDI for fd-ldi, KL at temperature tau otherwise
      */
     public Distance distance() {
         return treatment.distance();
@@ -57,6 +65,10 @@ public record EffectiveLoss(
                 .optDistance(distance())
                 .optFilter(filter)
                 .optClassReduction(classReduction)
+                .optMargin((float) margin)
+                .optPower((float) power)
+                .optTopK(topK)
+                .optExcludeTrueClass(excludeTrueClass)
                 .build();
     }
 

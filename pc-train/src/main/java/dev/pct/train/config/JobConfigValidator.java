@@ -32,7 +32,7 @@ final class JobConfigValidator {
         validateData(config.data());
         validateOldModel(config.oldModel());
         validateNewModel(config.newModel());
-        validateLoss(config.loss());
+        validateLoss(config.loss(), config.data());
         validateTraining("training", config.training());
         validateSelection(config);
         SweepGrid.validate(config, problems);
@@ -221,13 +221,26 @@ final class JobConfigValidator {
         }
     }
 
-    void validateLoss(LossConfig loss) {
+    void validateLoss(LossConfig loss, DataConfig data) {
         atLeast("loss.alpha", loss.alpha(), 0);
         atLeast("loss.beta", loss.beta(), 0);
         if (!(loss.tau() > 0) || Double.isInfinite(loss.tau())) {
             problems.invalid("loss.tau", loss.tau(), "a number > 0");
         }
         atLeast("loss.lambda", loss.lambda(), 0);
+        // Checked for every treatment, so that a value is never wrong without a word.
+        atLeast("loss.margin", loss.margin(), 0);
+        if (!(loss.power() >= 1) || Double.isInfinite(loss.power())) {
+            problems.invalid("loss.power", loss.power(), "a number >= 1 (the power of LDI's hinge, e.g. 1 or 2)");
+        }
+        if (loss.topK() < 0) {
+            problems.invalid("loss.top_k", loss.topK(), "an integer >= 0 (0 = every class)");
+        } else if (loss.treatment() == Treatment.FD_LDI && data.source() == DataSource.SYNTHETIC
+                && loss.topK() > data.synthetic().classes()) {
+            // Other sources know their classes once read; the training then checks before it starts.
+            problems.invalid("loss.top_k", loss.topK(), "an integer >= 0 and <= data.synthetic.classes ("
+                    + data.synthetic().classes() + "), 0 = every class");
+        }
     }
 
     private void validateTraining(String path, TrainingConfig training) {

@@ -10,10 +10,13 @@ import dev.pct.core.loss.SampleFilter;
  * 1[filter holds for sample i]}, {@code z} the new and {@code o} the old model's logits, and {@code D} either
  * {@code tau^2 * KL(softmax(o/tau) || softmax(z/tau))} or {@code 1/2 ||z - o||^2} (Yan et al., "Positive-Congruent
  * Training: Towards Regression-Free Model Updates", CVPR 2021, <a href="https://arxiv.org/abs/2011.09161">
- * arXiv:2011.09161</a>, focal distillation). Use {@link #effective()} for the values the treatment actually
- * uses.
+ * arXiv:2011.09161</a>, focal distillation), or for {@code fd-ldi} ELODI's logit difference inhibition {@code
+ * sum_{c in S_i} max(|z_c - o_c| - margin, 0)^power} over a set {@code S_i} of classes (Zhao et al., TPAMI 2024,
+ * <a href="https://arxiv.org/abs/2205.06265">arXiv:2205.06265</a>). Use {@link #effective()} for the values the
+ * treatment actually uses.
  *
- * @param treatment {@code none} (baseline), {@code fd-kl}, {@code fd-lm} or {@code kd}; default fd-kl
+ * @param treatment {@code none} (baseline), {@code fd-kl}, {@code fd-lm}, {@code fd-ldi} or {@code kd}; default
+ *     fd-kl
  * @param alpha weight every sample gets in the distillation term; a number &gt;= 0, default 1 (paper)
  * @param beta extra weight for samples selected by {@code filter}; a number &gt;= 0, default 5 (paper)
  * @param tau temperature of the KL distance; a number &gt; 0, default 100 (paper, tuned on ImageNet ResNets with
@@ -22,7 +25,15 @@ import dev.pct.core.loss.SampleFilter;
  * @param filter which samples get the extra weight beta: {@code old_correct} (paper, default), {@code all},
  *     {@code new_incorrect} or {@code negative_flip}
  * @param classReduction how {@code D} reduces over classes: {@code sum} (default) or {@code mean}; YAML
- *     {@code class_reduction}
+ *     {@code class_reduction}. For fd-ldi over the classes {@code S_i} it compares: {@code mean} divides by
+ *     {@code |S_i|}, which is ELODI's definition, {@code sum} does not
+ * @param margin fd-ldi only: logit differences up to it cost nothing; a number &gt;= 0, default 0 (ELODI)
+ * @param power fd-ldi only: the power of the hinge; a number &gt;= 1, default 2 (ELODI)
+ * @param topK fd-ldi only: compare each sample's k classes of largest old logit (classes tied with the k-th
+ *     largest all count); an integer &gt;= 0 and at most the number of classes, default 0 (every class); YAML
+ *     {@code top_k}
+ * @param excludeTrueClass fd-ldi only: leave each sample's true class out (with top_k, the top k of the other
+ *     classes); default false; YAML {@code exclude_true_class}
  */
 public record LossConfig(
         Treatment treatment,
@@ -31,15 +42,21 @@ public record LossConfig(
         double tau,
         double lambda,
         SampleFilter filter,
-        ClassReduction classReduction) {
+        ClassReduction classReduction,
+        double margin,
+        double power,
+        int topK,
+        boolean excludeTrueClass) {
 
     /**
-     * Returns the defaults: the paper's focal distillation with KL, alpha 1, beta 5, tau 100, lambda 1.
+     * Returns the defaults: the paper's focal distillation with KL, alpha 1, beta 5, tau 100, lambda 1; for
+     * fd-ldi margin 0, power 2, every class, true class included.
      *
      * @return the default loss
      */
     public static LossConfig defaults() {
-        return new LossConfig(Treatment.FD_KL, 1.0, 5.0, 100.0, 1.0, SampleFilter.OLD_CORRECT, ClassReduction.SUM);
+        return new LossConfig(Treatment.FD_KL, 1.0, 5.0, 100.0, 1.0, SampleFilter.OLD_CORRECT, ClassReduction.SUM,
+                0.0, 2.0, 0, false);
     }
 
     /**
@@ -49,7 +66,8 @@ public record LossConfig(
      * @return the copy
      */
     public LossConfig withTreatment(Treatment newTreatment) {
-        return new LossConfig(newTreatment, alpha, beta, tau, lambda, filter, classReduction);
+        return new LossConfig(newTreatment, alpha, beta, tau, lambda, filter, classReduction, margin, power, topK,
+                excludeTrueClass);
     }
 
     /**
@@ -60,16 +78,20 @@ public record LossConfig(
      *   <li>{@code kd}: plain distillation, every sample weighted the same: alpha 1, beta 0 and filter
      *       {@code all}; this gives {@code w_i = 1} whatever the written alpha, beta and filter, which are
      *       ignored. tau, lambda and class reduction are used as given.
-     *   <li>{@code fd-kl}, {@code fd-lm}: every value as given (tau is unused by logit matching).
+     *   <li>{@code fd-kl}, {@code fd-lm}, {@code fd-ldi}: every value as given (tau is unused by logit matching
+     *       and LDI; margin, power, top_k and exclude_true_class are used by fd-ldi only).
      * </ul>
      *
      * @return the effective loss parameters
      */
     public EffectiveLoss effective() {
         return switch (treatment) {
-            case NONE -> new EffectiveLoss(treatment, alpha, beta, tau, 0.0, filter, classReduction);
-            case KD -> new EffectiveLoss(treatment, 1.0, 0.0, tau, lambda, SampleFilter.ALL, classReduction);
-            case FD_KL, FD_LM -> new EffectiveLoss(treatment, alpha, beta, tau, lambda, filter, classReduction);
+            case NONE -> new EffectiveLoss(treatment, alpha, beta, tau, 0.0, filter, classReduction, margin, power,
+                    topK, excludeTrueClass);
+            case KD -> new EffectiveLoss(treatment, 1.0, 0.0, tau, lambda, SampleFilter.ALL, classReduction, margin,
+                    power, topK, excludeTrueClass);
+            case FD_KL, FD_LM, FD_LDI -> new EffectiveLoss(treatment, alpha, beta, tau, lambda, filter, classReduction,
+                    margin, power, topK, excludeTrueClass);
         };
     }
 }

@@ -84,7 +84,7 @@ public final class SweepGrid {
                 JobConfigSchema.check(node, LossConfig.class, "loss", one);
                 if (one.isEmpty()) {
                     LossConfig loss = bind(node);
-                    new JobConfigValidator(one).validateLoss(loss);
+                    new JobConfigValidator(one).validateLoss(loss, config.data());
                     if (loss.treatment() == Treatment.NONE || !(loss.lambda() > 0)) {
                         one.add(axis.key(), "a PC setting needs lambda > 0 and a treatment other than none (the"
                                 + " plain retrain is trained anyway)");

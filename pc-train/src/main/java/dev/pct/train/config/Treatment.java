@@ -15,6 +15,12 @@ public enum Treatment implements ConfigEnum {
     /** Focal distillation with logit matching (1/2 squared L2 distance of logits). */
     FD_LM("fd-lm"),
 
+    /**
+     * Focal distillation with ELODI's logit difference inhibition: a hinge {@code max(|z - o| - margin, 0)^p}
+     * on the logit differences, over all classes or each sample's top k of the old logits.
+     */
+    FD_LDI("fd-ldi"),
+
     /** Plain knowledge distillation: KL at temperature tau, every sample weighted 1. */
     KD("kd");
 
@@ -45,10 +51,15 @@ public enum Treatment implements ConfigEnum {
     /**
      * Returns the distance the treatment distils with.
      *
-     * @return {@link Distance#LOGIT_MATCHING} for fd-lm, {@link Distance#KL} for the others
+     * @return {@link Distance#LOGIT_MATCHING} for fd-lm, {@link Distance#LDI} for fd-ldi, {@link Distance#KL}
+     *     for the others
      */
     public Distance distance() {
-        return this == FD_LM ? Distance.LOGIT_MATCHING : Distance.KL;
+        return switch (this) {
+            case FD_LM -> Distance.LOGIT_MATCHING;
+            case FD_LDI -> Distance.LDI;
+            case NONE, FD_KL, KD -> Distance.KL;
+        };
     }
 
     @Override

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.FocalDistillationLoss;
 
 /**
@@ -13,7 +14,8 @@ import dev.pct.core.loss.FocalDistillationLoss;
  *
  * <ul>
  *   <li>{@link #inMemory}: the loss's per-sample teacher work (softmax at tau, the correct mask) is done once
- *       and its results kept in the heap, about {@code N × (C + 2)} floats; each batch gathers its rows.
+ *       and its results kept in the heap, about {@code N × (C + 2)} floats ({@code N × (2C + 2)} for LDI, whose
+ *       labels add the class weights); each batch gathers its rows.
  *   <li>{@link #perBatch}: each batch reads its logit rows (from the memory-mapped teacher cache, so the heap
  *       holds none of them) and the loss computes the terms on the device, a few elementwise passes over
  *       {@code B × C}. For data sets whose terms do not fit in the heap.
@@ -54,7 +56,8 @@ public final class CachedTeacher implements TeacherSource {
     }
 
     /**
-     * Returns the number of bytes {@link #inMemory} keeps for a data set.
+     * Returns the number of bytes {@link #inMemory} keeps for a data set, for a loss with three label arrays
+     * (KL, logit matching).
      *
      * @param samples N
      * @param classes C
@@ -62,6 +65,18 @@ public final class CachedTeacher implements TeacherSource {
      */
     public static long inMemoryBytes(int samples, int classes) {
         return 4L * samples * (classes + 2);
+    }
+
+    /**
+     * Returns the number of bytes {@link #inMemory} keeps for a data set and this loss's labels.
+     *
+     * @param loss the focal-distillation loss that will consume the terms
+     * @param samples N
+     * @param classes C
+     * @return about {@code 4 N (C + 2)}, or {@code 4 N (2C + 2)} for {@link Distance#LDI}
+     */
+    public static long inMemoryBytes(FocalDistillationLoss loss, int samples, int classes) {
+        return loss.getDistance() == Distance.LDI ? 4L * samples * (2L * classes + 2) : inMemoryBytes(samples, classes);
     }
 
     /**

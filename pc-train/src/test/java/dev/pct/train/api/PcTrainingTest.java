@@ -16,6 +16,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.dataset.ArrayDataset;
+import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.train.config.ScheduleConfig;
 import dev.pct.train.config.TrainingConfig;
@@ -134,6 +135,25 @@ class PcTrainingTest {
                             .build().run());
             assertTrue(classes.getMessage().contains("returns 5 logits per sample, the data set has 3 classes"),
                     classes.getMessage());
+            assertFalse(Files.exists(run));
+        }
+    }
+
+    @Test
+    void ldiTopKBeyondTheClassesFailsBeforeAnythingIsWritten() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            PcData data = PcData.of(blobs(manager, 64, 1), null, blobs(manager, 32, 3), CLASSES, manager);
+            Path run = tmp.resolve("never");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> PcTraining.builder().setRunDirectory(run).setData(data)
+                            .setOldModel(OldModel.of(initialized(Linear.builder().setUnits(CLASSES).build(), manager),
+                                    "three-class model"))
+                            .setNewModel(NewModel.of("mlp", () -> mlp(4)))
+                            .optLoss(FocalDistillationLoss.builder().optDistance(Distance.LDI).optTopK(CLASSES + 1)
+                                    .build())
+                            .build().run());
+            assertTrue(e.getMessage().contains("loss.top_k") && e.getMessage().contains("4 exceeds the 3 classes"),
+                    e.getMessage());
             assertFalse(Files.exists(run));
         }
     }

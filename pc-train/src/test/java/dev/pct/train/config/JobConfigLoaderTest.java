@@ -88,7 +88,7 @@ class JobConfigLoaderTest {
         assertEquals(Architecture.CNN, config.newModel().architecture().type());
 
         assertEquals(new LossConfig(Treatment.FD_KL, 1.0, 5.0, 100.0, 1.0, SampleFilter.OLD_CORRECT,
-                ClassReduction.SUM), config.loss());
+                ClassReduction.SUM, 0.0, 2.0, 0, false), config.loss());
         TrainingConfig training = config.training();
         assertEquals(10, training.epochs());
         assertEquals(128, training.batchSize());
@@ -316,7 +316,7 @@ class JobConfigLoaderTest {
         Path file = write("job.yaml", yaml);
         String m = fails(file).getMessage();
         assertContains(m, file + ":12:5: training.optimizer.type: got \"rmsprop\", expected one of: sgd, nesterov, adam");
-        assertContains(m, file + ":13:8: loss.treatment: got \"FD-KL\", expected one of: none, fd-kl, fd-lm, kd");
+        assertContains(m, file + ":13:8: loss.treatment: got \"FD-KL\", expected one of: none, fd-kl, fd-lm, fd-ldi, kd");
     }
 
     @Test

@@ -14,19 +14,40 @@ import org.junit.jupiter.api.Test;
 class LossConfigTest {
 
     private static final LossConfig GIVEN =
-            new LossConfig(Treatment.FD_KL, 2.0, 3.0, 4.0, 0.5, SampleFilter.NEGATIVE_FLIP, ClassReduction.MEAN);
+            new LossConfig(Treatment.FD_KL, 2.0, 3.0, 4.0, 0.5, SampleFilter.NEGATIVE_FLIP, ClassReduction.MEAN,
+                    0.25, 1.5, 3, true);
 
     @Test
     void focalDistillationUsesTheValuesAsGiven() {
         EffectiveLoss kl = GIVEN.effective();
         assertEquals(new EffectiveLoss(Treatment.FD_KL, 2.0, 3.0, 4.0, 0.5, SampleFilter.NEGATIVE_FLIP,
-                ClassReduction.MEAN), kl);
+                ClassReduction.MEAN, 0.25, 1.5, 3, true), kl);
         assertTrue(kl.distills());
         assertEquals(Distance.KL, kl.distance());
         assertEquals(5.0, kl.sampleWeight(true));
         assertEquals(2.0, kl.sampleWeight(false));
         assertEquals(Distance.LOGIT_MATCHING, GIVEN.withTreatment(Treatment.FD_LM).effective().distance());
         assertEquals(0.5, GIVEN.withTreatment(Treatment.FD_LM).effective().lambda());
+    }
+
+    @Test
+    void fdLdiDistilsWithLdiAndPassesItsSettingsToTheLoss() {
+        assertEquals(Treatment.FD_LDI, Treatment.fromSpelling("fd-ldi"));
+        assertEquals("fd-ldi", Treatment.FD_LDI.spelling());
+        EffectiveLoss ldi = GIVEN.withTreatment(Treatment.FD_LDI).effective();
+        assertEquals(new EffectiveLoss(Treatment.FD_LDI, 2.0, 3.0, 4.0, 0.5, SampleFilter.NEGATIVE_FLIP,
+                ClassReduction.MEAN, 0.25, 1.5, 3, true), ldi);
+        assertTrue(ldi.distills());
+        assertEquals(Distance.LDI, ldi.distance());
+        dev.pct.core.loss.FocalDistillationLoss loss = ldi.toLoss();
+        assertEquals(Distance.LDI, loss.getDistance());
+        assertEquals(0.25f, loss.getMargin());
+        assertEquals(1.5f, loss.getPower());
+        assertEquals(3, loss.getTopK());
+        assertTrue(loss.isExcludeTrueClass());
+        assertEquals(ClassReduction.MEAN, loss.getClassReduction());
+        assertEquals(Distance.KL, Treatment.KD.distance());
+        assertEquals(Distance.KL, Treatment.NONE.distance());
     }
 
     @Test
@@ -39,7 +60,8 @@ class LossConfigTest {
     @Test
     void kdWeighsEverySampleOne() {
         EffectiveLoss kd = GIVEN.withTreatment(Treatment.KD).effective();
-        assertEquals(new EffectiveLoss(Treatment.KD, 1.0, 0.0, 4.0, 0.5, SampleFilter.ALL, ClassReduction.MEAN), kd);
+        assertEquals(new EffectiveLoss(Treatment.KD, 1.0, 0.0, 4.0, 0.5, SampleFilter.ALL, ClassReduction.MEAN,
+                0.25, 1.5, 3, true), kd);
         assertEquals(1.0, kd.sampleWeight(true));
         assertEquals(1.0, kd.sampleWeight(false));
         assertTrue(kd.distills());

@@ -198,7 +198,7 @@ class SmokeJobTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "kd", "fd-lm"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "kd", "fd-lm", "fd-ldi"})
     void everyTreatmentRunsEndToEnd(String treatment) throws IOException {
         Path run = tmp.resolve(treatment);
         PcJob.Result result = PcJob.run(
