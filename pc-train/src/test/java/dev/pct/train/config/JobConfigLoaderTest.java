@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JobConfigLoaderTest {
 
     /** The smallest valid job: only the required values. */
-    private static final String MINIMAL = """
+    static final String MINIMAL = """
             name: minimal
             data:
               source: synthetic

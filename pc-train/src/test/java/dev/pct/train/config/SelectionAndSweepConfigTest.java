@@ -15,17 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code selection} and {@code sweep} sections: defaults, the grid, and errors naming key and value. */
 class SelectionAndSweepConfigTest {
-    private static final String MINIMAL = """
-            name: minimal
-            data:
-              source: synthetic
-            old_model:
-              architecture:
-                type: mlp
-            new_model:
-              architecture:
-                type: cnn
-            """;
+    private static final String MINIMAL = JobConfigLoaderTest.MINIMAL;
 
     @TempDir
     Path dir;

@@ -31,6 +31,7 @@ import dev.pct.train.report.PredictionFiles;
 import dev.pct.train.testing.CliRun;
 import dev.pct.train.testing.Fixtures;
 import dev.pct.train.testing.ForkedJvm;
+import dev.pct.train.testing.Trees;
 import dev.pct.train.update.NewModel;
 import dev.pct.train.update.StageNetwork;
 import java.io.DataOutputStream;
@@ -295,7 +296,7 @@ class ModelFilesTest {
         for (String file : List.of("done", "final.params", "logits-test.bin", "checkpoints/epoch-0003.ckpt")) {
             Files.delete(pc.resolve(file));
         }
-        deleteTree(pc.resolve("model"));
+        Trees.delete(pc.resolve("model"));
         assertEquals(2, new dev.pct.train.loop.Checkpoint(pc.resolve("checkpoints")).latest().orElseThrow().epoch());
         assertEquals(0, CliRun.run("train", "--resume", crashed.toString()).status());
         assertArrayEquals(Logits.read(straight.resolve("seed-1/pc/logits-test.bin"), 256, 4),
@@ -330,14 +331,6 @@ class ModelFilesTest {
         assertEquals(1, refused.status());
         assertTrue(refused.err().contains("final.params") && refused.err().contains("has shape"), refused.err());
         assertFalse(Files.exists(wider));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     @Test

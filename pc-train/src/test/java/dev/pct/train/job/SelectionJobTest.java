@@ -9,6 +9,7 @@ import dev.pct.train.cli.PcTrainCli;
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.JobConfigLoader;
 import dev.pct.train.io.Logits;
+import dev.pct.train.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +106,7 @@ class SelectionJobTest {
 
         // Kill during the third setting: its outputs and last checkpoint gone, the fourth never started.
         Path crashed = tmp.resolve("crashed");
-        copyTree(straight, crashed);
+        Trees.copy(straight, crashed);
         Path third = crashed.resolve("seed-1/pc-tau2-alpha0");
         for (String f : List.of("done", "final.params", "logits-test.bin", "selection.json")) {
             Files.delete(third.resolve(f));
@@ -114,7 +115,7 @@ class SelectionJobTest {
             Path newest = checkpoints.max(Path::compareTo).orElseThrow();
             Files.delete(newest);
         }
-        deleteTree(crashed.resolve("seed-1/pc-tau2-alpha1"));
+        Trees.delete(crashed.resolve("seed-1/pc-tau2-alpha1"));
         Files.delete(crashed.resolve("report.md"));
 
         assertEquals(0, PcTrainCli.execute("train", "--resume", crashed.toString()));
@@ -129,24 +130,4 @@ class SelectionJobTest {
                 resumed.substring(resumed.indexOf("Chosen on validation")).split("\n")[0]);
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -15,11 +15,11 @@ import dev.pct.train.io.LogitCache;
 import dev.pct.train.io.Logits;
 import dev.pct.train.report.ModelResult;
 import dev.pct.train.testing.CliRun;
+import dev.pct.train.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,7 +83,7 @@ class SmokeJobTest {
 
         // Simulate a crash after epoch 2 of the PC stage: drop its finished outputs and its epoch-3 checkpoint.
         Path crashed = tmp.resolve("crashed");
-        copyTree(straight, crashed);
+        Trees.copy(straight, crashed);
         Path pc = crashed.resolve("seed-1/pc");
         Files.delete(pc.resolve("done"));
         Files.delete(pc.resolve("final.params"));
@@ -222,16 +222,4 @@ class SmokeJobTest {
         return Files.writeString(file, sb.toString());
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-    }
 }
