@@ -178,7 +178,8 @@ final class StageRunner {
                 if (choice.epoch() != lastEpoch) {
                     network = restore(stage, dir.resolve(SELECTED_PARAMETERS), chosenModel);
                     LOG.info("{} seed {}: keeping epoch {} of {} ({})", stage.name(), stage.seed(), choice.epoch(),
-                            lastEpoch, stage.selection().describe());
+                            lastEpoch, choice.fallback() ? "lowest validation error: none within the bound"
+                                    : stage.selection().describe());
                 }
                 Block block = network.block();
                 Checkpoint.saveParameters(block, dir.resolve(FINAL_PARAMETERS));
