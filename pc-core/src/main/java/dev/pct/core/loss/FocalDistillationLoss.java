@@ -44,7 +44,7 @@ import java.util.Objects;
  * set {@code S_i} is every class, or with {@link Builder#optTopK top k} {@code > 0} the k classes with
  * the largest reference logits <em>of sample i</em> (a top-k over the class axis of each row), and with
  * {@link Builder#optExcludeTrueClass} the true class {@code y_i} is left out; with both, the top k of
- * the classes other than {@code y_i}, so {@code |S_i| = min(k, C - 1)}. The class reduction sets
+ * the classes other than {@code y_i}, so {@code |S_i| = min(k, C - 1)} (without ties). The class reduction sets
  * {@code s_i}: {@link ClassReduction#MEAN} gives {@code s_i = 1/|S_i|}, ELODI's mean over the selected
  * classes; {@link ClassReduction#SUM} gives {@code s_i = 1}, the sum over them, {@code |S_i|} times
  * the mean (for {@code S_i} = all classes, the same reductions as the other distances). An empty
@@ -56,8 +56,9 @@ import java.util.Objects;
  * does not depend on the order of the classes.
  *
  * <p>The gradient is {@code lambda * w_i * s_i * p * h^(p-1) * sign(z - r) / N} on the selected
- * classes where {@code h = |z - r| - margin > 0}, and zero elsewhere (at {@code z = r} autograd takes
- * the subgradient 0 of {@code |x|}; at {@code h = 0} its {@code maximum} passes half the gradient).
+ * classes where {@code h = |z - r| - margin > 0}, and zero elsewhere. At the kinks it is a subgradient:
+ * 0 at {@code z = r} (autograd's {@code |x|}), and at {@code h = 0} with p = 1 what PyTorch's {@code
+ * maximum} passes for a tie (half); for p &gt; 1 the gradient is continuous there.
  *
  * <h2>Inputs</h2>
  *

@@ -51,7 +51,10 @@ class CachedTeacherTest {
         for (FocalDistillationLoss loss : new FocalDistillationLoss[] {
             FocalDistillationLoss.builder().optTau(1f).build(), // three-array soft-target layout
             FocalDistillationLoss.builder().optTau(4f).build(), // four-array layout
-            FocalDistillationLoss.builder().optDistance(Distance.LOGIT_MATCHING).build()
+            FocalDistillationLoss.builder().optDistance(Distance.LOGIT_MATCHING).build(),
+            // LDI: four arrays, two of them N×C (reference logits and the per-row top-k class weights).
+            FocalDistillationLoss.builder().optDistance(Distance.LDI).optTopK(2).optExcludeTrueClass(true)
+                    .optMargin(0.5f).build()
         }) {
             try (NDManager m = NDManager.newBaseManager()) {
                 float[] o = logits();
