@@ -545,9 +545,15 @@ public final class PcTraining {
     }
 
     private static String describe(FocalDistillationLoss loss) {
-        return String.format("focal distillation %s, alpha %s, beta %s, tau %s, lambda %s, filter %s, %s over classes",
-                loss.getDistance(), loss.getAlpha(), loss.getBeta(), loss.getTau(), loss.getLambda(), loss.getFilter(),
-                loss.getClassReduction()).toLowerCase(java.util.Locale.ROOT);
+        String text = String.format("focal distillation %s, alpha %s, beta %s, %slambda %s, filter %s, %s over"
+                + " classes", loss.getDistance(), loss.getAlpha(), loss.getBeta(),
+                loss.getDistance() == Distance.KL ? "tau " + loss.getTau() + ", " : "", loss.getLambda(),
+                loss.getFilter(), loss.getClassReduction());
+        if (loss.getDistance() == Distance.LDI) {
+            text += String.format(", margin %s, power %s, top_k %s%s", loss.getMargin(), loss.getPower(),
+                    loss.getTopK(), loss.isExcludeTrueClass() ? ", true class excluded" : "");
+        }
+        return text.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Builds a {@link PcTraining}: {@code set} methods are required, {@code opt} ones have defaults. */
