@@ -17,6 +17,7 @@ import dev.pct.train.io.LogitCache;
 import dev.pct.train.io.Logits;
 import dev.pct.train.testing.Fixtures;
 import dev.pct.train.testing.ForkedJvm;
+import dev.pct.train.testing.Trees;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -24,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -175,16 +175,7 @@ class ImageFolderJobTest {
     @Test
     void anUnreadableImageStopsTheJobWithTheFileNamed() throws IOException {
         Path broken = tmp.resolve("broken");
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path p : files.toList()) {
-                Path target = broken.resolve(folder.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
+        Trees.copy(folder, broken);
         Path bad = broken.resolve("train/class-2/0100.png");
         Files.write(bad, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 0});
         // Given statistics, so that the first pass over the images is the old model's teacher cache.
