@@ -1,7 +1,6 @@
 package dev.pct.train.api;
 
 import dev.pct.train.config.SelectionRule;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -44,10 +43,9 @@ final class EpochSelection {
      */
     record Choice(int epoch, boolean fallback) {}
 
-    private record Figures(double error, double nfr) {}
-
     private final Spec spec;
-    private final TreeMap<Integer, Figures> epochs = new TreeMap<>();
+    /** {validation error, validation NFR} per epoch, in epoch order. */
+    private final TreeMap<Integer, double[]> epochs = new TreeMap<>();
 
     EpochSelection(Spec spec) {
         this.spec = spec;
@@ -65,7 +63,7 @@ final class EpochSelection {
      * @param validationNfr its validation negative flip rate
      */
     void offer(int epoch, double validationError, double validationNfr) {
-        epochs.put(epoch, new Figures(validationError, validationNfr));
+        epochs.put(epoch, new double[] {validationError, validationNfr});
     }
 
     /**
@@ -74,17 +72,8 @@ final class EpochSelection {
      * @return the choice
      */
     Choice choice() {
-        if (epochs.isEmpty()) {
-            return null;
-        }
-        return switch (spec.rule()) {
-            case LAST -> new Choice(epochs.lastKey(), false);
-            case LOWEST_ERROR -> new Choice(lowestError(), false);
-            case LOWEST_NFR -> {
-                int best = lowestNfrWithinBound();
-                yield best > 0 ? new Choice(best, false) : new Choice(lowestError(), true);
-            }
-        };
+        SelectionRule.Choice<Integer> choice = spec.rule().choose(epochs, spec.errorBound());
+        return choice == null ? null : new Choice(choice.key(), choice.fallback());
     }
 
     /**
@@ -102,38 +91,5 @@ final class EpochSelection {
             return false;
         }
         return epochs.lastKey() - choice.epoch() >= spec.patience();
-    }
-
-    /** Lowest validation error, then the earlier epoch; the last epoch when every error is NaN. */
-    private int lowestError() {
-        int best = -1;
-        double bestError = Double.POSITIVE_INFINITY;
-        for (Map.Entry<Integer, Figures> e : epochs.entrySet()) {
-            double error = e.getValue().error();
-            if (error < bestError) {
-                best = e.getKey();
-                bestError = error;
-            }
-        }
-        return best > 0 ? best : epochs.lastKey();
-    }
-
-    /** Lowest validation NFR among epochs within the bound, then lower error, then the earlier epoch; -1 if none. */
-    private int lowestNfrWithinBound() {
-        int best = -1;
-        Figures bestFigures = null;
-        for (Map.Entry<Integer, Figures> e : epochs.entrySet()) {
-            Figures f = e.getValue();
-            // Error rates are counts over the validation size: a tolerance far below 1/n absorbs rounding.
-            if (Double.isNaN(f.nfr()) || !(f.error() <= spec.errorBound() + 1e-12)) {
-                continue;
-            }
-            if (bestFigures == null || f.nfr() < bestFigures.nfr()
-                    || f.nfr() == bestFigures.nfr() && f.error() < bestFigures.error()) {
-                best = e.getKey();
-                bestFigures = f;
-            }
-        }
-        return best;
     }
 }

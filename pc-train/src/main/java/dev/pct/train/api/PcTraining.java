@@ -231,24 +231,20 @@ public final class PcTraining {
             for (int seed : seeds) {
                 double baselineBest = Double.NaN;
                 if (!distills || baseline) {
-                    EpochSelection.Spec spec = selection.rule() == SelectionRule.LAST ? EpochSelection.Spec.LAST
-                            : new EpochSelection.Spec(SelectionRule.LOWEST_ERROR, Double.NaN, selection.patience());
+                    // The plain retrain's rule: its lowest validation error, whatever the PC models' rule.
+                    EpochSelection.Spec spec = new EpochSelection.Spec(selection.rule() == SelectionRule.LAST
+                            ? SelectionRule.LAST : SelectionRule.LOWEST_ERROR, Double.NaN, selection.patience());
                     StageRunner.Outcome outcome = run(runner, "baseline", seed,
                             StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE, reference,
                             oldTestPredictions, results, history, models, spec, "cross-entropy", training);
-                    baselineBest = outcome.history().stream().mapToDouble(EpochRecord::validationError)
-                            .filter(e -> !Double.isNaN(e)).min().orElse(Double.NaN);
+                    baselineBest = outcome.selectedRecord().validationError();
                 }
                 if (!distills) {
                     continue;
                 }
-                EpochSelection.Spec spec = switch (selection.rule()) {
-                    case LAST -> EpochSelection.Spec.LAST;
-                    case LOWEST_ERROR -> new EpochSelection.Spec(SelectionRule.LOWEST_ERROR, Double.NaN,
-                            selection.patience());
-                    case LOWEST_NFR -> new EpochSelection.Spec(SelectionRule.LOWEST_NFR,
-                            baselineBest + selection.errorMargin(), selection.patience());
-                };
+                EpochSelection.Spec spec = new EpochSelection.Spec(selection.rule(),
+                        selection.rule() == SelectionRule.LOWEST_NFR ? baselineBest + selection.errorMargin()
+                                : Double.NaN, selection.patience());
                 for (Map.Entry<String, FocalDistillationLoss> setting : sweep.entrySet()) {
                     FocalDistillationLoss settingLoss = setting.getValue();
                     TeacherSource teacher;

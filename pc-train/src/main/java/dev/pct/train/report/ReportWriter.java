@@ -502,23 +502,16 @@ public final class ReportWriter {
                     mean(kept.stream().map(k -> k.figures().validationNegativeFlipRate()).toList())});
             }
         }
-        if (validation.isEmpty()) {
-            return null;
-        }
-        String lowestError = validation.entrySet().stream().min(java.util.Comparator.comparingDouble(
-                (Map.Entry<String, double[]> e) -> e.getValue()[0])).orElseThrow().getKey();
         if (selection != null && selection.rule() == SelectionRule.LOWEST_ERROR) {
-            return lowestError;
+            SelectionRule.Choice<String> choice = SelectionRule.LOWEST_ERROR.choose(validation, Double.NaN);
+            return choice == null ? null : choice.key();
         }
         List<SelectedEpoch> baseline = keptEpochs("baseline");
         double margin = selection == null ? SelectionConfig.defaults().errorMargin() : selection.errorMargin();
         double bound = baseline.isEmpty() ? Double.POSITIVE_INFINITY
                 : mean(baseline.stream().map(k -> k.figures().validationError()).toList()) + margin;
-        return validation.entrySet().stream().filter(e -> e.getValue()[0] <= bound + 1e-12)
-                .filter(e -> !Double.isNaN(e.getValue()[1]))
-                .min(java.util.Comparator.comparingDouble((Map.Entry<String, double[]> e) -> e.getValue()[1])
-                        .thenComparingDouble(e -> e.getValue()[0]))
-                .map(Map.Entry::getKey).orElse(lowestError);
+        SelectionRule.Choice<String> choice = SelectionRule.LOWEST_NFR.choose(validation, bound);
+        return choice == null ? null : choice.key();
     }
 
     private List<SelectedEpoch> keptEpochs(String model) {
