@@ -96,6 +96,11 @@ import java.util.Objects;
  *       still never read as the other layout; the LDI layout alone has four arrays.
  * </ul>
  *
+ * <p>The model pulled toward need not be the one whose correctness sets the weights: {@link
+ * #teacherLabels(NDArray, NDArray, NDArray, boolean)} takes the targets from reference logits (e.g. the
+ * mean logits of an ensemble of new-architecture models, as ELODI does) and {@code 1[old correct]} from a
+ * mask of the old model's decisions, in the same layouts.
+ *
  * <p>The arrays of {@link #teacherLabels} are copies that belong to the old logits' manager, never
  * views of the caller's arrays. The target array {@code labels[1]} is named ({@link
  * NDArray#getName}, host metadata, no native call) after the settings it depends on; {@link
@@ -362,11 +367,35 @@ public final class FocalDistillationLoss extends Loss {
      *     label is outside [0, C)
      */
     public NDList teacherLabels(NDArray y, NDArray oldLogits, boolean checkRange) {
+        return teacherLabels(y, oldLogits, null, checkRange);
+    }
+
+    /**
+     * As {@link #teacherLabels(NDArray, NDArray, boolean)}, with the distance taken to a reference other
+     * than the model whose correctness sets the weights: the targets come from {@code referenceLogits}
+     * (e.g. the mean logits of an ensemble, as in ELODI), while the filter's {@code 1[old correct]} is the
+     * given mask (e.g. the old model's decisions), so that the weights still favour the samples the old
+     * model got right. With a null mask the reference's own arg-max decides, as in the other forms.
+     *
+     * @param y the true classes, shape (N) or (N, 1), float or integer
+     * @param referenceLogits the logits the new model is pulled toward, shape (N, C)
+     * @param oldCorrect 1 where the old model classifies the sample correctly, else 0, shape (N) or (N, 1),
+     *     any numeric or boolean type; or null to derive it from {@code referenceLogits}
+     * @param checkRange whether to check that every label is a class in [0, C) (a host read)
+     * @return the precomputed labels, in the layout of {@link #teacherLabels(NDArray, NDArray)}
+     * @throws IllegalArgumentException if the shapes do not match, top k exceeds C, or when checking, a
+     *     label is outside [0, C)
+     */
+    public NDList teacherLabels(NDArray y, NDArray referenceLogits, NDArray oldCorrect, boolean checkRange) {
+        NDArray oldLogits = referenceLogits;
         Shape shape = oldLogits.getShape();
         checkRank2("oldLogits", shape);
         int n = Math.toIntExact(shape.get(0));
         int c = Math.toIntExact(shape.get(1));
         checkLabelShape(y, n, "oldLogits", shape);
+        if (oldCorrect != null) {
+            checkPerSample("oldCorrect vs reference logits", oldCorrect.getShape(), n, shape);
+        }
         checkTopK("oldLogits", shape);
         if (checkRange) {
             checkLabelRange(y, c);
@@ -381,6 +410,12 @@ public final class FocalDistillationLoss extends Loss {
             NDArray yCol = (y.getDataType() == DataType.INT64 ? y.duplicate() : y.toType(DataType.INT64, false))
                     .reshape(n, 1);
             Terms terms = terms(yCol, oldLogits, n, true);
+            if (oldCorrect != null) {
+                // A copy in float32 0/1, whatever the caller's type: the caller may close its array.
+                NDArray given = oldCorrect.stopGradient().toType(DataType.FLOAT32, false).reshape(n);
+                NDArray mask = given.neq(constant(given, 0f)).toType(DataType.FLOAT32, false);
+                terms = new Terms(terms.target, mask, terms.classWeights);
+            }
             if (softTarget) {
                 result = softTargetLabels(yCol, terms, n, c);
                 result.get(1).setName(softTargetTag);

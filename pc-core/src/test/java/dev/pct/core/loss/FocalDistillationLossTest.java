@@ -1,6 +1,7 @@
 package dev.pct.core.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,6 +160,76 @@ class FocalDistillationLossTest {
                 assertEquals(e, grad[i * C + c], 2e-5 + 1e-4 * Math.abs(e), "dL/dz[" + i + "][" + c + "]");
             }
         }
+    }
+
+    /**
+     * With a reference other than the old model (an ensemble's logits), the distance is taken to the
+     * reference and the weights follow the old model's decisions: the float64 reference computes the
+     * weights from the old logits and the distance to the reference logits, in value and gradient.
+     */
+    @ParameterizedTest(name = "{0} {1} tau={2} {3}")
+    @MethodSource("configurations")
+    void referenceLogitsWithTheOldModelsMaskMatchFloat64Reference(
+            Distance d, SampleFilter f, float tau, ClassReduction r) {
+        FocalDistillationLoss loss = loss(d, f, tau, r);
+        ReferenceLoss ref = new ReferenceLoss(loss);
+        // The reference is right where the old model is wrong and the other way round, so a mask
+        // derived from the reference would flip every weight.
+        double[][] reference = new double[N][C];
+        int[] mask = new int[N];
+        Random random = new Random(7);
+        for (int i = 0; i < N; i++) {
+            for (int c = 0; c < C; c++) {
+                reference[i][c] = random.nextGaussian();
+            }
+            reference[i][ReferenceLoss.argMax(o[i]) == y[i] ? (y[i] + 3) % C : y[i]] += 4;
+            mask[i] = ReferenceLoss.argMax(o[i]) == y[i] ? 1 : 0;
+        }
+        double[][] zr = roundToFloat(z);
+        double[][] rr = roundToFloat(reference);
+        double[] w = ref.weights(zr, roundToFloat(o), y);
+        double expected = ref.crossEntropy(zr, y) + ref.distillation(zr, rr, y, w);
+
+        NDList labels = loss.teacherLabels(labels(y), array(reference), manager.create(mask), true);
+        NDArray zArr = array(z);
+        float value = loss.evaluate(labels, new NDList(zArr)).getFloat();
+        assertEquals(expected, value, tolerance(expected, tau), "value");
+
+        double[][] numeric = new double[N][C];
+        double eps = 1e-5;
+        for (int i = 0; i < N; i++) {
+            for (int c = 0; c < C; c++) {
+                double keep = zr[i][c];
+                zr[i][c] = keep + eps;
+                double up = ref.crossEntropy(zr, y) + ref.distillation(zr, rr, y, w);
+                zr[i][c] = keep - eps;
+                double down = ref.crossEntropy(zr, y) + ref.distillation(zr, rr, y, w);
+                zr[i][c] = keep;
+                numeric[i][c] = (up - down) / (2 * eps);
+            }
+        }
+        float[] grad = gradient(loss, labels, zArr);
+        for (int i = 0; i < N; i++) {
+            for (int c = 0; c < C; c++) {
+                double e = numeric[i][c];
+                assertEquals(e, grad[i * C + c], 2e-5 + 1e-4 * Math.abs(e), "dL/dz[" + i + "][" + c + "]");
+            }
+        }
+        // Without the mask the reference's own decisions set the weights: a different value wherever
+        // beta counts.
+        if (f != SampleFilter.ALL && f != SampleFilter.NEW_INCORRECT) {
+            float own = loss.evaluate(loss.teacherLabels(labels(y), array(reference)), new NDList(array(z))).getFloat();
+            double ownExpected = ref.crossEntropy(zr, y) + ref.distillation(zr, rr, y, ref.weights(zr, rr, y));
+            assertEquals(ownExpected, own, tolerance(ownExpected, tau), "reference's own mask");
+            assertNotEquals(value, own, 1e-3, "the mask must change the weights");
+        }
+    }
+
+    @Test
+    void aMaskOfTheWrongLengthIsRejected() {
+        FocalDistillationLoss loss = loss(Distance.KL, SampleFilter.OLD_CORRECT, 1f, ClassReduction.SUM);
+        assertMessage(() -> loss.teacherLabels(labels(y), array(o), manager.create(new int[N - 1]), true),
+                "oldCorrect", "(" + N + ")");
     }
 
     private static float[] gradient(FocalDistillationLoss loss, NDList labels, NDArray zArr) {
