@@ -81,6 +81,11 @@ public final class PcTraining {
     private static final Logger LOG = LoggerFactory.getLogger(PcTraining.class);
     private static final String OLD = "old";
     private static final String PC = "pc";
+    /** The report's name of a seed's reference ensemble. */
+    static final String ENSEMBLE = "ensemble";
+    /** The directory of a seed's ensemble cache, and the prefix of its extra members' stages. */
+    static final String REFERENCE = "reference";
+    private static final String OLD_MODELS = "Old model's";
     /** The global gradient norm logit matching is clipped at when the training settings do not clip. */
     static final double LOGIT_MATCHING_CLIP_NORM = 5.0;
     /** The teacher cache of the training split, in the old model's directory. */
@@ -96,7 +101,7 @@ public final class PcTraining {
     private final NewModel oldArchitecture;
     private final TrainingConfig oldTraining;
     private final FocalDistillationLoss loss;
-    private final Map<String, FocalDistillationLoss> sweep;
+    private final Map<String, PcSetting> sweep;
     private final SelectionConfig selection;
     private final TrainingConfig training;
     private final List<Integer> seeds;
@@ -127,7 +132,10 @@ public final class PcTraining {
                     + " setOldModelToTrain (got " + olds + ")");
         }
         loss = b.loss;
-        sweep = b.sweep.isEmpty() ? Map.of(PC, loss) : Collections.unmodifiableMap(new LinkedHashMap<>(b.sweep));
+        Map<String, PcSetting> settings = new LinkedHashMap<>(b.sweepSettings);
+        b.sweep.forEach((label, l) -> settings.put(label, new PcSetting(l, b.reference)));
+        sweep = settings.isEmpty() ? Map.of(PC, new PcSetting(loss, b.reference))
+                : Collections.unmodifiableMap(settings);
         selection = b.selection;
         training = b.training;
         seeds = List.copyOf(b.seeds);
@@ -139,16 +147,22 @@ public final class PcTraining {
             throw new IllegalArgumentException("selection rule lowest_nfr needs the baseline (it bounds the PC"
                     + " models' validation error by the plain retrain's); use lowest_error or train the baseline");
         }
-        for (Map.Entry<String, FocalDistillationLoss> setting : sweep.entrySet()) {
+        for (Map.Entry<String, PcSetting> setting : sweep.entrySet()) {
             if (!setting.getKey().matches("[A-Za-z0-9._-]+") || setting.getKey().equals("baseline")
-                    || setting.getKey().equals(OLD)) {
+                    || setting.getKey().equals(OLD) || setting.getKey().equals(ENSEMBLE)
+                    || setting.getKey().startsWith(REFERENCE)) {
                 throw new IllegalArgumentException("sweep setting name '" + setting.getKey() + "': expected letters,"
-                        + " digits, '.', '_' or '-', other than baseline and old (it names a folder)");
+                        + " digits, '.', '_' or '-', other than baseline, old, ensemble and reference... (it names a"
+                        + " folder)");
             }
-            if (b.sweep.size() > 0 && !(setting.getValue().getLambda() > 0)) {
+            if (!settings.isEmpty() && !(setting.getValue().loss().getLambda() > 0)) {
                 throw new IllegalArgumentException("sweep setting " + setting.getKey() + ": lambda must be > 0"
                         + " (lambda 0 is the baseline, which the job trains anyway)");
             }
+        }
+        if (ensembleMembers() > 0 && !baseline) {
+            throw new IllegalArgumentException("an ensemble reference needs the baseline: the plain retrain is the"
+                    + " ensemble's first member");
         }
         device = b.device != null ? b.device : Devices.resolve("auto");
         name = b.name;
@@ -228,25 +242,35 @@ public final class PcTraining {
             oldTestPredictions = outputs.test();
             StageRunner.Reference reference = new StageRunner.Reference(outputs.validation(), oldTestPredictions);
             boolean distills = distills();
+            // The plain retrain's rule: its lowest validation error, whatever the PC models' rule.
+            EpochSelection.Spec baselineSpec = new EpochSelection.Spec(selection.rule() == SelectionRule.LAST
+                    ? SelectionRule.LAST : SelectionRule.LOWEST_ERROR, Double.NaN, selection.patience());
+            float[] oldTrainCorrect = null;
             for (int seed : seeds) {
                 double baselineBest = Double.NaN;
+                StageRunner.Outcome baselineOutcome = null;
                 if (!distills || baseline) {
-                    // The plain retrain's rule: its lowest validation error, whatever the PC models' rule.
-                    EpochSelection.Spec spec = new EpochSelection.Spec(selection.rule() == SelectionRule.LAST
-                            ? SelectionRule.LAST : SelectionRule.LOWEST_ERROR, Double.NaN, selection.patience());
-                    StageRunner.Outcome outcome = run(runner, "baseline", seed,
-                            StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE, reference,
-                            oldTestPredictions, results, history, models, spec, "cross-entropy", training);
-                    baselineBest = outcome.selectedRecord().validationError();
+                    baselineOutcome = run(runner, "baseline", seed, StageLoss.of(Loss.softmaxCrossEntropyLoss()),
+                            TeacherSource.NONE, reference, oldTestPredictions, results, history, models, baselineSpec,
+                            "cross-entropy", training);
+                    baselineBest = baselineOutcome.selectedRecord().validationError();
                 }
                 if (!distills) {
                     continue;
                 }
+                Map<Integer, LogitRows> ensembles = ensembles(runner, seed, baselineOutcome, baselineSpec, reference,
+                        oldTestPredictions, results, prefetcher, open);
+                if (!ensembles.isEmpty() && oldTrainCorrect == null) {
+                    oldTrainCorrect = correct(outputs.train(), data.train().labels());
+                }
                 EpochSelection.Spec spec = new EpochSelection.Spec(selection.rule(),
                         selection.rule() == SelectionRule.LOWEST_NFR ? baselineBest + selection.errorMargin()
                                 : Double.NaN, selection.patience());
-                for (Map.Entry<String, FocalDistillationLoss> setting : sweep.entrySet()) {
-                    FocalDistillationLoss settingLoss = setting.getValue();
+                for (Map.Entry<String, PcSetting> setting : sweep.entrySet()) {
+                    FocalDistillationLoss settingLoss = setting.getValue().loss();
+                    Reference toward = setting.getValue().reference();
+                    LogitRows rows = toward.isEnsemble() ? ensembles.get(toward.members()) : outputs.train();
+                    float[] mask = toward.isEnsemble() && toward.weightsFromOld() ? oldTrainCorrect : null;
                     TeacherSource teacher;
                     if (data.train().augments()) {
                         teacher = new OnTheFlyTeacher(old, data.old() == null ? null : data.old().train(),
@@ -254,15 +278,15 @@ public final class PcTraining {
                     } else if (CachedTeacher.inMemoryBytes(settingLoss, data.train().size(), classes)
                             <= inMemoryTermsBytes()) {
                         try (NDManager scratch = NDManager.newBaseManager(device)) {
-                            teacher = CachedTeacher.inMemory(settingLoss, outputs.train(), data.train().labels(),
+                            teacher = CachedTeacher.inMemory(settingLoss, rows, data.train().labels(), mask,
                                     scratch);
                         }
                     } else {
                         // Too many for the heap: each batch reads its rows from the memory-mapped cache.
-                        teacher = CachedTeacher.perBatch(settingLoss, outputs.train());
+                        teacher = CachedTeacher.perBatch(settingLoss, rows, mask);
                     }
                     run(runner, setting.getKey(), seed, StageLoss.of(settingLoss), teacher, reference,
-                            oldTestPredictions, results, history, models, spec, describe(settingLoss),
+                            oldTestPredictions, results, history, models, spec, describe(setting.getValue()),
                             trainingFor(settingLoss));
                 }
             }
@@ -303,16 +327,8 @@ public final class PcTraining {
             TeacherSource teacher, StageRunner.Reference reference, int[] oldTestPredictions, List<ModelResult> results,
             List<EpochRecord> history, Map<String, Path> models, EpochSelection.Spec spec, String lossDescription,
             TrainingConfig stageTraining) throws IOException {
-        Map<String, Object> stageProvenance = new LinkedHashMap<>(provenance);
-        stageProvenance.put("run", runDir.toAbsolutePath().toString());
-        stageProvenance.put("model", model);
-        stageProvenance.put("seed", seed);
-        stageProvenance.put("started_from", newModel.description());
-        stageProvenance.put("loss", lossDescription);
-        stageProvenance.put("selection", spec.describe());
-        StageRunner.Stage stage = new StageRunner.Stage(model, seed, newModel, stageTraining, stageLoss, teacher,
-                export, stageProvenance, spec);
-        StageRunner.Outcome outcome = runner.run(stage, runDir.resolve("seed-" + seed).resolve(model), reference);
+        StageRunner.Stage stage = stage(model, seed, seed, stageLoss, teacher, spec, lossDescription, stageTraining);
+        StageRunner.Outcome outcome = runner.run(stage, stageDirectory(seed, model), reference);
         history.addAll(outcome.history());
         if (outcome.exported() != null) {
             models.put(model + " seed " + seed, outcome.exported());
@@ -325,6 +341,119 @@ public final class PcTraining {
         selected.add(new SelectedEpoch(model, seed, s.rule(), s.epoch(), s.epochsTrained(), s.fallback(),
                 spec.errorBound(), outcome.selectedRecord()));
         return outcome;
+    }
+
+    /** A stage of a new model, with its provenance; {@code trainSeed} is the seed it trains with. */
+    private StageRunner.Stage stage(String model, int seed, int trainSeed, StageLoss stageLoss, TeacherSource teacher,
+            EpochSelection.Spec spec, String lossDescription, TrainingConfig stageTraining) {
+        Map<String, Object> stageProvenance = new LinkedHashMap<>(provenance);
+        stageProvenance.put("run", runDir.toAbsolutePath().toString());
+        stageProvenance.put("model", model);
+        stageProvenance.put("seed", trainSeed);
+        stageProvenance.put("started_from", newModel.description());
+        stageProvenance.put("loss", lossDescription);
+        stageProvenance.put("selection", spec.describe());
+        return new StageRunner.Stage(model, trainSeed, newModel, stageTraining, stageLoss, teacher, export,
+                stageProvenance, spec);
+    }
+
+    private Path stageDirectory(int seed, String model) {
+        return runDir.resolve("seed-" + seed).resolve(model);
+    }
+
+    /** The most members any setting's ensemble reference has; 0 when every setting distils toward the old model. */
+    private int ensembleMembers() {
+        return sweep.values().stream().filter(s -> s.loss().getLambda() > 0).mapToInt(s -> s.reference().members())
+                .max().orElse(0);
+    }
+
+    /**
+     * The reference ensembles of a seed, by their number of members: trains the members beyond the plain retrain
+     * (resumable stages {@code seed-N/reference-2/}, ...), reports each ensemble's test figures as a model of the
+     * run, and caches each ensemble's mean logits on the training split in {@code seed-N/reference/}. Empty when
+     * no setting distils toward an ensemble.
+     */
+    private Map<Integer, LogitRows> ensembles(StageRunner runner, int seed, StageRunner.Outcome baselineOutcome,
+            EpochSelection.Spec spec, StageRunner.Reference reference, int[] oldTestPredictions,
+            List<ModelResult> results, Prefetcher prefetcher, List<AutoCloseable> open) throws IOException {
+        java.util.TreeSet<Integer> sizes = new java.util.TreeSet<>();
+        sweep.values().stream().filter(s -> s.loss().getLambda() > 0 && s.reference().isEnsemble())
+                .forEach(s -> sizes.add(s.reference().members()));
+        Map<Integer, LogitRows> out = new LinkedHashMap<>();
+        if (sizes.isEmpty()) {
+            return out;
+        }
+        int classes = data.classes();
+        List<StageRunner.Stage> stages = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        List<float[]> testLogits = new ArrayList<>();
+        stages.add(stage("baseline", seed, seed, StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE,
+                spec, "cross-entropy", training));
+        dirs.add(stageDirectory(seed, "baseline"));
+        testLogits.add(baselineOutcome.testLogits());
+        for (int j = 1; j < sizes.last(); j++) {
+            String name = REFERENCE + "-" + (j + 1);
+            StageRunner.Stage member = stage(name, seed, Reference.memberSeed(seed, j),
+                    StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE, spec,
+                    "cross-entropy (member " + (j + 1) + " of the reference ensemble)", training);
+            stages.add(member);
+            dirs.add(stageDirectory(seed, name));
+            testLogits.add(runner.run(member, dirs.get(j), reference).testLogits());
+        }
+        for (int k : sizes) {
+            String label = sizes.size() == 1 ? ENSEMBLE : ENSEMBLE + "-" + k;
+            int[] predictions = FlipAccumulator.argmax(meanRows(testLogits.subList(0, k)), classes);
+            FlipAccumulator flips = new FlipAccumulator(classes);
+            flips.add(data.test().labels(), oldTestPredictions, predictions);
+            FlipReport report = flips.report();
+            results.add(new ModelResult(label, seed, predictions, report));
+            LOG.info(String.format("Reference ensemble of %d (seed %d): test error %.4f, test NFR %.4f against the old"
+                    + " model", k, seed, report.errorRateNew(), report.negativeFlipRate()));
+            List<Model> holders = new ArrayList<>();
+            try {
+                List<OldModel> members = new ArrayList<>();
+                for (int j = 0; j < k; j++) {
+                    Model holder = Model.newInstance(stages.get(j).name() + "-seed" + seed + "-member", device);
+                    holders.add(holder);
+                    members.add(OldModel.of(runner.load(stages.get(j), dirs.get(j), holder).block(),
+                            stages.get(j).name() + " seed " + stages.get(j).seed()));
+                }
+                OldModel ensemble = OldModel.mean(members, "mean logits of " + k + " plain retrains");
+                LogitCache cache = teacherCache(runDir.resolve("seed-" + seed).resolve(REFERENCE)
+                                .resolve("teacher-train-" + k + ".logits"), "train", ensemble, data.train(), classes,
+                        cachePrecision, prefetcher, "Reference ensemble's");
+                open.add(cache);
+                out.put(k, rows(cache));
+            } finally {
+                for (Model holder : holders) {
+                    holder.close();
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The element-wise mean of equally long arrays, in float64 then rounded. */
+    private static float[] meanRows(List<float[]> arrays) {
+        float[] out = new float[arrays.get(0).length];
+        for (int i = 0; i < out.length; i++) {
+            double sum = 0;
+            for (float[] a : arrays) {
+                sum += a[i];
+            }
+            out[i] = (float) (sum / arrays.size());
+        }
+        return out;
+    }
+
+    /** Per row 1 where the arg-max is the label, else 0. */
+    private static float[] correct(LogitRows rows, int[] labels) {
+        int[] predictions = predictions(rows);
+        float[] out = new float[predictions.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = predictions[i] == labels[i] ? 1f : 0f;
+        }
+        return out;
     }
 
     /**
@@ -353,7 +482,7 @@ public final class PcTraining {
 
     /** Whether any PC setting distils (lambda &gt; 0); otherwise the job trains the baseline alone. */
     private boolean distills() {
-        return sweep.values().stream().anyMatch(l -> l.getLambda() > 0);
+        return sweep.values().stream().anyMatch(l -> l.loss().getLambda() > 0);
     }
 
     /**
@@ -374,20 +503,20 @@ public final class PcTraining {
         LogitRows train = null;
         if (needTrain) {
             LogitCache cache = teacherCache(dir.resolve(TEACHER_CACHE), "train", old, data.oldTrainPlain(), classes,
-                    cachePrecision, prefetcher);
+                    cachePrecision, prefetcher, OLD_MODELS);
             open.add(cache);
             train = rows(cache);
         }
         int[] validation = null;
         if (data.validation().size() > 0) {
             try (LogitCache cache = teacherCache(dir.resolve("logits-validation.cache"), "validation", old,
-                    data.oldValidation(), classes, LogitCache.Precision.FLOAT32, prefetcher)) {
+                    data.oldValidation(), classes, LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS)) {
                 validation = predictions(cache);
             }
         }
         int[] test;
         try (LogitCache cache = teacherCache(dir.resolve("logits-test.cache"), "test", old, data.oldTest(), classes,
-                LogitCache.Precision.FLOAT32, prefetcher)) {
+                LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS)) {
             test = predictions(cache);
         }
         return new OldOutputs(train, validation, test);
@@ -399,7 +528,7 @@ public final class PcTraining {
      * other preprocessing is recomputed.
      */
     private LogitCache teacherCache(Path file, String split, OldModel old, BatchSource samples, int classes,
-            LogitCache.Precision precision, Prefetcher prefetcher) throws IOException {
+            LogitCache.Precision precision, Prefetcher prefetcher, String whose) throws IOException {
         LogitCache.Identity identity = new LogitCache.Identity(old.identity(), split + " split: "
                 + samples.fingerprint(), samples.inputDescription(), samples.size(), classes, precision);
         int rowBytes = classes * precision.bytesPerValue();
@@ -416,14 +545,14 @@ public final class PcTraining {
         }
         LogitCache.Report r = cache.report();
         if (r.chunksComputed() == 0) {
-            LOG.info(String.format("Old model's %s logits: %s reused (%d chunks verified in %.1f s)", split,
+            LOG.info(String.format("%s %s logits: %s reused (%d chunks verified in %.1f s)", whose, split,
                     runDir.relativize(file), r.chunks(), r.verifyingSeconds()));
         } else {
             double seconds = r.producingSeconds() + r.writingSeconds();
             int computedRows = (int) Math.min(samples.size(), (long) r.chunksComputed() * chunkRows);
-            LOG.info(String.format("Old model's %s logits: %s, %d of %d chunks computed (%s) in %.1f s: %.0f images/s"
-                            + " through the old model, %.0f MB/s written (%.1f s of it writing); %s, %.1f MB",
-                    split, runDir.relativize(file), r.chunksComputed(), r.chunks(), String.join("; ", r.reasons()),
+            LOG.info(String.format("%s %s logits: %s, %d of %d chunks computed (%s) in %.1f s: %.0f images/s"
+                            + " through the model, %.0f MB/s written (%.1f s of it writing); %s, %.1f MB",
+                    whose, split, runDir.relativize(file), r.chunksComputed(), r.chunks(), String.join("; ", r.reasons()),
                     seconds, computedRows / Math.max(1e-9, seconds),
                     r.bytesWritten() / 1e6 / Math.max(1e-9, r.writingSeconds()), r.writingSeconds(),
                     precision.name().toLowerCase(java.util.Locale.ROOT), r.fileBytes() / 1e6));
@@ -452,7 +581,11 @@ public final class PcTraining {
 
     /** The arg-max of every row, read in chunks so that no split's logits need to fit in the heap at once. */
     private static int[] predictions(LogitCache cache) {
-        int n = cache.rows();
+        return predictions(rows(cache));
+    }
+
+    private static int[] predictions(LogitRows cache) {
+        int n = cache.size();
         int classes = cache.classes();
         int[] out = new int[n];
         int step = Math.max(1, (1 << 20) / classes);
@@ -469,6 +602,10 @@ public final class PcTraining {
 
     /** Every check that can fail on the models or the data, before the run directory is touched. */
     private void preflight(int classes) {
+        if (ensembleMembers() > 0 && data.train().augments()) {
+            throw new IllegalArgumentException("an ensemble reference needs training inputs that do not change"
+                    + " between epochs (its logits are computed once and cached); turn augmentation off");
+        }
         if (loss.getLambda() > 0 && loss.getDistance() == Distance.LDI && loss.getTopK() > classes) {
             throw new IllegalArgumentException("LDI top k (loss.top_k in a job file): " + loss.getTopK()
                     + " exceeds the " + classes + " classes of the data; expected at most " + classes
@@ -518,7 +655,7 @@ public final class PcTraining {
                 : oldLogits != null ? "logits" : "trained in the job: " + oldArchitecture.description());
         info.put("new_model", newModel.description());
         if (sweep.size() == 1 && sweep.containsKey(PC)) {
-            info.put("loss", describe(loss));
+            info.put("loss", describe(sweep.get(PC)));
         } else {
             Map<String, String> settings = new LinkedHashMap<>();
             sweep.forEach((label, l) -> settings.put(label, describe(l)));
@@ -538,6 +675,11 @@ public final class PcTraining {
         String file = resumed ? "run-info-resume-" + System.currentTimeMillis() + ".json" : "run-info.json";
         AtomicFiles.writeString(runDir.resolve(file),
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info));
+    }
+
+    private static String describe(PcSetting setting) {
+        return describe(setting.loss()) + (setting.reference().isEnsemble() ? ", toward the "
+                + setting.reference().describe() : "");
     }
 
     private static String describe(FocalDistillationLoss loss) {
@@ -563,6 +705,8 @@ public final class PcTraining {
         private TrainingConfig oldTraining;
         private FocalDistillationLoss loss = FocalDistillationLoss.builder().build();
         private final Map<String, FocalDistillationLoss> sweep = new LinkedHashMap<>();
+        private final Map<String, PcSetting> sweepSettings = new LinkedHashMap<>();
+        private Reference reference = Reference.OLD;
         private SelectionConfig selection = SelectionConfig.defaults();
         private TrainingConfig training = TrainingConfig.defaults();
         private List<Integer> seeds = List.of(1);
@@ -670,7 +814,35 @@ public final class PcTraining {
          */
         public Builder optSweep(Map<String, FocalDistillationLoss> settings) {
             sweep.clear();
+            sweepSettings.clear();
             sweep.putAll(settings);
+            return this;
+        }
+
+        /**
+         * As {@link #optSweep}, with each setting's own reference (the old model or an ensemble of plain retrains,
+         * which is trained once per seed for all the settings that use it).
+         *
+         * @param settings loss and reference per setting name, in report order; lambda &gt; 0
+         * @return this builder
+         */
+        public Builder optSweepSettings(Map<String, PcSetting> settings) {
+            sweep.clear();
+            sweepSettings.clear();
+            sweepSettings.putAll(settings);
+            return this;
+        }
+
+        /**
+         * Sets what the PC loss of {@link #optLoss} (and of every setting of {@link #optSweep}) distils toward;
+         * default the old model. An ensemble reference needs the baseline (its first member) and inputs that do
+         * not change between epochs (no augmentation), since its logits are computed once and cached.
+         *
+         * @param reference the reference
+         * @return this builder
+         */
+        public Builder optReference(Reference reference) {
+            this.reference = Objects.requireNonNull(reference, "reference");
             return this;
         }
 

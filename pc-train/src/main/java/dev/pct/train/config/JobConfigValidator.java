@@ -36,6 +36,9 @@ final class JobConfigValidator {
         validateTraining("training", config.training());
         validateSelection(config);
         SweepGrid.validate(config, problems);
+        if (problems.isEmpty()) {
+            validateEnsemble(config);
+        }
     }
 
     private void validateSelection(JobConfig config) {
@@ -240,6 +243,25 @@ final class JobConfigValidator {
             // Other sources know their classes once read; the training then checks before it starts.
             problems.invalid("loss.top_k", loss.topK(), "an integer >= 0 and <= data.synthetic.classes ("
                     + data.synthetic().classes() + "), 0 = every class");
+        }
+        if (loss.ensembleMembers() < 2) {
+            problems.invalid("loss.ensemble_members", loss.ensembleMembers(), "an integer >= 2 (the seed's plain"
+                    + " retrain and at least one more)");
+        }
+        if (loss.usesEnsemble() && data.augment().enabled()) {
+            problems.invalid("loss.reference", loss.reference(), "old, since data.augment changes the inputs every"
+                    + " epoch while the ensemble's logits are computed once and cached; turn augmentation off to"
+                    + " distil toward the ensemble");
+        }
+    }
+
+    /** The ensemble's first member is the plain retrain, so a job distilling toward an ensemble trains it. */
+    private void validateEnsemble(JobConfig config) {
+        boolean ensemble = config.sweep().isEmpty() ? config.loss().usesEnsemble()
+                : SweepGrid.settings(config).values().stream().anyMatch(LossConfig::usesEnsemble);
+        if (ensemble && !config.compareBaseline()) {
+            problems.invalid("compare_baseline", false, "true, since loss.reference is ensemble and the"
+                    + " ensemble's first member is the plain retrain");
         }
     }
 

@@ -34,6 +34,15 @@ import dev.pct.core.loss.SampleFilter;
  *     {@code top_k}
  * @param excludeTrueClass fd-ldi only: leave each sample's true class out (with top_k, the top k of the other
  *     classes); default false; YAML {@code exclude_true_class}
+ * @param reference what the distillation term pulls toward: {@code old} (default), the old model's logits, or
+ *     {@code ensemble}, the mean logits of {@code ensemble_members} plain retrains of the new architecture with
+ *     different seeds (ELODI's reference), the seed's own plain retrain being the first; they are trained once
+ *     per seed and their logits cached like the old model's. The flips are still counted against the old model
+ * @param ensembleMembers {@code reference: ensemble} only: how many models the ensemble averages; an integer
+ *     &gt;= 2, default 4; YAML {@code ensemble_members}
+ * @param weightsFrom whose correctness {@code filter} reads when the reference is the ensemble: {@code old}
+ *     (default; the weights still favour the samples the old model got right) or {@code reference} (the
+ *     ensemble's); YAML {@code weights_from}
  */
 public record LossConfig(
         Treatment treatment,
@@ -46,17 +55,20 @@ public record LossConfig(
         double margin,
         double power,
         int topK,
-        boolean excludeTrueClass) {
+        boolean excludeTrueClass,
+        ReferenceSource reference,
+        int ensembleMembers,
+        WeightsFrom weightsFrom) {
 
     /**
      * Returns the defaults: the paper's focal distillation with KL, alpha 1, beta 5, tau 100, lambda 1; for
-     * fd-ldi margin 0, power 2, every class, true class included.
+     * fd-ldi margin 0, power 2, every class, true class included; the old model as the reference.
      *
      * @return the default loss
      */
     public static LossConfig defaults() {
         return new LossConfig(Treatment.FD_KL, 1.0, 5.0, 100.0, 1.0, SampleFilter.OLD_CORRECT, ClassReduction.SUM,
-                0.0, 2.0, 0, false);
+                0.0, 2.0, 0, false, ReferenceSource.OLD, 4, WeightsFrom.OLD);
     }
 
     /**
@@ -67,7 +79,7 @@ public record LossConfig(
      */
     public LossConfig withTreatment(Treatment newTreatment) {
         return new LossConfig(newTreatment, alpha, beta, tau, lambda, filter, classReduction, margin, power, topK,
-                excludeTrueClass);
+                excludeTrueClass, reference, ensembleMembers, weightsFrom);
     }
 
     /**
@@ -93,5 +105,14 @@ public record LossConfig(
             case FD_KL, FD_LM, FD_LDI -> new EffectiveLoss(treatment, alpha, beta, tau, lambda, filter, classReduction,
                     margin, power, topK, excludeTrueClass);
         };
+    }
+
+    /**
+     * Returns whether this loss distils toward the ensemble reference (which the job then trains).
+     *
+     * @return true for {@code reference: ensemble} with a distilling treatment
+     */
+    public boolean usesEnsemble() {
+        return reference == ReferenceSource.ENSEMBLE && effective().distills();
     }
 }

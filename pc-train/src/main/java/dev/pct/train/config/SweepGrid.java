@@ -41,8 +41,9 @@ public final class SweepGrid {
                 String key = axes.get(a).key().substring(PREFIX.length());
                 String value = axes.get(a).values().get(at[a]);
                 node.set(key, scalar(value));
-                // pc-tau10-beta5; a treatment names itself: pc-fd-lm-tau1.
-                name.append('-').append(key.equals("treatment") ? "" : key.replace("_", ""))
+                // pc-tau10-beta5; a treatment or a reference names itself: pc-fd-lm-tau1, pc-fd-kl-ensemble.
+                name.append('-').append(key.equals("treatment") || key.equals("reference") ? ""
+                                : key.replace("_", ""))
                         .append(value.replaceAll("[^A-Za-z0-9.-]", "_"));
             }
             settings.put(name.toString(), bind(node));

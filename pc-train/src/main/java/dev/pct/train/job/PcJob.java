@@ -5,18 +5,22 @@ import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.core.metrics.FlipReport;
 import dev.pct.train.api.Devices;
 import dev.pct.train.api.PcResult;
+import dev.pct.train.api.PcSetting;
 import dev.pct.train.api.PcTraining;
+import dev.pct.train.api.Reference;
 import dev.pct.train.config.EffectiveLoss;
 import dev.pct.train.config.JobConfig;
+import dev.pct.train.config.LossConfig;
 import dev.pct.train.config.NewModelConfig;
 import dev.pct.train.config.OldModelConfig;
 import dev.pct.train.config.OldModelSource;
+import dev.pct.train.config.ReferenceSource;
 import dev.pct.train.config.SweepGrid;
+import dev.pct.train.config.WeightsFrom;
 import dev.pct.train.data.ModelInput;
 import dev.pct.train.data.Normalizer;
 import dev.pct.train.data.SampleSource;
@@ -91,9 +95,11 @@ public final class PcJob {
                 .optTeacherCachePrecision(old.cachePrecision())
                 .optProvenance(provenance)
                 .optRunFiles(Map.of("config.yaml", config.toYaml()));
-        Map<String, FocalDistillationLoss> sweep = new LinkedHashMap<>();
-        SweepGrid.settings(config).forEach((name, setting) -> sweep.put(name, setting.effective().toLoss()));
-        builder.optSweep(sweep);
+        builder.optReference(reference(config.loss()));
+        Map<String, PcSetting> sweep = new LinkedHashMap<>();
+        SweepGrid.settings(config).forEach((name, setting) -> sweep.put(name,
+                new PcSetting(setting.effective().toLoss(), reference(setting))));
+        builder.optSweepSettings(sweep);
         try (Model holder = Model.newInstance("old-holder", device)) {
             OldModel oldModel = null;
             try {
@@ -224,5 +230,11 @@ public final class PcJob {
             return FlipAccumulator.argmax(Inference.logits(Inference.of(block), job.data().test(), 1024,
                     model.getNDManager()), classes);
         }
+    }
+
+    /** What a job's loss section distils toward. */
+    private static Reference reference(LossConfig loss) {
+        return loss.reference() == ReferenceSource.ENSEMBLE
+                ? Reference.ensemble(loss.ensembleMembers(), loss.weightsFrom() == WeightsFrom.OLD) : Reference.OLD;
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.FocalDistillationLoss;
+import java.util.Arrays;
 
 /**
  * The old model's terms for the training samples from logits computed once (no augmentation: the inputs do
@@ -21,11 +22,15 @@ import dev.pct.core.loss.FocalDistillationLoss;
  *       {@code B × C}. For data sets whose terms do not fit in the heap.
  * </ul>
  *
- * Both give the same labels: the terms of a sample depend on its row alone.
+ * Both give the same labels: the terms of a sample depend on its row alone. The rows may be a reference other
+ * than the old model (an ensemble's mean logits); the old model's decisions then come as a separate mask, so
+ * that the filter still reads whether the old model got a sample right.
  */
 public final class CachedTeacher implements TeacherSource {
     private final FocalDistillationLoss loss;
     private final LogitRows rows;
+    /** 1 where the old model is right, per training sample; null when the rows' own arg-max decides. */
+    private final float[] oldCorrect;
     private final float[][] columns;
     private final long[][] tails;
     private final DataType[] types;
@@ -33,10 +38,11 @@ public final class CachedTeacher implements TeacherSource {
     /** The loss names its arrays by the settings they were made for; batches keep the names. */
     private final String[] names;
 
-    private CachedTeacher(FocalDistillationLoss loss, LogitRows rows, float[][] columns, long[][] tails,
-            DataType[] types, int[] widths, String[] names) {
+    private CachedTeacher(FocalDistillationLoss loss, LogitRows rows, float[] oldCorrect, float[][] columns,
+            long[][] tails, DataType[] types, int[] widths, String[] names) {
         this.loss = loss;
         this.rows = rows;
+        this.oldCorrect = oldCorrect;
         this.columns = columns;
         this.tails = tails;
         this.types = types;
@@ -52,7 +58,29 @@ public final class CachedTeacher implements TeacherSource {
      * @return the teacher
      */
     public static CachedTeacher perBatch(FocalDistillationLoss loss, LogitRows rows) {
-        return new CachedTeacher(loss, rows, null, null, null, null, null);
+        return perBatch(loss, rows, null);
+    }
+
+    /**
+     * Returns a teacher that computes each batch's terms from reference logit rows, with the filter reading the
+     * old model's decisions from a mask.
+     *
+     * @param loss the focal-distillation loss that consumes the terms
+     * @param rows the reference logits of the training samples
+     * @param oldCorrect per training sample 1 where the old model is right, else 0; null to take the rows'
+     *     own arg-max
+     * @return the teacher
+     */
+    public static CachedTeacher perBatch(FocalDistillationLoss loss, LogitRows rows, float[] oldCorrect) {
+        checkMask(oldCorrect, rows.size());
+        return new CachedTeacher(loss, rows, oldCorrect, null, null, null, null, null);
+    }
+
+    private static void checkMask(float[] oldCorrect, int samples) {
+        if (oldCorrect != null && oldCorrect.length != samples) {
+            throw new IllegalArgumentException("the old model's correctness mask has " + oldCorrect.length
+                    + " entries, expected one per each of " + samples + " samples");
+        }
     }
 
     /**
@@ -89,7 +117,24 @@ public final class CachedTeacher implements TeacherSource {
      * @return the cached terms
      */
     public static CachedTeacher inMemory(FocalDistillationLoss loss, LogitRows rows, int[] labels, NDManager manager) {
+        return inMemory(loss, rows, labels, null, manager);
+    }
+
+    /**
+     * Computes the terms of every sample from reference logits, with the filter reading the old model's
+     * decisions from a mask, and keeps them in the heap.
+     *
+     * @param loss the focal-distillation loss that will consume them
+     * @param rows the reference logits of the training samples
+     * @param labels the training labels
+     * @param oldCorrect per sample 1 where the old model is right, else 0; null to take the rows' own arg-max
+     * @param manager a manager for the temporary tensors
+     * @return the cached terms
+     */
+    public static CachedTeacher inMemory(FocalDistillationLoss loss, LogitRows rows, int[] labels, float[] oldCorrect,
+            NDManager manager) {
         int n = labels.length;
+        checkMask(oldCorrect, n);
         int classes = rows.classes();
         if (rows.size() != n) {
             throw new IllegalArgumentException("old logits have " + rows.size() + " rows, expected one per each of "
@@ -112,7 +157,9 @@ public final class CachedTeacher implements TeacherSource {
                     indices[i] = from + i;
                 }
                 NDList terms = loss.teacherLabels(scratch.create(y),
-                        scratch.create(rows.rows(indices), new Shape(b, classes)));
+                        scratch.create(rows.rows(indices), new Shape(b, classes)),
+                        oldCorrect == null ? null : scratch.create(Arrays.copyOfRange(oldCorrect, from, to)),
+                        true);
                 if (columns == null) {
                     int k = terms.size();
                     columns = new float[k][];
@@ -135,7 +182,7 @@ public final class CachedTeacher implements TeacherSource {
                 }
             }
         }
-        return new CachedTeacher(loss, null, columns, tails, types, widths, names);
+        return new CachedTeacher(loss, null, null, columns, tails, types, widths, names);
     }
 
     /**
@@ -164,7 +211,14 @@ public final class CachedTeacher implements TeacherSource {
         if (rows != null) {
             float[] logits = rows.rows(indices);
             Shape shape = new Shape(b, rows.classes());
-            return manager -> new NDList(manager.create(logits, shape));
+            if (oldCorrect == null) {
+                return manager -> new NDList(manager.create(logits, shape));
+            }
+            float[] mask = new float[b];
+            for (int i = 0; i < b; i++) {
+                mask[i] = oldCorrect[indices[i]];
+            }
+            return manager -> new NDList(manager.create(logits, shape), manager.create(mask));
         }
         float[][] gathered = new float[columns.length][];
         for (int e = 0; e < columns.length; e++) {
@@ -198,6 +252,6 @@ public final class CachedTeacher implements TeacherSource {
             return prepared;
         }
         // The data set's labels were checked when it was read: no host read of them per batch.
-        return loss.teacherLabels(labels, prepared.get(0), false);
+        return loss.teacherLabels(labels, prepared.get(0), prepared.size() > 1 ? prepared.get(1) : null, false);
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
+import java.util.List;
 
 /**
  * The old model of an update as a function from input batches to logits: a model file run by DJL, any DJL
@@ -81,6 +82,18 @@ public interface OldModel extends AutoCloseable {
      */
     static OldModel of(Block block, String description) {
         return new BlockOldModel(block, description);
+    }
+
+    /**
+     * Returns the mean logits of several models that take the same inputs, e.g. an ensemble of networks trained
+     * with different seeds. Its identity lists every member's, so a cache of it is recomputed when any changes.
+     *
+     * @param members the models, at least one; closing the ensemble closes them
+     * @param description a one-line description
+     * @return the ensemble
+     */
+    static OldModel mean(List<OldModel> members, String description) {
+        return new MeanOldModel(members, description);
     }
 
     /** Runs a predictor and hands its first output to the caller's manager. */

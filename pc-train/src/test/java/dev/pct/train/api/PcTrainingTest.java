@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -14,7 +15,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.ndarray.NDList;
 import ai.djl.training.dataset.ArrayDataset;
 import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.FocalDistillationLoss;
@@ -155,6 +155,24 @@ class PcTrainingTest {
             assertTrue(e.getMessage().contains("loss.top_k") && e.getMessage().contains("4 exceeds the 3 classes"),
                     e.getMessage());
             assertFalse(Files.exists(run));
+        }
+    }
+
+    @Test
+    void anEnsembleReferenceNeedsTheBaselineAndAtLeastTwoMembers() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            PcData data = PcData.of(blobs(manager, 64, 1), null, blobs(manager, 32, 3), CLASSES, manager);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> PcTraining.builder().setRunDirectory(tmp.resolve("never")).setData(data)
+                            .setOldModel(OldModel.of(initialized(Linear.builder().setUnits(CLASSES).build(), manager),
+                                    "three-class model"))
+                            .setNewModel(NewModel.of("mlp", () -> mlp(4)))
+                            .optReference(Reference.ensemble(3, true))
+                            .optBaseline(false)
+                            .build());
+            assertTrue(e.getMessage().contains("needs the baseline"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> Reference.ensemble(1, true));
+            assertEquals(Reference.MEMBER_SEED_STRIDE * 2 + 7, Reference.memberSeed(7, 2));
         }
     }
 

@@ -15,7 +15,7 @@ class LossConfigTest {
 
     private static final LossConfig GIVEN =
             new LossConfig(Treatment.FD_KL, 2.0, 3.0, 4.0, 0.5, SampleFilter.NEGATIVE_FLIP, ClassReduction.MEAN,
-                    0.25, 1.5, 3, true);
+                    0.25, 1.5, 3, true, ReferenceSource.OLD, 4, WeightsFrom.OLD);
 
     @Test
     void focalDistillationUsesTheValuesAsGiven() {

@@ -1,7 +1,6 @@
 package dev.pct.train.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pct.core.loss.Distance;
@@ -21,16 +20,11 @@ class SelectionAndSweepConfigTest {
     Path dir;
 
     private JobConfig load(String yaml, String... overrides) throws IOException {
-        Path file = dir.resolve("job.yaml");
-        Files.writeString(file, yaml);
-        return JobConfigLoader.load(file, List.of(overrides));
+        return JobFiles.load(dir, yaml, overrides);
     }
 
     private String failure(String yaml, String... overrides) throws IOException {
-        Path file = dir.resolve("job.yaml");
-        Files.writeString(file, yaml);
-        return assertThrows(ConfigException.class, () -> JobConfigLoader.load(file, List.of(overrides)))
-                .getMessage();
+        return JobFiles.failure(dir, yaml, overrides);
     }
 
     @Test

@@ -99,4 +99,65 @@ class CachedTeacherTest {
             made.evaluate(batch, new NDList(z));
         }
     }
+
+    /**
+     * With reference rows other than the old model's (an ensemble), the filter reads the old model's decisions
+     * from the mask: the old-correct array of a batch is the mask's entries of its samples, in both forms, and
+     * the other arrays are the loss's own terms of the reference rows.
+     */
+    @Test
+    void aMaskOfTheOldModelsDecisionsSetsTheOldCorrectArray() {
+        int[] batch = {3, 0, 8, 8, 5};
+        float[] reference = logits();
+        int[] y = labels();
+        // The old model is right exactly where the reference's arg-max is wrong.
+        float[] mask = new float[N];
+        for (int i = 0; i < N; i++) {
+            int best = 0;
+            for (int c = 1; c < C; c++) {
+                best = reference[i * C + c] > reference[i * C + best] ? c : best;
+            }
+            mask[i] = best == y[i] ? 0f : 1f;
+        }
+        for (FocalDistillationLoss loss : new FocalDistillationLoss[] {
+            FocalDistillationLoss.builder().optTau(1f).build(),
+            FocalDistillationLoss.builder().optTau(4f).build(),
+            FocalDistillationLoss.builder().optDistance(Distance.LOGIT_MATCHING).build(),
+            FocalDistillationLoss.builder().optDistance(Distance.LDI).optTopK(2).build()
+        }) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                CachedTeacher inMemory = CachedTeacher.inMemory(loss, LogitRows.of(reference, C), y, mask, m);
+                CachedTeacher perBatch = CachedTeacher.perBatch(loss, LogitRows.of(reference, C), mask);
+                float[] rows = new float[batch.length * C];
+                long[] yRows = new long[batch.length];
+                float[] maskRows = new float[batch.length];
+                for (int i = 0; i < batch.length; i++) {
+                    System.arraycopy(reference, batch[i] * C, rows, i * C, C);
+                    yRows[i] = y[batch[i]];
+                    maskRows[i] = mask[batch[i]];
+                }
+                NDList expected = loss.teacherLabels(m.create(yRows), m.create(rows, new Shape(batch.length, C)),
+                        m.create(maskRows), true);
+                NDList withoutMask = loss.teacherLabels(m.create(yRows), m.create(rows, new Shape(batch.length, C)));
+                for (NDList got : List.of(labelsOf(inMemory, m, batch, y), labelsOf(perBatch, m, batch, y))) {
+                    assertEquals(expected.size(), got.size());
+                    for (int e = 0; e < expected.size(); e++) {
+                        assertArrayEquals(expected.get(e).toType(DataType.FLOAT32, false).toFloatArray(),
+                                got.get(e).toType(DataType.FLOAT32, false).toFloatArray(), 1e-6f, "term " + e);
+                    }
+                    if (got.size() > 3 || loss.getTau() != 1f) {
+                        // The general layouts end with the old-correct array itself.
+                        assertArrayEquals(maskRows, got.get(got.size() - 1).toFloatArray(), loss.toString());
+                    }
+                    // The reference's own decisions would give other labels.
+                    assertThrows(AssertionError.class, () -> assertArrayEquals(
+                            withoutMask.get(withoutMask.size() - 1).toType(DataType.FLOAT32, false).toFloatArray(),
+                            got.get(got.size() - 1).toType(DataType.FLOAT32, false).toFloatArray(), 1e-6f));
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> CachedTeacher.perBatch(FocalDistillationLoss.builder().build(), LogitRows.of(reference, C),
+                        new float[N - 1]));
+    }
 }
