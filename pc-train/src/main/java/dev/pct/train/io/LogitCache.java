@@ -634,7 +634,7 @@ public final class LogitCache implements AutoCloseable {
             String discard = null;
             if (size == 0) {
                 discard = existed ? "empty file" : "new file";
-                LOG.info("{}: {}, computing {} chunks of the old model's logits", file, discard, layout.chunkCount);
+                LOG.info("{}: {}, computing {} chunks of logits", file, discard, layout.chunkCount);
             } else {
                 try {
                     checkHeader(size);
