@@ -469,7 +469,9 @@ public final class ReportWriter {
             List<ModelResult> runs = e.getValue();
             List<SelectedEpoch> kept = keptEpochs(e.getKey());
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", e.getKey(),
-                    settings.getOrDefault(e.getKey(), "cross-entropy"),
+                    settings.getOrDefault(e.getKey(), keptEpochs(e.getKey()).isEmpty()
+                            ? "the reference ensemble (mean logits of its members; no epochs of its own)"
+                            : "cross-entropy"),
                     plainPercent(kept.stream().map(k -> k.figures().validationError()).toList()),
                     plainPercent(kept.stream().map(k -> k.figures().validationNegativeFlipRate()).toList()),
                     rateCell(runs.stream().map(r -> errorRate(r, labels)).toList(),
@@ -523,6 +525,9 @@ public final class ReportWriter {
     }
 
     private static String plainPercent(List<Double> values) {
+        if (values.isEmpty()) {
+            return "—";
+        }
         SeedSummary s = SeedSummary.of(values.stream().map(v -> 100 * v).toList());
         return values.size() == 1 ? String.format(Locale.ROOT, "%.2f", s.mean())
                 : String.format(Locale.ROOT, "%.2f ± %.2f", s.mean(), s.std());

@@ -117,4 +117,26 @@ class EnsembleReferenceJobTest {
         assertArrayEquals(member[0], member[1], "the ensemble does not depend on the weights");
         assertFalse(Arrays.equals(pc[0], pc[1]), "the weights follow weights_from");
     }
+
+    /**
+     * A sweep comparing references trains the members once and reports every setting next to the ensemble,
+     * which has no epochs of its own; the old-model setting distils toward the old model's cache.
+     */
+    @Test
+    void aSweepComparesTheOldModelAndTheEnsembleAsReferences() throws IOException {
+        JobConfig config = JobConfigLoader.load(SMOKE, List.of("training.epochs=1", "loss.ensemble_members=2",
+                "selection.rule=lowest_nfr", "sweep=[{key: loss.reference, values: [old, ensemble]}]"));
+        Path run = tmp.resolve("run");
+        PcJob.Result result = PcJob.run(config, run);
+        Path seed = run.resolve("seed-1");
+        for (String stage : List.of("baseline", "reference-2", "pc-old", "pc-ensemble")) {
+            assertTrue(Files.exists(seed.resolve(stage).resolve("done")), stage);
+        }
+        assertFalse(Files.exists(seed.resolve("reference-3")), "two members: the baseline and one more");
+        assertTrue(result.results().modelsOldFirst().stream().anyMatch(r -> r.model().equals("ensemble")));
+        String report = Files.readString(run.resolve("report.md"));
+        assertTrue(report.contains("## Sweep") && report.contains("| ensemble | the reference ensemble"), report);
+        assertFalse(Arrays.equals(Files.readAllBytes(seed.resolve("pc-old").resolve("final.params")),
+                Files.readAllBytes(seed.resolve("pc-ensemble").resolve("final.params"))), "different teachers");
+    }
 }
