@@ -47,6 +47,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -376,7 +377,7 @@ public final class PcTraining {
     private Map<Integer, LogitRows> ensembles(StageRunner runner, int seed, StageRunner.Outcome baselineOutcome,
             EpochSelection.Spec spec, StageRunner.Reference reference, int[] oldTestPredictions,
             List<ModelResult> results, Prefetcher prefetcher, List<AutoCloseable> open) throws IOException {
-        java.util.TreeSet<Integer> sizes = new java.util.TreeSet<>();
+        TreeSet<Integer> sizes = new TreeSet<>();
         sweep.values().stream().filter(s -> s.loss().getLambda() > 0 && s.reference().isEnsemble())
                 .forEach(s -> sizes.add(s.reference().members()));
         Map<Integer, LogitRows> out = new LinkedHashMap<>();
