@@ -161,7 +161,7 @@ public final class PcTraining {
                         + " (lambda 0 is the baseline, which the job trains anyway)");
             }
         }
-        if (ensembleMembers() > 0 && !baseline) {
+        if (!ensembleSizes().isEmpty() && !baseline) {
             throw new IllegalArgumentException("an ensemble reference needs the baseline: the plain retrain is the"
                     + " ensemble's first member");
         }
@@ -250,16 +250,16 @@ public final class PcTraining {
             for (int seed : seeds) {
                 double baselineBest = Double.NaN;
                 StageRunner.Outcome baselineOutcome = null;
+                StageRunner.Stage baselineStage = plainRetrain("baseline", seed, baselineSpec, "cross-entropy");
                 if (!distills || baseline) {
-                    baselineOutcome = run(runner, "baseline", seed, StageLoss.of(Loss.softmaxCrossEntropyLoss()),
-                            TeacherSource.NONE, reference, oldTestPredictions, results, history, models, baselineSpec,
-                            "cross-entropy", training);
+                    baselineOutcome = run(runner, baselineStage, seed, reference, oldTestPredictions, results,
+                            history, models);
                     baselineBest = baselineOutcome.selectedRecord().validationError();
                 }
                 if (!distills) {
                     continue;
                 }
-                Map<Integer, LogitRows> ensembles = ensembles(runner, seed, baselineOutcome, baselineSpec, reference,
+                Map<Integer, LogitRows> ensembles = ensembles(runner, seed, baselineStage, baselineOutcome, reference,
                         oldTestPredictions, results, prefetcher, open);
                 if (!ensembles.isEmpty() && oldTrainCorrect == null) {
                     oldTrainCorrect = correct(outputs.train(), data.train().labels());
@@ -286,9 +286,9 @@ public final class PcTraining {
                         // Too many for the heap: each batch reads its rows from the memory-mapped cache.
                         teacher = CachedTeacher.perBatch(settingLoss, rows, mask);
                     }
-                    run(runner, setting.getKey(), seed, StageLoss.of(settingLoss), teacher, reference,
-                            oldTestPredictions, results, history, models, spec, describe(setting.getValue()),
-                            trainingFor(settingLoss));
+                    run(runner, stage(setting.getKey(), seed, StageLoss.of(settingLoss), teacher, spec,
+                            describe(setting.getValue()), trainingFor(settingLoss)), seed, reference,
+                            oldTestPredictions, results, history, models);
                 }
             }
         } finally {
@@ -308,6 +308,10 @@ public final class PcTraining {
         Map<String, String> settings = new LinkedHashMap<>();
         if (distills()) {
             sweep.forEach((label, l) -> settings.put(label, describe(l)));
+            for (int k : ensembleSizes()) {
+                settings.put(ensembleLabel(k), "the reference ensemble: mean logits of " + k
+                        + " plain retrains (no epochs of its own)");
+            }
         }
         ReportWriter.builder().setRunDirectory(runDir).optClassNames(data.classNames())
                 .optLoadingRate(new ReportWriter.LoadingRate(loadingRate, workers))
@@ -324,11 +328,11 @@ public final class PcTraining {
         return new PcResult(runDir, runResults, ReportWriter.formatTable(table), models);
     }
 
-    private StageRunner.Outcome run(StageRunner runner, String model, int seed, StageLoss stageLoss,
-            TeacherSource teacher, StageRunner.Reference reference, int[] oldTestPredictions, List<ModelResult> results,
-            List<EpochRecord> history, Map<String, Path> models, EpochSelection.Spec spec, String lossDescription,
-            TrainingConfig stageTraining) throws IOException {
-        StageRunner.Stage stage = stage(model, seed, seed, stageLoss, teacher, spec, lossDescription, stageTraining);
+    /** Trains (or reads back) a reported stage of a seed and adds its results, history and kept epoch to the run's. */
+    private StageRunner.Outcome run(StageRunner runner, StageRunner.Stage stage, int seed,
+            StageRunner.Reference reference, int[] oldTestPredictions, List<ModelResult> results,
+            List<EpochRecord> history, Map<String, Path> models) throws IOException {
+        String model = stage.name();
         StageRunner.Outcome outcome = runner.run(stage, stageDirectory(seed, model), reference);
         history.addAll(outcome.history());
         if (outcome.exported() != null) {
@@ -340,12 +344,18 @@ public final class PcTraining {
         results.add(new ModelResult(model, seed, predictions, flips.report()));
         StageRunner.Selected s = outcome.selected();
         selected.add(new SelectedEpoch(model, seed, s.rule(), s.epoch(), s.epochsTrained(), s.fallback(),
-                spec.errorBound(), outcome.selectedRecord()));
+                stage.selection().errorBound(), outcome.selectedRecord()));
         return outcome;
     }
 
+    /** A plain retrain of the new model (cross-entropy, the job's training), with its provenance. */
+    private StageRunner.Stage plainRetrain(String model, int trainSeed, EpochSelection.Spec spec, String description) {
+        return stage(model, trainSeed, StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE, spec,
+                description, training);
+    }
+
     /** A stage of a new model, with its provenance; {@code trainSeed} is the seed it trains with. */
-    private StageRunner.Stage stage(String model, int seed, int trainSeed, StageLoss stageLoss, TeacherSource teacher,
+    private StageRunner.Stage stage(String model, int trainSeed, StageLoss stageLoss, TeacherSource teacher,
             EpochSelection.Spec spec, String lossDescription, TrainingConfig stageTraining) {
         Map<String, Object> stageProvenance = new LinkedHashMap<>(provenance);
         stageProvenance.put("run", runDir.toAbsolutePath().toString());
@@ -362,10 +372,17 @@ public final class PcTraining {
         return runDir.resolve("seed-" + seed).resolve(model);
     }
 
-    /** The most members any setting's ensemble reference has; 0 when every setting distils toward the old model. */
-    private int ensembleMembers() {
-        return sweep.values().stream().filter(s -> s.loss().getLambda() > 0).mapToInt(s -> s.reference().members())
-                .max().orElse(0);
+    /** The member counts of the ensemble references the distilling settings use; empty when none does. */
+    private TreeSet<Integer> ensembleSizes() {
+        TreeSet<Integer> sizes = new TreeSet<>();
+        sweep.values().stream().filter(s -> s.loss().getLambda() > 0 && s.reference().isEnsemble())
+                .forEach(s -> sizes.add(s.reference().members()));
+        return sizes;
+    }
+
+    /** The report's name of the ensemble of {@code k} members: {@code ensemble}, or {@code ensemble-k} beside others. */
+    private String ensembleLabel(int k) {
+        return ensembleSizes().size() == 1 ? ENSEMBLE : ENSEMBLE + "-" + k;
     }
 
     /**
@@ -374,12 +391,10 @@ public final class PcTraining {
      * run, and caches each ensemble's mean logits on the training split in {@code seed-N/reference/}. Empty when
      * no setting distils toward an ensemble.
      */
-    private Map<Integer, LogitRows> ensembles(StageRunner runner, int seed, StageRunner.Outcome baselineOutcome,
-            EpochSelection.Spec spec, StageRunner.Reference reference, int[] oldTestPredictions,
+    private Map<Integer, LogitRows> ensembles(StageRunner runner, int seed, StageRunner.Stage baselineStage,
+            StageRunner.Outcome baselineOutcome, StageRunner.Reference reference, int[] oldTestPredictions,
             List<ModelResult> results, Prefetcher prefetcher, List<AutoCloseable> open) throws IOException {
-        TreeSet<Integer> sizes = new TreeSet<>();
-        sweep.values().stream().filter(s -> s.loss().getLambda() > 0 && s.reference().isEnsemble())
-                .forEach(s -> sizes.add(s.reference().members()));
+        TreeSet<Integer> sizes = ensembleSizes();
         Map<Integer, LogitRows> out = new LinkedHashMap<>();
         if (sizes.isEmpty()) {
             return out;
@@ -388,21 +403,19 @@ public final class PcTraining {
         List<StageRunner.Stage> stages = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
         List<float[]> testLogits = new ArrayList<>();
-        stages.add(stage("baseline", seed, seed, StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE,
-                spec, "cross-entropy", training));
-        dirs.add(stageDirectory(seed, "baseline"));
+        stages.add(baselineStage);
+        dirs.add(stageDirectory(seed, baselineStage.name()));
         testLogits.add(baselineOutcome.testLogits());
         for (int j = 1; j < sizes.last(); j++) {
             String name = REFERENCE + "-" + (j + 1);
-            StageRunner.Stage member = stage(name, seed, Reference.memberSeed(seed, j),
-                    StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE, spec,
-                    "cross-entropy (member " + (j + 1) + " of the reference ensemble)", training);
+            StageRunner.Stage member = plainRetrain(name, Reference.memberSeed(seed, j), baselineStage.selection(),
+                    "cross-entropy (member " + (j + 1) + " of the reference ensemble)");
             stages.add(member);
             dirs.add(stageDirectory(seed, name));
             testLogits.add(runner.run(member, dirs.get(j), reference).testLogits());
         }
         for (int k : sizes) {
-            String label = sizes.size() == 1 ? ENSEMBLE : ENSEMBLE + "-" + k;
+            String label = ensembleLabel(k);
             int[] predictions = FlipAccumulator.argmax(meanRows(testLogits.subList(0, k)), classes);
             FlipAccumulator flips = new FlipAccumulator(classes);
             flips.add(data.test().labels(), oldTestPredictions, predictions);
@@ -603,7 +616,7 @@ public final class PcTraining {
 
     /** Every check that can fail on the models or the data, before the run directory is touched. */
     private void preflight(int classes) {
-        if (ensembleMembers() > 0 && data.train().augments()) {
+        if (!ensembleSizes().isEmpty() && data.train().augments()) {
             throw new IllegalArgumentException("an ensemble reference needs training inputs that do not change"
                     + " between epochs (its logits are computed once and cached); turn augmentation off");
         }

@@ -469,9 +469,7 @@ public final class ReportWriter {
             List<ModelResult> runs = e.getValue();
             List<SelectedEpoch> kept = keptEpochs(e.getKey());
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", e.getKey(),
-                    settings.getOrDefault(e.getKey(), keptEpochs(e.getKey()).isEmpty()
-                            ? "the reference ensemble (mean logits of its members; no epochs of its own)"
-                            : "cross-entropy"),
+                    settings.getOrDefault(e.getKey(), "cross-entropy"),
                     plainPercent(kept.stream().map(k -> k.figures().validationError()).toList()),
                     plainPercent(kept.stream().map(k -> k.figures().validationNegativeFlipRate()).toList()),
                     rateCell(runs.stream().map(r -> errorRate(r, labels)).toList(),
@@ -635,10 +633,12 @@ public final class ReportWriter {
         }
 
         /**
-         * Declares the run a sweep: the PC settings by model name with their loss in words. The report then
-         * gets a sweep table, the Pareto front and the setting the rule picks; empty (default) for one setting.
+         * Declares the run a sweep: the PC settings by model name with their loss in words, and any other model
+         * the sweep table should describe (e.g. a reference ensemble). The report then gets a sweep table, the
+         * Pareto front and the setting the rule picks among those with kept epochs; empty (default) for one
+         * setting.
          *
-         * @param settings loss description per model name
+         * @param settings description per model name
          * @return this builder
          */
         public Builder optSettings(Map<String, String> settings) {
