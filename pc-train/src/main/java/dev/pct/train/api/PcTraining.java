@@ -206,6 +206,7 @@ public final class PcTraining {
         writeProvenance(resumed);
         LOG.info("{} {} on {} (seeds {}), directory {}", resumed ? "Resuming" : "Starting", name, device, seeds,
                 runDir.toAbsolutePath());
+        CpuKernelCheck.warnIfExposed(device);
         LOG.info("Data: {} training, {} validation, {} test samples, {} classes, input {}", data.train().size(),
                 data.validation().size(), data.test().size(), classes, data.train().sampleShape());
         long start = System.nanoTime();
