@@ -330,27 +330,16 @@ public final class StageTrainer {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         int liveArrays = trainer.getModel().getNDManager().getManagedArrays().size();
+        MemoryUse memory = MemoryUse.now();
         EpochRow row = new EpochRow(epoch, lossSum / steps, crossEntropySum / steps, distillationSum / steps,
                 (double) wrong / seen, optimizer.currentLearningRate(), seen / seconds, seconds, liveArrays,
-                residentMegabytes(), waited / 1e9);
+                memory.residentMegabytes(), waited / 1e9);
         LOG.info(String.format("%s epoch %d/%d: loss %.4f (ce %.4f, distillation %.4f), train error %.4f, "
-                        + "%.0f samples/s, %.1f s (%.1f%% waiting for data), %d live arrays, %d MiB resident",
+                        + "%.0f samples/s, %.1f s (%.1f%% waiting for data), %d live arrays, %s",
                 name, epoch, settings.epochs(), row.trainLoss(), row.crossEntropy(), row.distillation(),
                 row.trainError(), row.samplesPerSecond(), seconds, 100 * waited / 1e9 / seconds, liveArrays,
-                row.residentMegabytes()));
+                memory.describe()));
         return row;
-    }
-
-    /** The process's resident set in MiB from /proc (Linux), or -1 where that is not available. */
-    static long residentMegabytes() {
-        try {
-            String[] statm = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/statm"))
-                    .trim()
-                    .split(" ");
-            return Long.parseLong(statm[1]) * 4096 / (1 << 20);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
     }
 
     /** The parameters the optimizer updates, in block order. */
