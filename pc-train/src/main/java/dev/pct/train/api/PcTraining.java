@@ -17,6 +17,7 @@ import dev.pct.train.config.TrainingConfig;
 import dev.pct.train.data.PcData;
 import dev.pct.train.io.AtomicFiles;
 import dev.pct.train.io.LogitCache;
+import dev.pct.train.io.RunLock;
 import dev.pct.train.io.RunLog;
 import dev.pct.train.loop.BatchSource;
 import dev.pct.train.loop.CachedTeacher;
@@ -74,7 +75,9 @@ import org.slf4j.LoggerFactory;
  * <p>Before anything is written, both models are checked against the data (input shape, number of classes),
  * so a model that does not fit fails with a message and leaves no run directory behind. Running again on an
  * existing run directory reads the finished stages back and resumes an unfinished one from its newest
- * checkpoint, with the same result as an uninterrupted run. The old model's outputs are computed once and
+ * checkpoint, with the same result as an uninterrupted run. One job at a time holds a run directory (see
+ * {@link RunLock}): a second job started on it fails with {@link dev.pct.train.io.RunDirectoryLockedException}
+ * before it writes anything, and a killed job leaves no lock behind. The old model's outputs are computed once and
  * cached in the run directory, unless augmentation changes the inputs every epoch, in which case the old model
  * runs on every batch.
  */
@@ -190,13 +193,21 @@ public final class PcTraining {
      *
      * @return the run directory, the results and the table
      * @throws IOException when files cannot be read or written
+     * @throws dev.pct.train.io.RunDirectoryLockedException when another job holds the run directory (before
+     *     anything is written)
      * @throws IllegalArgumentException when a model does not fit the data (before anything is written)
      */
     public PcResult run() throws IOException {
         int classes = data.classes();
         preflight(classes);
-        boolean resumed = Files.isDirectory(runDir) && Files.exists(runDir.resolve("run-info.json"));
-        Files.createDirectories(runDir);
+        // Held for the whole run, so that a second job on the same directory is refused before it writes.
+        try (RunLock held = RunLock.acquire(runDir)) {
+            return runLocked(classes);
+        }
+    }
+
+    private PcResult runLocked(int classes) throws IOException {
+        boolean resumed = Files.exists(runDir.resolve("run-info.json"));
         for (Map.Entry<String, String> file : runFiles.entrySet()) {
             if (!Files.exists(runDir.resolve(file.getKey()))) {
                 AtomicFiles.writeString(runDir.resolve(file.getKey()), file.getValue());

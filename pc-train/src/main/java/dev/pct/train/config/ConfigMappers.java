@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -25,6 +26,7 @@ import dev.pct.train.optim.PcOptimizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /** The one Jackson YAML mapper of the config package, set up to be strict and snake_case. */
 final class ConfigMappers {
@@ -33,6 +35,15 @@ final class ConfigMappers {
     static final List<Class<? extends Enum<?>>> DOMAIN_ENUMS = List.of(SampleFilter.class, ClassReduction.class,
             PcOptimizer.Kind.class, LearningRateSchedule.Type.class, Architecture.class, ChannelOrder.class,
             NewModel.Head.class, ResizeMode.class, LogitCache.Precision.class);
+
+    /**
+     * The most a job file may hold, in bytes and in YAML code points. The shipped job files are under 3 KB and a
+     * generated sweep of hundreds of settings stays in the tens of KB, so 1 MiB refuses no real job file while a
+     * file that is not a job file (a data set, a log, something hostile) fails at once instead of being read
+     * into memory. The loader checks a file's size before reading it; the same number as SnakeYAML's code point
+     * limit (its default is 3 Mi) is only a backstop for {@code --set} values, which the command line bounds.
+     */
+    static final int MAX_JOB_FILE_SIZE = 1 << 20;
 
     /** Shared, thread-safe once configured. */
     static final YAMLMapper YAML = build();
@@ -77,7 +88,12 @@ final class ConfigMappers {
         for (Class<? extends Enum<?>> type : DOMAIN_ENUMS) {
             lowerCase(paths, type);
         }
-        return YAMLMapper.builder()
+        LoaderOptions limits = new LoaderOptions();
+        limits.setCodePointLimit(MAX_JOB_FILE_SIZE);
+        // Jackson reads YAML as a stream of events and never expands an alias (nor instantiates a !!class tag),
+        // so a "billion laughs" document cannot grow in memory; YamlLocations refuses aliases with a message,
+        // since Jackson would otherwise read "*name" silently as the text "name".
+        return YAMLMapper.builder(YAMLFactory.builder().loaderOptions(limits).build())
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

@@ -27,6 +27,10 @@ import java.util.Map;
  * {@link ConfigException} (structural problems first: range checks need a tree that binds); nothing is
  * returned from a bad file.
  *
+ * <p>Hostile or mistaken input fails the same way, with file and line: a duplicate key, a YAML alias (Jackson
+ * would read {@code *name} as the text {@code name}), a file over {@link ConfigMappers#MAX_JOB_FILE_SIZE}
+ * bytes. Type tags ({@code !!some.Class}) are ignored: Jackson's YAML reader never instantiates classes.
+ *
  * <p>Relative paths ({@code data.path}, {@code old_model.checkpoint}, {@code old_model.logits.*}) written in
  * the file resolve against the file's folder; those given with {@code --set} against the working directory.
  */
@@ -60,6 +64,11 @@ public final class JobConfigLoader {
         Path file = yaml.toAbsolutePath().normalize();
         String text;
         try {
+            long size = Files.size(file);
+            if (size > ConfigMappers.MAX_JOB_FILE_SIZE) {
+                throw single(file, "", "the file has " + size + " bytes, expected a job file of at most "
+                        + ConfigMappers.MAX_JOB_FILE_SIZE + " (job files are a few KB): is it the right file?", null);
+            }
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw single(file, "", "job file not found", e);
@@ -73,8 +82,10 @@ public final class JobConfigLoader {
             origins = YamlLocations.of(text);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
+            boolean alias = e instanceof YamlLocations.AliasException;
             List<ConfigProblem> problems = List.of(new ConfigProblem(file, at == null ? 0 : at.getLineNr(),
-                    at == null ? 0 : at.getColumnNr(), null, "", "not valid YAML: " + e.getOriginalMessage()));
+                    at == null ? 0 : at.getColumnNr(), null, alias ? ((YamlLocations.AliasException) e).keyPath : "",
+                    (alias ? "" : "not valid YAML: ") + e.getOriginalMessage()));
             throw new ConfigException(problems, e);
         } catch (IOException e) {
             throw single(file, "", "cannot read job file: " + e.getMessage(), e);
@@ -125,9 +136,17 @@ public final class JobConfigLoader {
         String keyPath = override.substring(0, equals).trim();
         JsonNode value;
         try {
-            value = ConfigMappers.YAML.readTree(override.substring(equals + 1));
+            String text = override.substring(equals + 1);
+            value = ConfigMappers.YAML.readTree(text);
+            YamlLocations.of(text); // refuses an alias, which would be read as plain text
+        } catch (YamlLocations.AliasException e) {
+            problems.add(keyPath, origin, e.getOriginalMessage());
+            return;
         } catch (JsonProcessingException e) {
             problems.add(keyPath, origin, "the value is not valid YAML: " + e.getOriginalMessage());
+            return;
+        } catch (IOException e) {
+            problems.add(keyPath, origin, "the value cannot be read: " + e.getMessage());
             return;
         }
         if (value == null || value.isMissingNode()) {

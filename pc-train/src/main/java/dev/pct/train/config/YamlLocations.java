@@ -1,8 +1,10 @@
 package dev.pct.train.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -14,10 +16,27 @@ import java.util.Map;
  * ({@code JsonNode}) forgets locations and range checks run after binding.
  *
  * <p>A mapping member is located at its key (where a reader looks for it), a list element at its value.
+ *
+ * <p>The walk also refuses YAML aliases ({@code *name}): Jackson does not expand them but reads each as the text
+ * of its anchor's name, so {@code output: *run} would silently become the folder {@code run}.
  */
 final class YamlLocations {
 
     private YamlLocations() {}
+
+    /** A YAML alias, which job files do not support; located at the alias, with the key it is the value of. */
+    static final class AliasException extends JsonParseException {
+        private static final long serialVersionUID = 1L;
+
+        /** The key path the alias is the value of ({@code ""} for the document). */
+        final String keyPath;
+
+        AliasException(JsonParser parser, String keyPath, String anchor) {
+            super(parser, "the alias *" + anchor + " is not supported in job files (it would be read as the text '"
+                    + anchor + "', not as the anchored value); write the value out in full");
+            this.keyPath = keyPath;
+        }
+    }
 
     /** One open mapping or list while walking the token stream. */
     private static final class Frame {
@@ -37,6 +56,7 @@ final class YamlLocations {
      *
      * @param text the YAML document
      * @return mutable map from key path ({@code ""} for the document) to origin
+     * @throws AliasException at the first alias ({@code *name}) of the document
      * @throws IOException if the parser fails
      */
     static Map<String, Origin> of(String text) throws IOException {
@@ -60,6 +80,9 @@ final class YamlLocations {
                     continue;
                 }
                 String path = valuePath(stack.peek());
+                if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+                    throw new AliasException(parser, path, parser.getText());
+                }
                 origins.putIfAbsent(path, Origin.at(at.getLineNr(), at.getColumnNr()));
                 if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
                     stack.push(new Frame(path, token == JsonToken.START_ARRAY));

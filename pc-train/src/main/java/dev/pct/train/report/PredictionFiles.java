@@ -95,16 +95,21 @@ public final class PredictionFiles {
             String[] fields = table.rows[r];
             int line = table.lineNumbers[r];
             for (int c = 0; c < fields.length; c++) {
+                String column = table.names == null ? "column " + (c + 1) : "column " + table.names[c];
                 float value;
                 try {
                     value = Float.parseFloat(fields[c]);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(
-                            file + ":" + line + ": '" + fields[c] + "' in column " + (c + 1) + " is not a number", e);
+                    if (NON_FINITE.matcher(fields[c]).matches()) {
+                        value = Float.NaN; // NumPy's and R's spellings (nan, inf, -Inf): reported below
+                    } else {
+                        throw new IllegalArgumentException(file + ":" + line + ": '" + fields[c] + "' in " + column
+                                + " is not a number; expected a finite number", e);
+                    }
                 }
                 if (!Float.isFinite(value)) {
                     throw new IllegalArgumentException(
-                            file + ":" + line + ": score in column " + (c + 1) + " is " + fields[c]
+                            file + ":" + line + ": score in " + column + " is " + fields[c]
                                     + "; expected a finite number");
                 }
                 logits[r * table.width + c] = value;
@@ -223,9 +228,15 @@ public final class PredictionFiles {
     }
 
     private static final String LOGIT = "logit_";
+    /** Not-a-number and infinity as other tools write them, which {@link Float#parseFloat} does not read. */
+    private static final Pattern NON_FINITE = Pattern.compile("(?i)[+-]?(nan|inf|infinity)");
 
-    /** Data lines split into fields, with their 1-based line numbers in the file, and the header if named. */
-    private record Table(String[][] rows, int[] lineNumbers, int width, int firstDataLine, String[] header) {
+    /**
+     * Data lines split into fields, with their 1-based line numbers in the file, the header if there is one, and
+     * the names of the fields of {@code rows} (the header's, or those selected from it; null when unnamed).
+     */
+    private record Table(String[][] rows, int[] lineNumbers, int width, int firstDataLine, String[] header,
+            String[] names) {
 
         int column(String name) {
             if (header != null) {
@@ -264,7 +275,8 @@ public final class PredictionFiles {
                     projected[r][k] = rows[r][picked.get(k)];
                 }
             }
-            return new Table(projected, lineNumbers, picked.size(), firstDataLine, null);
+            String[] names = picked.stream().map(i -> header[i]).toArray(String[]::new);
+            return new Table(projected, lineNumbers, picked.size(), firstDataLine, null, names);
         }
     }
 
@@ -289,6 +301,11 @@ public final class PredictionFiles {
                 throw new IllegalArgumentException(file + ":" + (i + 1) + ": blank line between data lines");
             }
             String[] fields = SEPARATOR.split(line);
+            if (header != null && fields.length != header.length) {
+                // Columns are picked by the header's names, so a short row would shift or lose a score.
+                throw new IllegalArgumentException(file + ":" + (i + 1) + ": expected " + header.length
+                        + " fields like the header (line 1), got " + fields.length);
+            }
             if (width < 0) {
                 width = fields.length;
             } else if (fields.length != width) {
@@ -299,10 +316,13 @@ public final class PredictionFiles {
             rows[i - start] = fields;
             lineNumbers[i - start] = i + 1;
         }
-        return new Table(rows, lineNumbers, Math.max(width, 0), start + 1, header);
+        return new Table(rows, lineNumbers, Math.max(width, 0), start + 1, header, header);
     }
 
     private static boolean isNumber(String field) {
+        if (NON_FINITE.matcher(field).matches()) {
+            return true; // a data line that starts with nan or inf is not a header: it is refused as data
+        }
         try {
             Double.parseDouble(field);
             return true;

@@ -76,6 +76,14 @@ class SelectionAndSweepConfigTest {
     }
 
     @Test
+    void aSweepAxisWithoutValuesNamesItsKeyAndLine() throws IOException {
+        // MINIMAL has nine lines: "sweep:" is line 10, the axis line 11.
+        String message = failure(MINIMAL + "sweep:\n  - {key: loss.tau, values: []}\n");
+        assertTrue(message.contains("job.yaml:11:") && message.contains("sweep[0].values: got [], expected at least one"
+                + " value"), message);
+    }
+
+    @Test
     void aSweepValueWithoutDistillationIsRefused() throws IOException {
         String message = failure(MINIMAL + "sweep:\n  - {key: loss.lambda, values: [0, 1]}\n");
         assertTrue(message.contains("sweep[0].values[0]") && message.contains("lambda > 0"), message);

@@ -70,6 +70,26 @@ public final class ForkedJvm {
     }
 
     /**
+     * Starts a main class in a new JVM on the test class path and returns at once, for tests that need another
+     * process alive beside them (its output is discarded; the caller ends it).
+     *
+     * @param mainClass the class to run
+     * @param args its arguments
+     * @return the running process
+     * @throws IOException if it cannot be started
+     */
+    public static Process start(String mainClass, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, testClassPath()));
+        command.add(mainClass);
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
+    /**
      * Returns the test class path without some entries.
      *
      * @param drop which entries to leave out
