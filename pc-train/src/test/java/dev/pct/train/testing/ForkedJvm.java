@@ -79,8 +79,23 @@ public final class ForkedJvm {
      * @throws IOException if it cannot be started
      */
     public static Process start(String mainClass, List<String> args) throws IOException {
+        return start(List.of(), mainClass, args);
+    }
+
+    /**
+     * Starts a main class in a new JVM on the test class path with the given JVM options and returns at once
+     * (its output is discarded; the caller ends it).
+     *
+     * @param jvmOptions options such as {@code -Dai.djl.offline=true}
+     * @param mainClass the class to run
+     * @param args its arguments
+     * @return the running process
+     * @throws IOException if it cannot be started
+     */
+    public static Process start(List<String> jvmOptions, String mainClass, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(String.join(File.pathSeparator, testClassPath()));
         command.add(mainClass);
