@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * A reader for a folder of images with one sub-folder per class, in the layout of torchvision's
@@ -22,8 +25,24 @@ import javax.imageio.ImageIO;
  * BT.601 luma weights, or replicated to RGB); {@link ModelInput} resizes them.
  * Grayscale images are read from their raster, not through {@code getRGB}, whose color conversion
  * would change the gray levels.
+ *
+ * <p>Hostile files fail with a message naming them: a file whose content is no image despite its extension,
+ * and an image whose header claims more than {@link #MAX_PIXELS} pixels (a decompression bomb: a few
+ * hundred bytes of PNG can declare 100000 x 100000 pixels, for which {@code javax.imageio} would allocate
+ * 40 GB), refused from its header before any pixel is decoded. Only the class folders directly under the root
+ * and the files directly in them are listed, so a link to a directory inside a class folder is skipped, not
+ * followed; a class folder that is a link to the root or to a folder above it (a loop) is refused.
  */
 public final class ImageFolderReader {
+
+    /**
+     * The most pixels (width x height) an image may have: 2^28, a 16384 x 16384 image, over twice the largest
+     * camera sensors (about 100 megapixels), so no real photograph is refused, while a forged header is
+     * refused before its pixels are allocated. Decoding such an image at the limit takes about 7 GB of heap
+     * (RGB: 4 bytes per pixel for the decoded image, 12 for the channel planes, 12 for the intensities), and
+     * 3 x 2^28 intensities still fit one Java array.
+     */
+    public static final long MAX_PIXELS = 1L << 28;
 
     private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
 
@@ -79,8 +98,8 @@ public final class ImageFolderReader {
      * @param root the folder holding one sub-folder per class
      * @param channels 1 or 3, checked
      * @return the files and their classes
-     * @throws DataFormatException if {@code root} has no class folders, a class folder has no images, or an
-     *     image file is empty
+     * @throws DataFormatException if {@code root} has no class folders, a class folder has no images or is a
+     *     link to the root or a folder above it, or an image file is empty
      */
     public static Listing list(Path root, int channels) {
         if (channels != 1 && channels != 3) {
@@ -92,6 +111,14 @@ public final class ImageFolderReader {
         List<Path> classDirs = list(root, true);
         if (classDirs.isEmpty()) {
             throw new DataFormatException(root + ": no class sub-folders");
+        }
+        Path realRoot = realPath(root);
+        for (Path dir : classDirs) {
+            Path real = realPath(dir);
+            if (realRoot.startsWith(real)) {
+                throw new DataFormatException(dir + ": a link to " + real + ", which holds the image folder " + root
+                        + " itself (a loop); expected a class folder of images");
+            }
         }
         List<String> names = new ArrayList<>();
         List<Path> files = new ArrayList<>();
@@ -128,7 +155,8 @@ public final class ImageFolderReader {
      * @param file the image file
      * @param channels 1 or 3
      * @return the image
-     * @throws DataFormatException naming the file if it cannot be decoded
+     * @throws DataFormatException naming the file if it cannot be decoded, is no image, or its header claims
+     *     more than {@link #MAX_PIXELS} pixels
      */
     public static Image decode(Path file, int channels) {
         BufferedImage image = readImage(file);
@@ -145,17 +173,40 @@ public final class ImageFolderReader {
         return new Image(values, channels, h, w);
     }
 
+    /** Reads the size from the header first, so that a forged one is refused before pixels are allocated. */
     private static BufferedImage readImage(Path file) {
-        BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new DataFormatException(file + ": cannot open for reading");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new DataFormatException(file + ": not an image: its content is no PNG, JPEG, BMP or GIF that"
+                        + " javax.imageio can decode, whatever its extension says");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width * height > MAX_PIXELS) {
+                    throw new DataFormatException(file + ": its header claims " + width + " x " + height + " = "
+                            + width * height + " pixels, more than the " + MAX_PIXELS + " (2^28) an image may have;"
+                            + " expected a real image (a forged header, a decompression bomb?), not decoded");
+                }
+                BufferedImage image = reader.read(0);
+                if (image == null) {
+                    throw new DataFormatException(file + ": unreadable image, the decoder returned nothing");
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (DataFormatException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new DataFormatException(file + ": unreadable image (" + e.getMessage() + ")", e);
         }
-        if (image == null) {
-            throw new DataFormatException(file + ": unreadable image, no decoder for its format");
-        }
-        return image;
     }
 
     private static int[][] planes(BufferedImage image, int channels) {
@@ -201,6 +252,14 @@ public final class ImageFolderReader {
         return Files.isRegularFile(p)
                 && !name.startsWith(".")
                 && EXTENSIONS.stream().anyMatch(name::endsWith);
+    }
+
+    private static Path realPath(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            throw new DataFormatException(dir + ": cannot resolve (" + e + ")", e);
+        }
     }
 
     private static List<Path> list(Path dir, boolean directories) {

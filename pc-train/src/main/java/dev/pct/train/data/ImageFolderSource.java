@@ -14,8 +14,9 @@ import java.util.Objects;
  * and prepared for each model by its {@link ModelInput}. The data set's size is then bounded by the disk, not
  * by the heap.
  *
- * <p>Listing already rejects an empty class folder and a zero-byte file; a file that fails to decode later
- * stops the run with a message naming it.
+ * <p>Listing already rejects an empty class folder, a class folder that loops back to the root, and a zero-byte
+ * file; a file that fails to decode later (no image, or a header claiming more than {@link
+ * ImageFolderReader#MAX_PIXELS} pixels) stops the run with a message naming it.
  */
 public final class ImageFolderSource implements SampleSource {
 

@@ -5,10 +5,14 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The old model of an update as a function from input batches to logits: a model file run by DJL, any DJL
@@ -24,6 +28,8 @@ public interface OldModel extends AutoCloseable {
      * @param inputs the batch, prepared for this model, e.g. (B, C, H, W)
      * @return the logits (B, classes), owned by {@code manager}
      * @throws IllegalStateException naming the model if it fails on the batch
+     * @throws IllegalArgumentException naming the model if it returns anything but one float32 tensor, or if the
+     *     batch does not fit the input shape the model declares (both shapes named)
      */
     NDArray logits(NDManager manager, NDArray inputs);
 
@@ -53,7 +59,8 @@ public interface OldModel extends AutoCloseable {
     /**
      * Returns an old model run by a predictor the caller owns (and closes).
      *
-     * @param predictor a predictor from {@code NDList} to {@code NDList} whose first output is the logits
+     * @param predictor a predictor from {@code NDList} to {@code NDList} whose one output is the logits, (N,
+     *     classes) float32; a batch on which it returns more outputs or another type fails
      * @param description a one-line description
      * @return the old model
      */
@@ -96,19 +103,58 @@ public interface OldModel extends AutoCloseable {
         return new MeanOldModel(members, description);
     }
 
-    /** Runs a predictor and hands its first output to the caller's manager. */
+    /**
+     * Runs a predictor and hands its output to the caller's manager. A model (file) that returns several outputs,
+     * such as a tuple of logits and auxiliary logits, or values of another type than float32, is refused on its
+     * first batch (the job's probe, before any training), with its description and what it returned: taking the
+     * first of several outputs could silently distill from the wrong one, and neither a float64 nor an integer
+     * tensor is what the losses read. Given the input shape the model declares, a batch the engine refuses is
+     * reported with both shapes (the engine's own message gives ranks at best).
+     */
     final class PredictorOldModel implements OldModel {
         private final Predictor<NDList, NDList> predictor;
         private final AutoCloseable owned;
         private final String description;
         private final String identity;
+        /** The shape of the model's one input as it declares it (-1: any size), read only once a batch fails. */
+        private final Supplier<Shape> declaredInput;
 
         PredictorOldModel(Predictor<NDList, NDList> predictor, AutoCloseable owned, String description,
                 String identity) {
+            this(predictor, owned, description, identity, null);
+        }
+
+        /**
+         * Creates an old model run by a predictor.
+         *
+         * @param declaredInput the shape of the model's one input as it declares it, e.g. {@link
+         *     OnnxInputs#declaredShape} of its file; asked only when the engine refuses a batch; null, or returning
+         *     null, if not known
+         */
+        PredictorOldModel(Predictor<NDList, NDList> predictor, AutoCloseable owned, String description,
+                String identity, Supplier<Shape> declaredInput) {
             this.predictor = predictor;
             this.owned = owned;
             this.description = description;
             this.identity = identity;
+            this.declaredInput = declaredInput;
+        }
+
+        /** A batch refused by the engine whose shape does not fit the declared one: both shapes, no engine text. */
+        private void explainRefusedInput(Shape batch, Exception cause) {
+            Shape declared = declaredInput == null ? null : declaredInput.get();
+            if (declared == null) {
+                return;
+            }
+            boolean fits = batch.dimension() == declared.dimension();
+            for (int d = 1; fits && d < batch.dimension(); d++) {
+                fits = declared.get(d) < 0 || declared.get(d) == batch.get(d);
+            }
+            if (!fits) {
+                throw new IllegalArgumentException(description + ": takes input of shape " + declared
+                        + " (-1: any size), the batch has shape " + batch + "; expected the data prepared to the"
+                        + " model's input (its image size and channels, flattened or not as it was exported)", cause);
+            }
         }
 
         @Override
@@ -122,9 +168,11 @@ public interface OldModel extends AutoCloseable {
             try {
                 outputs = predictor.predict(new NDList(inputs));
             } catch (TranslateException | RuntimeException e) {
+                explainRefusedInput(inputs.getShape(), e);
                 throw new IllegalStateException(description + ": failed on a batch of shape " + inputs.getShape()
                         + ": " + TorchScriptModel.firstLine(e.getMessage()), e);
             }
+            checkOutputs(outputs, inputs.getShape());
             NDArray logits = outputs.get(0);
             NDArray owned;
             if (logits.getManager().getEngine() == manager.getEngine()) {
@@ -138,6 +186,24 @@ public interface OldModel extends AutoCloseable {
                 outputs.get(i).close();
             }
             return owned;
+        }
+
+        /** One float32 tensor, else an error naming the model, what it returned and what was expected. */
+        private void checkOutputs(NDList outputs, Shape batch) {
+            String problem = null;
+            if (outputs.size() != 1) {
+                problem = "returns " + outputs.size() + " outputs " + outputs.stream()
+                        .map(a -> a.getShape() + " " + a.getDataType())
+                        .collect(Collectors.joining(", ", "(", ")"));
+            } else if (outputs.get(0).getDataType() != DataType.FLOAT32) {
+                problem = "returns " + outputs.get(0).getDataType() + " values of shape " + outputs.get(0).getShape();
+            }
+            if (problem != null) {
+                outputs.close();
+                throw new IllegalArgumentException(description + ": " + problem + " for input " + batch
+                        + "; expected one (N, classes) float32 tensor of logits (in the model, return only the"
+                        + " logits, as float32: .float())");
+            }
         }
 
         @Override

@@ -119,16 +119,37 @@ final class TorchScriptModel implements NewModel {
         return new StageNetwork(structure.block, structure.export, keys, backbone, backboneLearningRate);
     }
 
-    /** The module's outputs per sample, from one forward pass on zeros of the data's shape. */
+    /**
+     * The module's outputs per sample, from one forward pass on zeros of the data's shape; a module that returns a
+     * tuple or values other than float32 is refused here, before any training (the classifier and the losses take
+     * one float32 tensor).
+     */
     private long outputs(PtSymbolBlock module, Shape inputShape, NDManager manager) {
         Shape batch = new Shape(2).addAll(inputShape);
         Shape out;
         try (NDManager scratch = manager.newSubManager()) {
             NDArray zeros = scratch.zeros(batch);
-            out = module.forward(new ParameterStore(scratch, false), new NDList(zeros), false).head().getShape();
-        } catch (EngineException e) {
-            throw new IllegalArgumentException("new_model.file " + file + ": the module does not take inputs of shape "
-                    + batch + " (the data's shape): " + firstLine(e.getMessage()), e);
+            NDList outputs;
+            try {
+                outputs = module.forward(new ParameterStore(scratch, false), new NDList(zeros), false);
+            } catch (EngineException e) {
+                throw new IllegalArgumentException("new_model.file " + file + ": the module does not take inputs of"
+                        + " shape " + batch + " (the data's shape): " + firstLine(e.getMessage()), e);
+            }
+            String problem = null;
+            if (outputs.size() != 1) {
+                problem = outputs.size() + " outputs " + outputs.stream()
+                        .map(a -> a.getShape() + " " + a.getDataType())
+                        .collect(Collectors.joining(", ", "(", ")"));
+            } else if (outputs.head().getDataType() != DataType.FLOAT32) {
+                problem = outputs.head().getDataType() + " values of shape " + outputs.head().getShape();
+            }
+            if (problem != null) {
+                throw new IllegalArgumentException("new_model.file " + file + ": the module returns " + problem
+                        + " for inputs " + batch + "; expected one (N, K) float32 tensor: logits, or features for a"
+                        + " new classifier (in the module, return only that tensor, as float32: .float())");
+            }
+            out = outputs.head().getShape();
         }
         if (out.dimension() != 2) {
             throw new IllegalArgumentException("new_model.file " + file + ": the module outputs shape " + out

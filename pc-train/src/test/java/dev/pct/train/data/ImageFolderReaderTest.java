@@ -6,11 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,6 +109,77 @@ class ImageFolderReaderTest {
         Files.writeString(bad, "this is no png");
         DataFormatException e =
                 assertThrows(DataFormatException.class, () -> ImageFolderReader.read(root, 1, 1, 1));
-        assertTrue(e.getMessage().contains(bad.toString()) && e.getMessage().contains("unreadable"), e.getMessage());
+        assertTrue(e.getMessage().contains(bad.toString())
+                && e.getMessage().contains("not an image: its content is no PNG, JPEG, BMP or GIF"), e.getMessage());
+    }
+
+    /** A PNG whose IHDR claims {@code width x height}; its single pixel of data does not match, never decoded. */
+    static void forgedPng(Path file, int width, int height) throws IOException {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY), "png", png);
+        ByteBuffer bytes = ByteBuffer.wrap(png.toByteArray());
+        // 8 bytes of signature, then IHDR: length (4), type (4), width (4), height (4), 5 more bytes, CRC (4).
+        assertEquals("IHDR", new String(bytes.array(), 12, 4, StandardCharsets.US_ASCII));
+        bytes.putInt(16, width).putInt(20, height);
+        CRC32 crc = new CRC32();
+        crc.update(bytes.array(), 12, 4 + 13);
+        bytes.putInt(29, (int) crc.getValue());
+        Files.write(file, bytes.array());
+    }
+
+    @Test
+    void aHeaderClaimingHugeDimensionsIsRefusedBeforeDecoding() throws IOException {
+        Path a = Files.createDirectory(root.resolve("a"));
+        Path bomb = a.resolve("bomb.png");
+        forgedPng(bomb, 100_000, 100_000);
+        // The reader sees the claimed size: javax.imageio would try to allocate 10^10 pixels for it.
+        try (ImageInputStream in = ImageIO.createImageInputStream(bomb.toFile())) {
+            ImageReader reader = ImageIO.getImageReaders(in).next();
+            reader.setInput(in);
+            assertEquals(100_000, reader.getWidth(0));
+            reader.dispose();
+        }
+        DataFormatException e =
+                assertThrows(DataFormatException.class, () -> ImageFolderReader.read(root, 1, 1, 1));
+        assertTrue(e.getMessage().startsWith(bomb + ": its header claims 100000 x 100000 = 10000000000 pixels,"
+                + " more than the 268435456 (2^28) an image may have"), e.getMessage());
+        // At the limit's edge the check is on the product, not on each side: 2^14 x 2^14 + 1 row is refused.
+        forgedPng(bomb, 1 << 14, (1 << 14) + 1);
+        DataFormatException edge = assertThrows(DataFormatException.class, () -> ImageFolderReader.decode(bomb, 1));
+        assertTrue(edge.getMessage().contains("16384 x 16385"), edge.getMessage());
+    }
+
+    @Test
+    void linksToDirectoriesInAClassFolderAreSkippedNotWalked() throws IOException {
+        Path a = Files.createDirectory(root.resolve("a"));
+        gray(a.resolve("p.png"), 1, 1, 7);
+        Files.createSymbolicLink(a.resolve("up.png"), root);
+        Files.createSymbolicLink(a.resolve("self"), a);
+        ImageSet set = ImageFolderReader.read(root, 1, 1, 1);
+        assertEquals(1, set.size());
+        assertArrayEquals(new int[] {7}, unsigned(set.pixels()));
+    }
+
+    @Test
+    void aClassFolderLinkedToTheRootIsALoopAndRefused() throws IOException {
+        Path a = Files.createDirectory(root.resolve("a"));
+        gray(a.resolve("p.png"), 1, 1, 7);
+        Path loop = Files.createSymbolicLink(root.resolve("loop"), root);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> ImageFolderReader.list(root, 1));
+        assertTrue(e.getMessage().startsWith(loop + ": a link to " + root.toRealPath())
+                && e.getMessage().contains("(a loop); expected a class folder of images"), e.getMessage());
+        // A class folder linked to a folder elsewhere is an ordinary class.
+        Path elsewhere = Files.createDirectories(root.resolveSibling(root.getFileName() + "-b"));
+        try {
+            gray(elsewhere.resolve("q.png"), 1, 1, 9);
+            Files.delete(loop);
+            Files.createSymbolicLink(root.resolve("b"), elsewhere);
+            ImageSet set = ImageFolderReader.read(root, 1, 1, 1);
+            assertEquals(List.of("a", "b"), set.classNames());
+            assertArrayEquals(new int[] {7, 9}, unsigned(set.pixels()));
+        } finally {
+            Files.delete(elsewhere.resolve("q.png"));
+            Files.delete(elsewhere);
+        }
     }
 }

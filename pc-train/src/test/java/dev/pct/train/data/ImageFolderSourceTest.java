@@ -94,6 +94,23 @@ class ImageFolderSourceTest {
     }
 
     @Test
+    void textNamedPngAndAForgedHugeHeaderAreListedButRefusedWhenReadWithTheFileNamed() throws IOException {
+        flat(root.resolve("a/1.png"), 2, 2, 1);
+        Path text = root.resolve("a/2.png");
+        Files.writeString(text, "name,label\nx,1\n");
+        Path bomb = root.resolve("a/3.png");
+        ImageFolderReaderTest.forgedPng(bomb, 100_000, 100_000);
+        ImageFolderSource source = ImageFolderSource.open(root, 1);
+        assertEquals(3, source.size());
+        assertEquals(2, source.read(0).width());
+        DataFormatException notImage = assertThrows(DataFormatException.class, () -> source.read(1));
+        assertEquals(text + ": not an image: its content is no PNG, JPEG, BMP or GIF that javax.imageio can decode,"
+                + " whatever its extension says", notImage.getMessage());
+        DataFormatException huge = assertThrows(DataFormatException.class, () -> source.read(2));
+        assertTrue(huge.getMessage().startsWith(bomb + ": its header claims 100000 x 100000"), huge.getMessage());
+    }
+
+    @Test
     void batchesAreTheSameWhicheverThreadsMakeThem() throws IOException {
         int[] sizes = {20, 24, 32, 40};
         for (int i = 0; i < 24; i++) {

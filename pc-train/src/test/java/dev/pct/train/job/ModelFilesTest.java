@@ -280,6 +280,39 @@ class ModelFilesTest {
     }
 
     @Test
+    void modelsReturningATupleAnotherTypeOrTakingAnotherRankAreRefusedBeforeTraining() throws IOException {
+        // Fixtures of make_hostile_fixtures.py: untrained, on the tiny data's (1, 8, 8) inputs and 4 classes.
+        String expected = "; expected one (N, classes) float32 tensor of logits";
+        String[][] cases = {
+            // old model, new model, expected fragments
+            {oldFile("torchscript", "tiny-tuple.pt"), CNN, "TorchScript tiny-tuple.pt: returns 2 outputs ((2, 4) float32,"
+                    + " (2, 8) float32) for input (2, 1, 8, 8)" + expected},
+            {oldFile("torchscript", "tiny-float64.pt"), CNN, "TorchScript tiny-float64.pt: returns float64 values of"
+                    + " shape (2, 4) for input (2, 1, 8, 8)" + expected},
+            {oldFile("torchscript", "tiny-int64.pt"), CNN, "TorchScript tiny-int64.pt: returns int64 values of shape"
+                    + " (2, 4) for input (2, 1, 8, 8)" + expected},
+            // The file and the data's shape (the declared (-1, 64) once the loader hands it on: OnnxInputTest).
+            {oldFile("onnx", "tiny-flat.onnx"), CNN, "ONNX tiny-flat.onnx: ", " shape (2, 1, 8, 8)"},
+            {oldFile("torchscript", "tiny-old-mlp.pt"), "{source: torchscript, file: " + MODELS.resolve("tiny-tuple.pt")
+                    + "}", "tiny-tuple.pt: the module returns 2 outputs ((2, 4) float32, (2, 8) float32) for inputs"
+                    + " (2, 1, 8, 8); expected one (N, K) float32 tensor"},
+            {oldFile("torchscript", "tiny-old-mlp.pt"), "{source: torchscript, file: " + MODELS.resolve("tiny-int64.pt")
+                    + "}", "tiny-int64.pt: the module returns int64 values of shape (2, 4) for inputs (2, 1, 8, 8);"
+                    + " expected one (N, K) float32 tensor"},
+        };
+        for (String[] c : cases) {
+            Path run = tmp.resolve("run-" + System.nanoTime());
+            CliRun.Result result = CliRun.run("train", job(c[0], c[1]).toString(), "--run-dir", run.toString());
+            assertEquals(1, result.status(), result.err());
+            for (int k = 2; k < c.length; k++) {
+                assertTrue(result.err().contains(c[k]), c[k] + " in " + result.err());
+            }
+            assertFalse(result.err().contains("\tat "), "no stack trace: " + result.err());
+            assertFalse(Files.exists(run), "nothing written for " + c[2]);
+        }
+    }
+
+    @Test
     void aKilledRunWithAnAugmentedTorchScriptNewModelResumesToTheSameModel() throws IOException {
         // Augmentation: the old model (its own preprocessing) runs on every batch, flipped like the new model's.
         String newModel = "{source: torchscript, file: " + MODELS.resolve("tiny-backbone.pt")
