@@ -213,7 +213,12 @@ public final class PcTraining {
                 AtomicFiles.writeString(runDir.resolve(file.getKey()), file.getValue());
             }
         }
-        RunLog.attach(runDir.resolve("train.log"));
+        try (RunLog log = RunLog.attach(runDir.resolve("train.log"))) {
+            return runLogged(classes, resumed);
+        }
+    }
+
+    private PcResult runLogged(int classes, boolean resumed) throws IOException {
         writeProvenance(resumed);
         LOG.info("{} {} on {} (seeds {}), directory {}", resumed ? "Resuming" : "Starting", name, device, seeds,
                 runDir.toAbsolutePath());

@@ -187,7 +187,11 @@ final class StageRunner {
                         chosenModel.getNDManager(), workers);
                 Logits.write(testCache, testLogits, data.classes());
                 if (exported != null) {
-                    ModelExport.write(exported, network.exportNet(), description(network, stage));
+                    try {
+                        ModelExport.write(exported, network.exportNet(), description(network, stage));
+                    } catch (IOException e) {
+                        throw AtomicFiles.naming(exported, e);
+                    }
                     LOG.info("{} seed {}: model exported to {}", stage.name(), stage.seed(), exported);
                 }
                 writeSelected(dir.resolve(SELECTION), selected);

@@ -56,7 +56,9 @@ public final class PcTrainCli implements Callable<Integer> {
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println("pc-train: " + reason(e));
-            if (!(e instanceof ConfigException || e instanceof DataFormatException || e instanceof IOException
+            // Expected failures say what is wrong in one line; -Dpct.stacktrace=true shows where, for any.
+            if (Boolean.getBoolean("pct.stacktrace") || !(e instanceof ConfigException
+                    || e instanceof DataFormatException || e instanceof IOException
                     || e instanceof IllegalArgumentException || e instanceof NonFiniteLossException)) {
                 e.printStackTrace(err);
             }

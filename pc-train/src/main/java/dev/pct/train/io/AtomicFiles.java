@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,6 +36,29 @@ public final class AtomicFiles {
      * @throws IOException when writing or renaming fails; the target is then untouched
      */
     public static void write(Path target, Writer writer) throws IOException {
+        try {
+            writeThroughTemporary(target, writer);
+        } catch (IOException e) {
+            throw naming(target, e);
+        }
+    }
+
+    /**
+     * Returns an exception whose message names the file: the JDK's own for a failed open, create or rename
+     * names it already, but a failed write ("No space left on device") does not.
+     *
+     * @param file the file that was being written
+     * @param e what went wrong
+     * @return {@code e} if it names a file, else an exception that names {@code file}, with {@code e} as its cause
+     */
+    public static IOException naming(Path file, IOException e) {
+        if (e instanceof FileSystemException f && f.getFile() != null) {
+            return e;
+        }
+        return new IOException(file + ": " + e.getMessage(), e);
+    }
+
+    private static void writeThroughTemporary(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");

@@ -286,6 +286,9 @@ public final class LogitCache implements AutoCloseable {
             } catch (IOException e) {
                 t.addSuppressed(e);
             }
+            if (t instanceof IOException io) {
+                throw AtomicFiles.naming(file, io);
+            }
             throw t;
         }
     }

@@ -1,21 +1,19 @@
 package dev.pct.train.job;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pct.train.cli.PcTrainCli;
 import dev.pct.train.testing.ForkedJvm;
+import dev.pct.train.testing.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,14 +73,8 @@ class KillAndResumeTest {
         assertTrue(last.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS), "the last resume did not finish");
         assertEquals(0, last.exitValue(), "the last resume failed (killed " + kills + ")");
 
-        TreeMap<String, Path> want = results(straight);
-        TreeMap<String, Path> got = results(killed);
-        assertEquals(want.keySet(), got.keySet(), "result files (killed " + kills + ")");
-        assertTrue(want.keySet().stream().anyMatch(f -> f.endsWith("teacher-train.logits")), want.keySet().toString());
-        for (String file : want.keySet()) {
-            assertArrayEquals(Files.readAllBytes(want.get(file)), Files.readAllBytes(got.get(file)),
-                    file + " differs after kills " + kills);
-        }
+        assertTrue(RunFiles.results(straight).keySet().stream().anyMatch(f -> f.endsWith("teacher-train.logits")));
+        RunFiles.assertSameResults(straight, killed, "killed " + kills);
     }
 
     /** Starts the job in a JVM of its own: fresh the first time, then with --resume. */
@@ -95,21 +87,5 @@ class KillAndResumeTest {
             args.addAll(OVERRIDES);
         }
         return ForkedJvm.start(List.of("-Dai.djl.offline=true", "-Xmx512m"), PcTrainCli.class.getName(), args);
-    }
-
-    /** The files whose bytes a resumed run must reproduce, by path relative to the run directory. */
-    private static TreeMap<String, Path> results(Path run) throws IOException {
-        TreeMap<String, Path> out = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(run)) {
-            files.filter(Files::isRegularFile).forEach(f -> {
-                String name = run.relativize(f).toString();
-                String leaf = f.getFileName().toString();
-                if (leaf.endsWith(".params") || leaf.endsWith(".bin") || leaf.endsWith(".logits")
-                        || leaf.endsWith(".cache") || leaf.startsWith("negative_flips_")) {
-                    out.put(name, f);
-                }
-            });
-        }
-        return out;
     }
 }
