@@ -85,6 +85,12 @@ public final class CifarReader {
             throw new IllegalArgumentException("no CIFAR files given");
         }
         int recordSize = labelBytesBefore + 1 + IMAGE_BYTES;
+        long fileBytes = 0;
+        for (Path f : files) {
+            fileBytes += f.toFile().length(); // 0 for a missing file, which the read below reports
+        }
+        HeapBudget.check(files.size() == 1 ? files.get(0) : files.get(0).toAbsolutePath().getParent(), fileBytes,
+                files.size() + " CIFAR file(s) of " + fileBytes / recordSize + " images");
         List<byte[]> contents = new ArrayList<>();
         long total = 0;
         for (Path f : files) {

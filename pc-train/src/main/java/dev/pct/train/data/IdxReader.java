@@ -72,6 +72,7 @@ public final class IdxReader {
         if (numClasses < 0) {
             throw new IllegalArgumentException("numClasses must be >= 0, got " + numClasses);
         }
+        checkHeapFor(images);
         ByteBuffer img = ByteBuffer.wrap(readMaybeGzipped(images));
         ByteBuffer lab = ByteBuffer.wrap(readMaybeGzipped(labels));
 
@@ -210,6 +211,33 @@ public final class IdxReader {
                             + expected
                             + " "
                             + what);
+        }
+    }
+
+    /**
+     * Reads an image file's header alone and refuses the file before it is read whole if its pixels cannot
+     * fit in the heap; a header that cannot be read is left for the full read to report.
+     */
+    private static void checkHeapFor(Path images) {
+        try (InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(images))) {
+            raw.mark(2);
+            boolean gzipped = raw.read() == 0x1f && raw.read() == 0x8b;
+            raw.reset();
+            try (InputStream in = gzipped ? new GZIPInputStream(raw) : raw) {
+                ByteBuffer header = ByteBuffer.wrap(in.readNBytes(16));
+                if (header.remaining() < 16 || header.getInt() != IMAGES_MAGIC) {
+                    return;
+                }
+                int count = header.getInt();
+                int rows = header.getInt();
+                int cols = header.getInt();
+                if (count >= 0 && rows > 0 && cols > 0) {
+                    HeapBudget.check(images, (long) count * rows * cols,
+                            count + " images of " + rows + "x" + cols);
+                }
+            }
+        } catch (IOException e) {
+            // the full read reports it with the file named
         }
     }
 
