@@ -93,6 +93,7 @@ public final class PcJob {
                 .optName(config.name())
                 .optDataLoading(config.data().workers(), config.data().prefetch())
                 .optTeacherCachePrecision(old.cachePrecision())
+                .optExportArchitectureJar(config.newModel().exportArchitectureJar())
                 .optProvenance(provenance)
                 .optRunFiles(Map.of("config.yaml", config.toYaml()));
         builder.optReference(reference(config.loss()));
@@ -120,7 +121,7 @@ public final class PcJob {
                                     && !Files.exists(old.file().resolve("serving.properties"))
                                     ? ModelFactory.build(old.architecture().spec(), channels(job), height(job),
                                             width(job), classes)
-                                    : null, device);
+                                    : null, device, old.trustCode(), "old_model.file " + old.file());
                     default -> throw new IllegalArgumentException("old_model.source: unknown " + old.source());
                 }
                 if (oldModel != null) {
@@ -189,20 +190,36 @@ public final class PcJob {
      * @throws IOException when a file cannot be read
      */
     public static FlipReport evaluate(JobConfig config, Path oldPath, Path newPath) throws IOException {
+        return evaluate(config, oldPath, newPath, false);
+    }
+
+    /**
+     * Scores two saved models or saved logits on the configured test set against each other, optionally
+     * trusting code in their model directories (see {@link dev.pct.train.update.ModelCode}).
+     *
+     * @param config the job configuration (data, and the architectures of saved parameter files)
+     * @param oldPath the old model: a parameter file, an exported model directory, or a logits CSV
+     * @param newPath the new model, likewise
+     * @param trustCode whether a model directory that holds code may be loaded ({@code --trust-model-code})
+     * @return the flip report of new against old
+     * @throws IOException when a file cannot be read
+     */
+    public static FlipReport evaluate(JobConfig config, Path oldPath, Path newPath, boolean trustCode)
+            throws IOException {
         JobData job = JobData.load(config.data(), config.seeds().get(0), null);
         Device device = Devices.resolve(config.device());
         int classes = job.data().classes();
         int[] oldPredictions = score(oldPath, config.oldModel().architecture() == null ? null
-                : config.oldModel().architecture().spec(), job, device, "--old");
+                : config.oldModel().architecture().spec(), job, device, "--old", trustCode);
         int[] newPredictions = score(newPath, config.newModel().architecture() == null ? null
-                : config.newModel().architecture().spec(), job, device, "--new");
+                : config.newModel().architecture().spec(), job, device, "--new", trustCode);
         FlipAccumulator flips = new FlipAccumulator(classes);
         flips.add(job.data().test().labels(), oldPredictions, newPredictions);
         return flips.report();
     }
 
-    private static int[] score(Path file, dev.pct.train.model.ModelSpec spec, JobData job, Device device, String option)
-            throws IOException {
+    private static int[] score(Path file, dev.pct.train.model.ModelSpec spec, JobData job, Device device, String option,
+            boolean trustCode) throws IOException {
         int classes = job.data().classes();
         SampleSource test = job.testSet();
         if (file.toString().endsWith(".csv")) {
@@ -215,7 +232,8 @@ public final class PcJob {
                 ModelInput newInput = job.data().newInput();
                 BatchSource raw = new ImageBatches(dev.pct.train.data.BatchMaker.builder().setData(test)
                         .optInput(newInput.withNormalizer(Normalizer.identity(newInput.channels()))).build());
-                try (OldModel exported = OldModelFiles.load(OldModelFiles.Kind.DJL, file, null, device)) {
+                try (OldModel exported = OldModelFiles.load(OldModelFiles.Kind.DJL, file, null, device, trustCode,
+                        option + " " + file)) {
                     return FlipAccumulator.argmax(Inference.logits(exported::logits, raw, 1024, model.getNDManager()),
                             classes);
                 }

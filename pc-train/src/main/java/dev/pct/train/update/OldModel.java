@@ -46,6 +46,16 @@ public interface OldModel extends AutoCloseable {
         return description();
     }
 
+    /**
+     * Returns what a report must say about how this model was loaded, e.g. that the user trusted code in its
+     * directory and DJL ran it; empty for most models.
+     *
+     * @return one sentence per note
+     */
+    default List<String> notes() {
+        return List.of();
+    }
+
     /** Releases what the old model holds (a loaded model file); does nothing for models the caller owns. */
     @Override
     default void close() {}
@@ -102,13 +112,25 @@ public interface OldModel extends AutoCloseable {
         private final AutoCloseable owned;
         private final String description;
         private final String identity;
+        private final List<String> notes;
 
         PredictorOldModel(Predictor<NDList, NDList> predictor, AutoCloseable owned, String description,
                 String identity) {
+            this(predictor, owned, description, identity, List.of());
+        }
+
+        PredictorOldModel(Predictor<NDList, NDList> predictor, AutoCloseable owned, String description,
+                String identity, List<String> notes) {
             this.predictor = predictor;
             this.owned = owned;
             this.description = description;
             this.identity = identity;
+            this.notes = List.copyOf(notes);
+        }
+
+        @Override
+        public List<String> notes() {
+            return notes;
         }
 
         @Override
