@@ -123,8 +123,15 @@ public final class OldModelFiles {
         ZooModel<NDList, NDList> model;
         try {
             model = criteria.build().loadModel();
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().contains("serving.properties: ")) {
+                // The directory declares an architecture pct cannot build: the message names the key and value.
+                throw new IllegalArgumentException(label + ": " + e.getMessage(), e);
+            }
+            throw new IllegalArgumentException(label + ": cannot be loaded as a " + kind.label
+                    + " (corrupt, truncated, or another format?): " + TorchScriptModel.firstLine(e.getMessage()), e);
         } catch (IOException | ModelNotFoundException | MalformedModelException | EngineException
-                | IllegalArgumentException | IllegalStateException e) {
+                | IllegalStateException e) {
             throw new IllegalArgumentException(label + ": cannot be loaded as a " + kind.label
                     + " (corrupt, truncated, or another format?): " + TorchScriptModel.firstLine(e.getMessage()), e);
         }

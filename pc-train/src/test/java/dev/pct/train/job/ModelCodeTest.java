@@ -148,4 +148,14 @@ class ModelCodeTest {
                 "--out", tmp.resolve("onnx.csv").toString(), "--trust-model-code"),
                 "option.customOpLibrary", "never loads custom-op libraries");
     }
+
+    @Test
+    void anEditedServingPropertiesWithABadValueFailsNamingTheFileTheKeyAndTheValue() throws IOException {
+        ModelDirectories.setProperties(clean, Map.of("pct.hidden", "16,-4"));
+        CliRun.Result result = CliRun.run("predict", clean.toString(), DATA.toString(), "--out",
+                tmp.resolve("p.csv").toString());
+        assertRefused(result, clean.resolve("serving.properties") + ": pct.hidden = '16,-4': expected comma-separated"
+                + " integers in [1, 65536]");
+        assertFalse(result.err().contains("corrupt"), result.err());
+    }
 }
