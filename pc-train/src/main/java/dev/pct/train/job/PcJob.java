@@ -40,6 +40,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PC training job: a job file translated into a {@link PcTraining} (data, old model, new model, loss,
@@ -47,6 +49,8 @@ import java.util.Set;
  * train --resume} can continue it.
  */
 public final class PcJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PcJob.class);
 
     private PcJob() {}
 
@@ -72,6 +76,7 @@ public final class PcJob {
     public static Result run(JobConfig config, Path runDir) throws IOException {
         Device device = Devices.resolve(config.device());
         OldModelConfig old = config.oldModel();
+        logInputs(config);
         JobData job = JobData.load(config.data(), config.seeds().get(0), old.source().isFile() ? old.preprocessing()
                 : null);
         int classes = job.data().classes();
@@ -134,6 +139,25 @@ public final class PcJob {
                     oldModel.close();
                 }
             }
+        }
+    }
+
+    /** Logs every file the job reads, as resolved (relative paths are relative to the job file's folder). */
+    private static void logInputs(JobConfig config) {
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("data.path", config.data().path());
+        inputs.put("old_model.file", config.oldModel().file());
+        inputs.put("old_model.checkpoint", config.oldModel().checkpoint());
+        inputs.put("old_model.logits.train", config.oldModel().logits().train());
+        inputs.put("old_model.logits.test", config.oldModel().logits().test());
+        inputs.put("new_model.file", config.newModel().file());
+        inputs.forEach((key, path) -> {
+            if (path != null) {
+                LOG.info("Input {}: {}", key, path.toAbsolutePath().normalize());
+            }
+        });
+        if (config.oldModel().trustCode()) {
+            LOG.warn("old_model.trust_code is true: code in the old model's directory may run in this job");
         }
     }
 

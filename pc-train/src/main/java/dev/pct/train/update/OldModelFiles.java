@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
+import ai.djl.repository.FilenameUtils;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
@@ -95,6 +96,11 @@ public final class OldModelFiles {
         if (!Engine.hasEngine(kind.engine)) {
             throw new IllegalArgumentException(label + ": a " + kind.label + " model needs DJL's "
                     + kind.engine + " engine, which is not on the class path");
+        }
+        if (kind != Kind.DJL && FilenameUtils.isArchiveFile(file.getFileName().toString())) {
+            // DJL would extract an archive into its cache; pct extracts nothing: the user unpacks and names the file.
+            throw new IllegalArgumentException(label + ": an archive (.zip, .tar, .tgz, .tar.gz); pct does not"
+                    + " extract archives: unpack it and name the " + kind.label + " file inside");
         }
         ModelCode.Inspection code = ModelCode.inspect(file);
         ModelCode.check(code, trustCode, label);

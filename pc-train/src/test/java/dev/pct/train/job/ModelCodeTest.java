@@ -158,4 +158,19 @@ class ModelCodeTest {
                 + " integers in [1, 65536]");
         assertFalse(result.err().contains("corrupt"), result.err());
     }
+
+    @Test
+    void anArchiveAsTheOldModelFileIsRefusedNotExtracted() throws IOException {
+        Path archive = tmp.resolve("old-model.zip");
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(archive))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("../escaped.pt"));
+            zip.write(Files.readAllBytes(MODELS.resolve("tiny-old-mlp.pt")));
+            zip.closeEntry();
+        }
+        Path run = tmp.resolve("run");
+        assertRefused(CliRun.run("train", job("{source: torchscript, file: " + archive
+                + ", preprocessing: {mean: [0.5], std: [0.25]}}").toString(), "--run-dir", run.toString()),
+                "old-model.zip", "pct does not extract archives");
+        assertFalse(Files.exists(run));
+    }
 }
