@@ -116,7 +116,8 @@ public final class ModelCode {
             }
             code.sort(null);
         }
-        Properties properties = servingProperties(folder);
+        // DJL reads the serving.properties of a lone sub-folder when that is all the directory holds.
+        Properties properties = servingProperties(directory ? ai.djl.util.Utils.getNestedModelDir(folder) : folder);
         return new Inspection(folder, code, blank(properties.getProperty(BLOCK_FACTORY)),
                 blank(properties.getProperty(CUSTOM_OP_LIBRARY)));
     }

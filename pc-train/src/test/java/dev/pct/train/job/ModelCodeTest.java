@@ -80,6 +80,12 @@ class ModelCodeTest {
                 run.toString()), "old_model.file " + evil, "evil.jar", "old_model.trust_code: true");
         assertFalse(Files.exists(run), "no run directory");
 
+        // DJL descends into a lone sub-folder: code anywhere under the directory counts.
+        Path wrapper = Files.createDirectories(tmp.resolve("wrapper"));
+        Files.move(evil, wrapper.resolve("evil"));
+        assertRefused(CliRun.run("predict", wrapper.toString(), DATA.toString(), "--out", csv.toString()),
+                "MODEL " + wrapper, "evil/evil.jar", "blockFactory=evil.Factory");
+
         assertFalse(Files.exists(marker), "the directory's code ran");
     }
 
