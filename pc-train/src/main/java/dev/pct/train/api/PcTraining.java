@@ -113,6 +113,7 @@ public final class PcTraining {
     private final Device device;
     private final String name;
     private final boolean export;
+    private final boolean exportArchitectureJar;
     private final int evalBatchSize;
     private final int workers;
     private final LogitCache.Precision cachePrecision;
@@ -171,6 +172,7 @@ public final class PcTraining {
         device = b.device != null ? b.device : Devices.resolve("auto");
         name = b.name;
         export = b.export;
+        exportArchitectureJar = b.exportArchitectureJar;
         evalBatchSize = b.evalBatchSize;
         workers = b.workers;
         cachePrecision = b.cachePrecision;
@@ -236,7 +238,7 @@ public final class PcTraining {
                 LOADING_PROBE_SECONDS, seeds.get(0));
         LOG.info(String.format("Input pipeline alone: %.0f images/s with %d worker%s (%d ahead)", loadingRate,
                 workers, workers == 1 ? "" : "s", prefetch));
-        StageRunner runner = new StageRunner(device, data, evalBatchSize, prefetcher);
+        StageRunner runner = new StageRunner(device, data, evalBatchSize, prefetcher, exportArchitectureJar);
         List<EpochRecord> history = new ArrayList<>();
         List<ModelResult> results = new ArrayList<>();
         selected.clear();
@@ -334,6 +336,7 @@ public final class PcTraining {
                 .optLoadingRate(new ReportWriter.LoadingRate(loadingRate, workers))
                 .optSelection(selected, selection)
                 .optSettings(sweep.size() > 1 || !sweep.containsKey(PC) ? settings : Map.of())
+                .optNotes(oldModel == null ? List.of() : oldModel.notes())
                 .build().write(runResults);
         Map<String, FlipReport> table = new LinkedHashMap<>();
         for (ModelResult r : results) {
@@ -684,6 +687,9 @@ public final class PcTraining {
         info.put("time", Instant.now().toString());
         info.put("old_model", oldModel != null ? oldModel.description()
                 : oldLogits != null ? "logits" : "trained in the job: " + oldArchitecture.description());
+        if (oldModel != null && !oldModel.notes().isEmpty()) {
+            info.put("old_model_notes", oldModel.notes());
+        }
         info.put("new_model", newModel.description());
         if (sweep.size() == 1 && sweep.containsKey(PC)) {
             info.put("loss", describe(sweep.get(PC)));
@@ -745,6 +751,7 @@ public final class PcTraining {
         private Device device;
         private String name = "pct";
         private boolean export = true;
+        private boolean exportArchitectureJar;
         private int evalBatchSize = 1024;
         private int workers = 2;
         private LogitCache.Precision cachePrecision = LogitCache.Precision.FLOAT32;
@@ -951,6 +958,20 @@ public final class PcTraining {
          */
         public Builder optExport(boolean export) {
             this.export = export;
+            return this;
+        }
+
+        /**
+         * Sets whether an exported model directory also holds {@code pct-architecture.jar}, the classes of {@code
+         * dev.pct.train.model}, so that DJL (e.g. DJL Serving) loads it with nothing of pct on the class path;
+         * default false. The jar is code in a model directory: whoever loads the directory with plain DJL runs
+         * it, and pct itself refuses such a directory unless its code is trusted.
+         *
+         * @param architectureJar whether to write the jar
+         * @return this builder
+         */
+        public Builder optExportArchitectureJar(boolean architectureJar) {
+            this.exportArchitectureJar = architectureJar;
             return this;
         }
 

@@ -60,8 +60,10 @@ final class StageRunner {
     private final PcData data;
     private final int evalBatchSize;
     private final Prefetcher workers;
+    private final boolean architectureJar;
 
-    StageRunner(Device device, PcData data, int evalBatchSize, Prefetcher workers) {
+    StageRunner(Device device, PcData data, int evalBatchSize, Prefetcher workers, boolean architectureJar) {
+        this.architectureJar = architectureJar;
         this.device = device;
         this.data = data;
         this.evalBatchSize = evalBatchSize;
@@ -188,7 +190,7 @@ final class StageRunner {
                 Logits.write(testCache, testLogits, data.classes());
                 if (exported != null) {
                     try {
-                        ModelExport.write(exported, network.exportNet(), description(network, stage));
+                        ModelExport.write(exported, network.exportNet(), description(network, stage), architectureJar);
                     } catch (IOException e) {
                         throw AtomicFiles.naming(exported, e);
                     }

@@ -109,6 +109,12 @@ public final class PcTrainCli implements Callable<Integer> {
                 description = "the run directory (default: <output>/<name>-<timestamp>)")
         private Path runDir;
 
+        @Option(names = "--trust-model-code",
+                description = "same as --set old_model.trust_code=true: load an old model directory even if it "
+                        + "holds code (.jar/.class files, or a blockFactory other than pct's), which then runs in "
+                        + "the job; refused otherwise")
+        private boolean trustModelCode;
+
         @Override
         public Integer call() throws IOException {
             JobConfig job;
@@ -119,9 +125,10 @@ public final class PcTrainCli implements Callable<Integer> {
                     throw new IOException(resume + ": not a run directory (no config.yaml); --resume takes the "
                             + "directory a train command wrote");
                 }
-                if (config != null || !overrides.isEmpty()) {
+                if (config != null || !overrides.isEmpty() || trustModelCode) {
                     throw new IllegalArgumentException(
-                            "--resume continues with the run's saved config.yaml; give no CONFIG or --set with it");
+                            "--resume continues with the run's saved config.yaml; give no CONFIG, --set or"
+                                    + " --trust-model-code with it");
                 }
                 job = load(saved, List.of());
                 dir = resume;
@@ -129,7 +136,11 @@ public final class PcTrainCli implements Callable<Integer> {
                 if (config == null) {
                     throw new IllegalArgumentException("train needs a CONFIG file (or --resume RUN_DIR)");
                 }
-                job = load(config, overrides);
+                List<String> all = new ArrayList<>(overrides);
+                if (trustModelCode) {
+                    all.add("old_model.trust_code=true");
+                }
+                job = load(config, all);
                 dir = runDir != null ? runDir : job.runDirectory(LocalDateTime.now());
             }
             PcJob.Result result = PcJob.run(job, dir);
@@ -158,9 +169,15 @@ public final class PcTrainCli implements Callable<Integer> {
         @Option(names = "--set", paramLabel = "KEY.PATH=VALUE", description = "override a config key")
         private List<String> overrides = new ArrayList<>();
 
+        @Option(names = "--trust-model-code",
+                description = "load a model directory even if it holds code (.jar/.class files, or a blockFactory "
+                        + "other than pct's in serving.properties), which then runs in this process; refused "
+                        + "otherwise")
+        private boolean trustModelCode;
+
         @Override
         public Integer call() throws IOException {
-            FlipReport report = PcJob.evaluate(load(config, overrides), oldModel, newModel);
+            FlipReport report = PcJob.evaluate(load(config, overrides), oldModel, newModel, trustModelCode);
             System.out.println(ReportWriter.formatTable(Map.of("new vs old", report)));
             return 0;
         }
@@ -214,6 +231,12 @@ public final class PcTrainCli implements Callable<Integer> {
         @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N")
         private String device;
 
+        @Option(names = "--trust-model-code",
+                description = "load a model directory even if it holds code (.jar/.class files, or a blockFactory "
+                        + "other than pct's in serving.properties), which then runs in this process; refused "
+                        + "otherwise")
+        private boolean trustModelCode;
+
         @Override
         public Integer call() throws IOException {
             if ((mean == null) != (std == null) || mean != null && mean.size() != std.size()) {
@@ -229,7 +252,7 @@ public final class PcTrainCli implements Callable<Integer> {
                     centerCrop == null ? dev.pct.train.data.ResizeMode.STRETCH : dev.pct.train.data.ResizeMode.CENTER_CROP,
                     centerCrop == null ? 1.0 : centerCrop);
             dev.pct.train.job.Predict.Summary summary =
-                    dev.pct.train.job.Predict.run(model, data, split, out, options, device);
+                    dev.pct.train.job.Predict.run(model, data, split, out, options, device, trustModelCode);
             System.out.printf("%d predictions of %d classes written to %s%s%n", summary.samples(), summary.classes(),
                     summary.out(), Double.isNaN(summary.accuracy()) ? ""
                             : String.format(" (accuracy %.4f)", summary.accuracy()));

@@ -78,6 +78,7 @@ public final class JobConfigLoader {
         JsonNode parsed;
         Map<String, Origin> origins;
         try {
+            rejectTags(file, text);
             parsed = ConfigMappers.YAML.readTree(text);
             origins = YamlLocations.of(text);
         } catch (JsonProcessingException e) {
@@ -280,6 +281,35 @@ public final class JobConfigLoader {
             }
         }
         return path.toString();
+    }
+
+    /** The YAML core schema's tags: they name value types, not classes. */
+    private static final java.util.Set<String> CORE_TAGS = java.util.Set.of("str", "int", "float", "bool", "null",
+            "seq", "map").stream().map(t -> "tag:yaml.org,2002:" + t).collect(java.util.stream.Collectors.toSet());
+
+    /**
+     * Refuses type tags other than the core schema's ({@code !!str}, {@code !!int}, ...): in YAML loaders that
+     * build objects from tags ({@code !!javax.script.ScriptEngineManager [...]}) a tag instantiates a class.
+     * Jackson ignores tags, so none would run here either; refusing them says so instead of silently reading the
+     * tagged value as plain data.
+     */
+    private static void rejectTags(Path file, String text) throws IOException {
+        List<ConfigProblem> found = new ArrayList<>();
+        try (com.fasterxml.jackson.core.JsonParser parser = ConfigMappers.YAML.getFactory().createParser(text)) {
+            com.fasterxml.jackson.core.JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                Object typeId = token == com.fasterxml.jackson.core.JsonToken.FIELD_NAME ? null : parser.getTypeId();
+                String tag = typeId == null ? null : typeId.toString();
+                if (tag != null && !CORE_TAGS.contains(tag)) {
+                    JsonLocation at = parser.currentTokenLocation();
+                    found.add(new ConfigProblem(file, at.getLineNr(), at.getColumnNr(), null, "", "YAML tag '" + tag
+                            + "' is not accepted: a job file holds plain values (pct never builds objects from tags)"));
+                }
+            }
+        }
+        if (!found.isEmpty()) {
+            throw new ConfigException(found, null);
+        }
     }
 
     private static ConfigException single(Path file, String keyPath, String detail, Throwable cause) {

@@ -22,6 +22,11 @@ import java.nio.file.Path;
  *     default false
  * @param backboneLearningRate the pretrained layers' learning rate as a multiple of {@code
  *     training.learning_rate}, in (0, 1], default 1; YAML {@code backbone_learning_rate}
+ * @param exportArchitectureJar also write {@code pct-architecture.jar} (the classes of {@code dev.pct.train.model})
+ *     into every exported model directory, for DJL Serving or any loader that should find the architecture in
+ *     the directory itself; default false: the directory holds no code. The jar is code that whoever loads the
+ *     directory with plain DJL runs, and pct refuses such a directory unless trusted; YAML {@code
+ *     export_architecture_jar}
  */
 public record NewModelConfig(
         NewModelSource source,
@@ -29,10 +34,11 @@ public record NewModelConfig(
         Path file,
         NewModel.Head head,
         boolean freezeBackbone,
-        double backboneLearningRate) {
+        double backboneLearningRate,
+        boolean exportArchitectureJar) {
 
     /** The defaults: a built-in architecture, which must be given, trained from scratch. */
     static NewModelConfig template() {
-        return new NewModelConfig(NewModelSource.ARCHITECTURE, null, null, NewModel.Head.AUTO, false, 1.0);
+        return new NewModelConfig(NewModelSource.ARCHITECTURE, null, null, NewModel.Head.AUTO, false, 1.0, false);
     }
 }

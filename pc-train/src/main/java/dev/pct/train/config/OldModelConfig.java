@@ -24,6 +24,11 @@ import java.nio.file.Path;
  * @param cachePrecision how its logits of the training split are stored in the run's teacher cache
  *     ({@code old/teacher-train.logits}): {@code float32} (default, exact) or {@code float16} (half the disk,
  *     about 3 significant digits); YAML {@code cache_precision}
+ * @param trustCode load a model directory ({@code djl}) even when it holds code ({@code .jar} or {@code .class}
+ *     files, or a {@code blockFactory} other than pct's own in its {@code serving.properties}), which DJL then
+ *     runs inside the job; default false: such a directory is refused, since pct builds its own architectures
+ *     and needs no code from a model directory. The log and the report say when it was used; YAML {@code
+ *     trust_code}
  */
 public record OldModelConfig(
         OldModelSource source,
@@ -33,11 +38,12 @@ public record OldModelConfig(
         LogitsConfig logits,
         PreprocessingConfig preprocessing,
         TrainingConfig training,
-        LogitCache.Precision cachePrecision) {
+        LogitCache.Precision cachePrecision,
+        boolean trustCode) {
 
     /** The defaults: train an old model whose architecture must be given. */
     static OldModelConfig template() {
         return new OldModelConfig(OldModelSource.TRAIN, null, null, null, LogitsConfig.template(),
-                PreprocessingConfig.defaults(), null, LogitCache.Precision.FLOAT32);
+                PreprocessingConfig.defaults(), null, LogitCache.Precision.FLOAT32, false);
     }
 }

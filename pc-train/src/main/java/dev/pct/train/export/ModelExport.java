@@ -38,9 +38,11 @@ import java.util.stream.Stream;
  *       that the model takes images as intensities in [0, 1];
  *   <li>{@code serving.properties}: {@code engine}, the model name and the {@code pct.*} keys that describe the
  *       architecture, read by {@link ArchitectureBlockFactory} through DJL's {@code blockFactory} key;
- *   <li>{@code pct-architecture.jar}: the classes of {@code dev.pct.train.model}, which DJL's model loader finds
- *       in the directory, so that {@code Criteria.builder().optModelPath(dir)} loads the model with only DJL
- *       (and the PyTorch engine) on the class path;
+ *   <li>only when asked ({@code new_model.export_architecture_jar}), {@code pct-architecture.jar}: the classes of
+ *       {@code dev.pct.train.model}, which DJL's model loader finds in the directory, so that {@code
+ *       Criteria.builder().optModelPath(dir)} loads the model with only DJL (and the PyTorch engine) on the class
+ *       path. By default the directory holds no code: a service puts pct's architecture artifact ({@code
+ *       dev.pct:pc-train:<version>:models}) on its class path instead;
  *   <li>{@code synset.txt}: the class names, one per line, the file DJL's classification translators read;
  *   <li>{@code pct-model.json}: the same facts for people and tools (input shape, classes, normalization,
  *       provenance).
@@ -83,7 +85,8 @@ public final class ModelExport {
             Map<String, Object> provenance) {}
 
     /**
-     * Writes a network as a model directory, replacing an earlier export there.
+     * Writes a network as a model directory without code ({@value #ARCHITECTURE_JAR} is not written), replacing
+     * an earlier export there.
      *
      * @param dir the directory to create
      * @param net the trained network, in the structure {@link ArchitectureBlockFactory} rebuilds
@@ -92,6 +95,23 @@ public final class ModelExport {
      * @throws IOException if writing fails
      */
     public static Path write(Path dir, Block net, Description description) throws IOException {
+        return write(dir, net, description, false);
+    }
+
+    /**
+     * Writes a network as a model directory, replacing an earlier export there.
+     *
+     * @param dir the directory to create
+     * @param net the trained network, in the structure {@link ArchitectureBlockFactory} rebuilds
+     * @param description what the model is
+     * @param architectureJar whether to write {@value #ARCHITECTURE_JAR} too (for a built-in architecture), for
+     *     DJL Serving and other loaders that should find the architecture in the directory; it is code, which
+     *     whoever loads the directory with plain DJL runs, and which pct refuses to load unless trusted
+     * @return {@code dir}
+     * @throws IOException if writing fails
+     */
+    public static Path write(Path dir, Block net, Description description, boolean architectureJar)
+            throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, dir.getFileName() + ".writing-");
@@ -107,7 +127,7 @@ public final class ModelExport {
                 model.save(staging, MODEL_NAME);
             }
             writeProperties(staging.resolve("serving.properties"), description);
-            if (!description.architecture().isEmpty()) {
+            if (architectureJar && !description.architecture().isEmpty()) {
                 writeArchitectureJar(staging.resolve(ARCHITECTURE_JAR));
             }
             if (!description.classNames().isEmpty()) {

@@ -1,6 +1,7 @@
 /**
- * The trained new model as a DJL model directory that {@code Criteria} loads with nothing of pct on the class
- * path: the parameters, the {@code serving.properties} that name the architecture, and the architecture's
- * classes in a jar of their own; see {@link dev.pct.train.export.ModelExport}.
+ * The trained new model as a DJL model directory that holds no code: the parameters, and the {@code
+ * serving.properties} that declare the architecture as data, which a service loads with {@code Criteria} and
+ * pct's architecture artifact ({@code dev.pct:pc-train:<version>:models}) on its class path; the architecture's
+ * classes go into the directory only when asked; see {@link dev.pct.train.export.ModelExport}.
  */
 package dev.pct.train.export;

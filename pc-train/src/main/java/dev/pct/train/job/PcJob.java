@@ -40,6 +40,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PC training job: a job file translated into a {@link PcTraining} (data, old model, new model, loss,
@@ -47,6 +49,8 @@ import java.util.Set;
  * train --resume} can continue it.
  */
 public final class PcJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PcJob.class);
 
     private PcJob() {}
 
@@ -72,6 +76,7 @@ public final class PcJob {
     public static Result run(JobConfig config, Path runDir) throws IOException {
         Device device = Devices.resolve(config.device());
         OldModelConfig old = config.oldModel();
+        logInputs(config);
         JobData job = JobData.load(config.data(), config.seeds().get(0), old.source().isFile() ? old.preprocessing()
                 : null);
         int classes = job.data().classes();
@@ -93,6 +98,7 @@ public final class PcJob {
                 .optName(config.name())
                 .optDataLoading(config.data().workers(), config.data().prefetch())
                 .optTeacherCachePrecision(old.cachePrecision())
+                .optExportArchitectureJar(config.newModel().exportArchitectureJar())
                 .optProvenance(provenance)
                 .optRunFiles(Map.of("config.yaml", config.toYaml()));
         builder.optReference(reference(config.loss()));
@@ -120,7 +126,7 @@ public final class PcJob {
                                     && !Files.exists(old.file().resolve("serving.properties"))
                                     ? ModelFactory.build(old.architecture().spec(), channels(job), height(job),
                                             width(job), classes)
-                                    : null, device);
+                                    : null, device, old.trustCode(), "old_model.file " + old.file());
                     default -> throw new IllegalArgumentException("old_model.source: unknown " + old.source());
                 }
                 if (oldModel != null) {
@@ -133,6 +139,25 @@ public final class PcJob {
                     oldModel.close();
                 }
             }
+        }
+    }
+
+    /** Logs every file the job reads, as resolved (relative paths are relative to the job file's folder). */
+    private static void logInputs(JobConfig config) {
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("data.path", config.data().path());
+        inputs.put("old_model.file", config.oldModel().file());
+        inputs.put("old_model.checkpoint", config.oldModel().checkpoint());
+        inputs.put("old_model.logits.train", config.oldModel().logits().train());
+        inputs.put("old_model.logits.test", config.oldModel().logits().test());
+        inputs.put("new_model.file", config.newModel().file());
+        inputs.forEach((key, path) -> {
+            if (path != null) {
+                LOG.info("Input {}: {}", key, path.toAbsolutePath().normalize());
+            }
+        });
+        if (config.oldModel().trustCode()) {
+            LOG.warn("old_model.trust_code is true: code in the old model's directory may run in this job");
         }
     }
 
@@ -189,20 +214,36 @@ public final class PcJob {
      * @throws IOException when a file cannot be read
      */
     public static FlipReport evaluate(JobConfig config, Path oldPath, Path newPath) throws IOException {
+        return evaluate(config, oldPath, newPath, false);
+    }
+
+    /**
+     * Scores two saved models or saved logits on the configured test set against each other, optionally
+     * trusting code in their model directories (see {@link dev.pct.train.update.ModelCode}).
+     *
+     * @param config the job configuration (data, and the architectures of saved parameter files)
+     * @param oldPath the old model: a parameter file, an exported model directory, or a logits CSV
+     * @param newPath the new model, likewise
+     * @param trustCode whether a model directory that holds code may be loaded ({@code --trust-model-code})
+     * @return the flip report of new against old
+     * @throws IOException when a file cannot be read
+     */
+    public static FlipReport evaluate(JobConfig config, Path oldPath, Path newPath, boolean trustCode)
+            throws IOException {
         JobData job = JobData.load(config.data(), config.seeds().get(0), null);
         Device device = Devices.resolve(config.device());
         int classes = job.data().classes();
         int[] oldPredictions = score(oldPath, config.oldModel().architecture() == null ? null
-                : config.oldModel().architecture().spec(), job, device, "--old");
+                : config.oldModel().architecture().spec(), job, device, "--old", trustCode);
         int[] newPredictions = score(newPath, config.newModel().architecture() == null ? null
-                : config.newModel().architecture().spec(), job, device, "--new");
+                : config.newModel().architecture().spec(), job, device, "--new", trustCode);
         FlipAccumulator flips = new FlipAccumulator(classes);
         flips.add(job.data().test().labels(), oldPredictions, newPredictions);
         return flips.report();
     }
 
-    private static int[] score(Path file, dev.pct.train.model.ModelSpec spec, JobData job, Device device, String option)
-            throws IOException {
+    private static int[] score(Path file, dev.pct.train.model.ModelSpec spec, JobData job, Device device, String option,
+            boolean trustCode) throws IOException {
         int classes = job.data().classes();
         SampleSource test = job.testSet();
         if (file.toString().endsWith(".csv")) {
@@ -215,7 +256,8 @@ public final class PcJob {
                 ModelInput newInput = job.data().newInput();
                 BatchSource raw = new ImageBatches(dev.pct.train.data.BatchMaker.builder().setData(test)
                         .optInput(newInput.withNormalizer(Normalizer.identity(newInput.channels()))).build());
-                try (OldModel exported = OldModelFiles.load(OldModelFiles.Kind.DJL, file, null, device)) {
+                try (OldModel exported = OldModelFiles.load(OldModelFiles.Kind.DJL, file, null, device, trustCode,
+                        option + " " + file)) {
                     return FlipAccumulator.argmax(Inference.logits(exported::logits, raw, 1024, model.getNDManager()),
                             classes);
                 }

@@ -81,6 +81,25 @@ public final class Predict {
      */
     public static Summary run(Path model, Path data, String split, Path out, InputOptions options, String device)
             throws IOException {
+        return run(model, data, split, out, options, device, false);
+    }
+
+    /**
+     * Writes a model's predictions on a data set, optionally trusting code in its model directory (see {@link
+     * dev.pct.train.update.ModelCode}).
+     *
+     * @param model the model directory or file
+     * @param data the job file or data folder
+     * @param split {@code train}, {@code validation} or {@code test}
+     * @param out the CSV to write
+     * @param options the input a model file takes
+     * @param device the device name ({@code auto}, {@code cpu}, {@code gpu:N})
+     * @param trustCode whether a model directory that holds code may be loaded ({@code --trust-model-code})
+     * @return what was written
+     * @throws IOException if a file cannot be read or written
+     */
+    public static Summary run(Path model, Path data, String split, Path out, InputOptions options, String device,
+            boolean trustCode) throws IOException {
         Device dev = Devices.resolve(device);
         OldModelFiles.Kind kind = kind(model);
         ModelShape shape = modelShape(model, kind);
@@ -101,7 +120,7 @@ public final class Predict {
         ModelInput input = new ModelInput(channels, height, width, options.order(), options.resize(),
                 options.cropFraction(), normalizer);
         ImageBatches batches = new ImageBatches(BatchMaker.builder().setData(samples).optInput(input).build());
-        try (OldModel loaded = OldModelFiles.load(kind, model, null, dev);
+        try (OldModel loaded = OldModelFiles.load(kind, model, null, dev, trustCode, "MODEL " + model);
                 NDManager manager = NDManager.newBaseManager(dev)) {
             int classes;
             try (NDManager probe = manager.newSubManager()) {

@@ -12,12 +12,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Rebuilds the block of a model directory that pct exported, from the {@code pct.*} keys of its {@code
- * serving.properties}, so that DJL's {@code Criteria} loads it with nothing of pct on the class path: the
- * directory carries this class (and {@link ModelFactory}) in a jar of its own, which DJL's model loader
- * finds there.
+ * serving.properties}: the directory declares its architecture as data and holds no code. pct passes an instance
+ * to DJL itself; a Java service does the same with pct's architecture artifact ({@code
+ * dev.pct:pc-train:<version>:models}, this package alone) on its class path: {@code
+ * Criteria.builder().optArgument("blockFactory", new ArchitectureBlockFactory())}, so that DJL loads no class
+ * from the model directory.
  *
  * <p>The keys: {@link #ARCHITECTURE} ({@code mlp}, {@code cnn}, {@code lenet}, {@code resnet}, or {@code
  * torchscript} for a TorchScript backbone), {@link #INPUT_SHAPE} ({@code C,H,W}), {@link #CLASSES}, the
@@ -55,42 +59,82 @@ public final class ArchitectureBlockFactory implements BlockFactory {
     /** Per-channel standard deviation of the input normalization, comma separated. */
     public static final String STD = "pct.std";
 
-    /** {@inheritDoc} */
+    /** Every {@code pct.*} key this factory reads; any other {@code pct.*} key is an error. */
+    private static final Set<String> KEYS = Set.of(ARCHITECTURE, INPUT_SHAPE, CLASSES, HIDDEN, CHANNELS, BATCH_NORM,
+            DROPOUT, DEPTH, HEAD, MEAN, STD);
+    /** The largest input side, channel count, layer width and class count accepted from a model directory. */
+    static final int MAX_SIDE = 8192;
+    static final int MAX_CHANNELS = 4096;
+    static final int MAX_WIDTH = 1 << 16;
+    static final int MAX_CLASSES = 1 << 20;
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Every key is checked: an unknown {@code pct.*} key, an unknown architecture, a value that is not a
+     * number, a size out of range or an engine other than PyTorch fails with an {@link IllegalArgumentException}
+     * that names {@code serving.properties}, the key, the value and what is expected.
+     */
     @Override
     public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) {
-        long[] input = longs(required(arguments, INPUT_SHAPE));
+        Keys keys = new Keys(modelPath, arguments);
+        keys.checkKnown();
+        long[] input = keys.ints(INPUT_SHAPE, true, 1, MAX_SIDE).stream().mapToLong(Integer::longValue).toArray();
         if (input.length != 3) {
-            throw new IllegalArgumentException(INPUT_SHAPE + ": expected C,H,W, got " + arguments.get(INPUT_SHAPE));
+            throw keys.invalid(INPUT_SHAPE, "C,H,W (three positive integers)");
         }
-        int classes = Integer.parseInt(required(arguments, CLASSES));
-        String architecture = required(arguments, ARCHITECTURE);
+        if (input[0] > MAX_CHANNELS) {
+            throw keys.invalid(INPUT_SHAPE, "at most " + MAX_CHANNELS + " channels");
+        }
+        int classes = keys.integer(CLASSES, null, 2, MAX_CLASSES);
+        String architecture = keys.required(ARCHITECTURE);
         Block net;
         if (TORCHSCRIPT.equals(architecture)) {
+            keys.unused(architecture, HIDDEN, CHANNELS, BATCH_NORM, DROPOUT, DEPTH);
+            String head = keys.optional(HEAD, "none");
+            if (!head.equals("linear") && !head.equals("none")) {
+                throw keys.invalid(HEAD, "linear or none");
+            }
             // The module itself is in the parameter file: an empty symbol block receives it on loading.
             SequentialBlock sequence = new SequentialBlock()
                     .add(new PtSymbolBlock((PtNDManager) model.getNDManager()));
-            if ("linear".equals(String.valueOf(arguments.get(HEAD)))) {
+            if (head.equals("linear")) {
                 sequence.add(Linear.builder().setUnits(classes).build());
             }
             net = sequence;
         } else {
-            ModelSpec spec = ModelSpec.builder()
-                    .setType(Architecture.of(architecture))
-                    .optHidden(ints(optional(arguments, HIDDEN, "")))
-                    .optChannels(ints(optional(arguments, CHANNELS, "")))
-                    .optBatchNorm(Boolean.parseBoolean(optional(arguments, BATCH_NORM, "false")))
-                    .optDropout(Double.parseDouble(optional(arguments, DROPOUT, "0")))
-                    .optDepth(Integer.parseInt(optional(arguments, DEPTH, String.valueOf(ModelSpec.DEFAULT_DEPTH))))
-                    .build();
-            net = ModelFactory.build(spec, (int) input[0], (int) input[1], (int) input[2], classes);
+            Architecture type;
+            try {
+                type = Architecture.of(architecture);
+            } catch (IllegalArgumentException e) {
+                throw keys.invalid(ARCHITECTURE, "one of mlp, cnn, lenet, resnet, " + TORCHSCRIPT);
+            }
+            keys.unused(architecture, HEAD);
+            ModelSpec spec;
+            try {
+                spec = ModelSpec.builder()
+                        .setType(type)
+                        .optHidden(keys.ints(HIDDEN, false, 1, MAX_WIDTH))
+                        .optChannels(keys.ints(CHANNELS, false, 1, MAX_CHANNELS))
+                        .optBatchNorm(keys.bool(BATCH_NORM))
+                        .optDropout(keys.decimal(DROPOUT, 0, 0, 1, false))
+                        .optDepth(keys.integer(DEPTH, ModelSpec.DEFAULT_DEPTH, 1, 1000))
+                        .build();
+                net = ModelFactory.build(spec, (int) input[0], (int) input[1], (int) input[2], classes);
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith(keys.file().toString())) {
+                    throw e;
+                }
+                throw new IllegalArgumentException(keys.file() + ": the architecture it declares cannot be built: "
+                        + e.getMessage(), e);
+            }
         }
-        Object mean = arguments.get(MEAN);
-        if (mean == null) {
+        if (arguments.get(MEAN) == null && arguments.get(STD) == null) {
             return net;
         }
-        return new SequentialBlock()
-                .add(InputNormalization.block(floats(mean.toString()), floats(required(arguments, STD))))
-                .add(net);
+        float[] mean = keys.floats(MEAN, (int) input[0], false);
+        float[] std = keys.floats(STD, (int) input[0], true);
+        return new SequentialBlock().add(InputNormalization.block(mean, std)).add(net);
     }
 
     /**
@@ -106,43 +150,6 @@ public final class ArchitectureBlockFactory implements BlockFactory {
         return mean == null ? net : new SequentialBlock().add(InputNormalization.block(mean, std)).add(net);
     }
 
-    private static String required(Map<String, ?> arguments, String key) {
-        Object value = arguments.get(key);
-        if (value == null || value.toString().isBlank()) {
-            throw new IllegalArgumentException("serving.properties: " + key + " is missing; this is not a model"
-                    + " directory pct exported, or it was edited");
-        }
-        return value.toString().strip();
-    }
-
-    private static String optional(Map<String, ?> arguments, String key, String fallback) {
-        Object value = arguments.get(key);
-        return value == null ? fallback : value.toString().strip();
-    }
-
-    private static long[] longs(String text) {
-        return ints(text).stream().mapToLong(Integer::longValue).toArray();
-    }
-
-    private static List<Integer> ints(String text) {
-        List<Integer> out = new ArrayList<>();
-        for (String part : text.split(",")) {
-            if (!part.isBlank()) {
-                out.add(Integer.parseInt(part.strip()));
-            }
-        }
-        return out;
-    }
-
-    private static float[] floats(String text) {
-        String[] parts = text.split(",");
-        float[] out = new float[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            out[i] = Float.parseFloat(parts[i].strip());
-        }
-        return out;
-    }
-
     /**
      * Returns the input shape written in the {@link #INPUT_SHAPE} format.
      *
@@ -155,5 +162,149 @@ public final class ArchitectureBlockFactory implements BlockFactory {
             sb.append(i == 0 ? "" : ",").append(shape.get(i));
         }
         return sb.toString();
+    }
+
+    /** The {@code pct.*} keys of one model directory, read with checks whose errors name the file and key. */
+    private static final class Keys {
+        private final Path file;
+        private final Map<String, ?> arguments;
+
+        Keys(Path modelPath, Map<String, ?> arguments) {
+            this.file = (modelPath == null ? Path.of(".") : modelPath).resolve("serving.properties");
+            this.arguments = arguments;
+        }
+
+        Path file() {
+            return file;
+        }
+
+        void checkKnown() {
+            for (String key : new TreeSet<>(arguments.keySet())) {
+                if (key.startsWith("pct.") && !KEYS.contains(key)) {
+                    throw new IllegalArgumentException(file + ": unknown key " + key + "; expected only "
+                            + String.join(", ", new TreeSet<>(KEYS)));
+                }
+            }
+            Object engine = arguments.get("engine");
+            if (engine != null && !"PyTorch".equals(engine.toString().strip())) {
+                throw new IllegalArgumentException(file + ": engine = " + engine + ": expected PyTorch, the engine"
+                        + " pct's architectures run on");
+            }
+        }
+
+        /** The value, stripped, or null when absent. */
+        String value(String key) {
+            Object value = arguments.get(key);
+            return value == null ? null : value.toString().strip();
+        }
+
+        String required(String key) {
+            String value = value(key);
+            if (value == null || value.isEmpty()) {
+                throw new IllegalArgumentException(file + ": " + key + " is missing; this is not a model directory"
+                        + " pct exported, or it was edited");
+            }
+            return value;
+        }
+
+        String optional(String key, String fallback) {
+            String value = value(key);
+            return value == null ? fallback : value;
+        }
+
+        IllegalArgumentException invalid(String key, String expected) {
+            return new IllegalArgumentException(file + ": " + key + " = '" + value(key) + "': expected " + expected);
+        }
+
+        void unused(String architecture, String... keys) {
+            for (String key : keys) {
+                if (value(key) != null) {
+                    throw new IllegalArgumentException(file + ": " + key + " does not apply to architecture "
+                            + architecture);
+                }
+            }
+        }
+
+        int integer(String key, Integer fallback, int min, int max) {
+            String text = fallback == null ? required(key) : value(key);
+            if (text == null) {
+                return fallback;
+            }
+            try {
+                int v = Integer.parseInt(text);
+                if (v >= min && v <= max) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw invalid(key, "an integer in [" + min + ", " + max + "]");
+        }
+
+        List<Integer> ints(String key, boolean required, int min, int max) {
+            String text = required ? required(key) : optional(key, "");
+            List<Integer> out = new ArrayList<>();
+            for (String part : text.split(",", -1)) {
+                if (part.isBlank() && text.isBlank()) {
+                    continue;
+                }
+                try {
+                    int v = Integer.parseInt(part.strip());
+                    if (v >= min && v <= max) {
+                        out.add(v);
+                        continue;
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+                throw invalid(key, "comma-separated integers in [" + min + ", " + max + "]");
+            }
+            return out;
+        }
+
+        boolean bool(String key) {
+            String text = optional(key, "false");
+            if (text.equals("true") || text.equals("false")) {
+                return Boolean.parseBoolean(text);
+            }
+            throw invalid(key, "true or false");
+        }
+
+        double decimal(String key, double fallback, double min, double max, boolean maxIncluded) {
+            String text = value(key);
+            if (text == null) {
+                return fallback;
+            }
+            try {
+                double v = Double.parseDouble(text);
+                if (v >= min && (maxIncluded ? v <= max : v < max)) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw invalid(key, "a number in [" + min + ", " + max + (maxIncluded ? "]" : ")"));
+        }
+
+        float[] floats(String key, int count, boolean positive) {
+            String[] parts = required(key).split(",", -1);
+            float[] out = new float[parts.length];
+            String expected = count + " comma-separated " + (positive ? "positive " : "") + "numbers, one per"
+                    + " input channel";
+            if (parts.length != count) {
+                throw invalid(key, expected);
+            }
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    out[i] = Float.parseFloat(parts[i].strip());
+                } catch (NumberFormatException e) {
+                    throw invalid(key, expected);
+                }
+                if (!Float.isFinite(out[i]) || positive && out[i] <= 0) {
+                    throw invalid(key, expected);
+                }
+            }
+            return out;
+        }
     }
 }

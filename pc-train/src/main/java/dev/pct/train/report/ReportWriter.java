@@ -72,6 +72,7 @@ public final class ReportWriter {
     private final List<SelectedEpoch> selected;
     private final SelectionConfig selection;
     private final Map<String, String> settings;
+    private final List<String> notes;
 
     /**
      * How fast the input pipeline prepared batches with nothing else running.
@@ -86,6 +87,7 @@ public final class ReportWriter {
         selected = builder.selected;
         selection = builder.selection;
         settings = builder.settings;
+        notes = builder.notes;
         runDirectory = builder.runDirectory;
         classNames = builder.classNames;
         listedFlips = builder.listedFlips;
@@ -300,6 +302,9 @@ public final class ReportWriter {
                         + "independent errors would give "
                         + "([Yan et al., CVPR 2021](https://arxiv.org/abs/2011.09161)).%n%n",
                 labels.length));
+        for (String note : notes) {
+            md.append("> **Security:** ").append(note).append("\n\n");
+        }
         md.append("| measure |");
         byModel.keySet().forEach(m -> md.append(' ').append(m).append(" |"));
         md.append("\n|---|");
@@ -618,6 +623,19 @@ public final class ReportWriter {
         private List<SelectedEpoch> selected = List.of();
         private SelectionConfig selection;
         private Map<String, String> settings = Map.of();
+        private List<String> notes = List.of();
+
+        /**
+         * Sets what the report must say before its results about how the models were loaded, e.g. that the
+         * user trusted code in the old model's directory.
+         *
+         * @param notes one sentence each; empty (default) for none
+         * @return this builder
+         */
+        public Builder optNotes(List<String> notes) {
+            this.notes = List.copyOf(notes);
+            return this;
+        }
 
         /**
          * Sets every model's kept epoch and the rule that chose it, for the report's selection section.

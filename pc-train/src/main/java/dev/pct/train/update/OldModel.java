@@ -52,6 +52,16 @@ public interface OldModel extends AutoCloseable {
         return description();
     }
 
+    /**
+     * Returns what a report must say about how this model was loaded, e.g. that the user trusted code in its
+     * directory and DJL ran it; empty for most models.
+     *
+     * @return one sentence per note
+     */
+    default List<String> notes() {
+        return List.of();
+    }
+
     /** Releases what the old model holds (a loaded model file); does nothing for models the caller owns. */
     @Override
     default void close() {}
@@ -118,25 +128,33 @@ public interface OldModel extends AutoCloseable {
         private final String identity;
         /** The shape of the model's one input as it declares it (-1: any size), read only once a batch fails. */
         private final Supplier<Shape> declaredInput;
+        private final List<String> notes;
 
         PredictorOldModel(Predictor<NDList, NDList> predictor, AutoCloseable owned, String description,
                 String identity) {
-            this(predictor, owned, description, identity, null);
+            this(predictor, owned, description, identity, List.of(), null);
+        }
+
+        PredictorOldModel(Predictor<NDList, NDList> predictor, AutoCloseable owned, String description,
+                String identity, List<String> notes) {
+            this(predictor, owned, description, identity, notes, null);
         }
 
         /**
          * Creates an old model run by a predictor.
          *
+         * @param notes what the report and log must say about how it was loaded (e.g. code trusted)
          * @param declaredInput the shape of the model's one input as it declares it, e.g. {@link
          *     OnnxInputs#declaredShape} of its file; asked only when the engine refuses a batch; null, or returning
          *     null, if not known
          */
         PredictorOldModel(Predictor<NDList, NDList> predictor, AutoCloseable owned, String description,
-                String identity, Supplier<Shape> declaredInput) {
+                String identity, List<String> notes, Supplier<Shape> declaredInput) {
             this.predictor = predictor;
             this.owned = owned;
             this.description = description;
             this.identity = identity;
+            this.notes = List.copyOf(notes);
             this.declaredInput = declaredInput;
         }
 
@@ -155,6 +173,11 @@ public interface OldModel extends AutoCloseable {
                         + " (-1: any size), the batch has shape " + batch + "; expected the data prepared to the"
                         + " model's input (its image size and channels, flattened or not as it was exported)", cause);
             }
+        }
+
+        @Override
+        public List<String> notes() {
+            return notes;
         }
 
         @Override

@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.BlockFactory;
+import ai.djl.repository.FilenameUtils;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
@@ -18,6 +20,10 @@ import dev.pct.train.io.Digests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Old models from files, loaded with DJL's {@link Criteria}: TorchScript on the PyTorch engine, ONNX on the
@@ -26,6 +32,8 @@ import java.nio.file.Path;
  * class count before anything is written.
  */
 public final class OldModelFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OldModelFiles.class);
 
     private OldModelFiles() {}
 
@@ -56,17 +64,46 @@ public final class OldModelFiles {
      *     its architecture (uninitialized); null otherwise
      * @param device the device to run it on
      * @return the old model, which owns the loaded model (close it)
-     * @throws IllegalArgumentException naming the file if it is missing, corrupt, or not of that kind
+     * @throws IllegalArgumentException naming the file if it is missing, corrupt, or not of that kind, or if its
+     *     folder holds code (see {@link ModelCode})
      */
     public static OldModel load(Kind kind, Path file, Block block, Device device) {
+        return load(kind, file, block, device, false, "old_model.file " + file);
+    }
+
+    /**
+     * Loads an old model from a file, refusing one whose folder holds code unless {@code trustCode} (see {@link
+     * ModelCode}): pct passes DJL its own block factory, so DJL loads no class from the folder; only a trusted
+     * directory that names a foreign block factory has DJL load it, which is logged and recorded in the old
+     * model's {@link OldModel#notes()}.
+     *
+     * @param kind the kind of file
+     * @param file the file, or the directory for {@link Kind#DJL}
+     * @param block for a DJL directory without {@code serving.properties} naming a block factory, the block of
+     *     its architecture (uninitialized); null otherwise
+     * @param device the device to run it on
+     * @param trustCode whether the user trusts code in the model's folder ({@code --trust-model-code}, {@code
+     *     old_model.trust_code})
+     * @param label how the user named the model, for messages, e.g. {@code old_model.file /m/dir}
+     * @return the old model, which owns the loaded model (close it)
+     * @throws IllegalArgumentException naming the file if it is missing, corrupt, not of that kind, or holds code
+     *     that is not trusted
+     */
+    public static OldModel load(Kind kind, Path file, Block block, Device device, boolean trustCode, String label) {
         if (kind == Kind.DJL ? !Files.isDirectory(file) : !Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("old_model.file " + file + ": no such "
-                    + (kind == Kind.DJL ? "directory" : "file"));
+            throw new IllegalArgumentException(label + ": no such " + (kind == Kind.DJL ? "directory" : "file"));
         }
         if (!Engine.hasEngine(kind.engine)) {
-            throw new IllegalArgumentException("old_model.file " + file + ": a " + kind.label + " model needs DJL's "
+            throw new IllegalArgumentException(label + ": a " + kind.label + " model needs DJL's "
                     + kind.engine + " engine, which is not on the class path");
         }
+        if (kind != Kind.DJL && FilenameUtils.isArchiveFile(file.getFileName().toString())) {
+            // DJL would extract an archive into its cache; pct extracts nothing: the user unpacks and names the file.
+            throw new IllegalArgumentException(label + ": an archive (.zip, .tar, .tgz, .tar.gz); pct does not"
+                    + " extract archives: unpack it and name the " + kind.label + " file inside");
+        }
+        ModelCode.Inspection code = ModelCode.inspect(file);
+        ModelCode.check(code, trustCode, label);
         Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
                 .optModelPath(file.toAbsolutePath())
@@ -76,12 +113,32 @@ public final class OldModelFiles {
         if (block != null) {
             criteria.optBlock(block);
         }
+        BlockFactory factory = ModelCode.factoryFor(code, kind == Kind.DJL);
+        List<String> notes = new ArrayList<>();
+        if (factory != null) {
+            criteria.optArgument(ModelCode.BLOCK_FACTORY, factory);
+            if (code.holdsCode()) {
+                notes.add(label + ": code in the model directory (" + code.describeCode() + ") was trusted but not"
+                        + " needed: pct built the model itself and loaded none of it");
+            }
+        } else {
+            notes.add(label + ": model code trusted (--trust-model-code / old_model.trust_code): the directory "
+                    + code.describeCode() + ", which DJL loaded and ran");
+        }
+        notes.forEach(note -> LOG.warn("{}", note));
         ZooModel<NDList, NDList> model;
         try {
             model = criteria.build().loadModel();
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().contains("serving.properties: ")) {
+                // The directory declares an architecture pct cannot build: the message names the key and value.
+                throw new IllegalArgumentException(label + ": " + e.getMessage(), e);
+            }
+            throw new IllegalArgumentException(label + ": cannot be loaded as a " + kind.label
+                    + " (corrupt, truncated, or another format?): " + TorchScriptModel.firstLine(e.getMessage()), e);
         } catch (IOException | ModelNotFoundException | MalformedModelException | EngineException
-                | IllegalArgumentException | IllegalStateException e) {
-            throw new IllegalArgumentException("old_model.file " + file + ": cannot be loaded as a " + kind.label
+                | IllegalStateException e) {
+            throw new IllegalArgumentException(label + ": cannot be loaded as a " + kind.label
                     + " (corrupt, truncated, or another format?): " + TorchScriptModel.firstLine(e.getMessage()), e);
         }
         Predictor<NDList, NDList> predictor = model.newPredictor();
@@ -91,7 +148,8 @@ public final class OldModelFiles {
         };
         String description = kind.label + " " + file.getFileName();
         return new OldModel.PredictorOldModel(predictor, both, description,
-                description + " sha256:" + Digests.of(file));
+                description + " sha256:" + Digests.of(file), notes,
+                kind == Kind.ONNX ? () -> OnnxInputs.declaredShape(file) : null);
     }
 
     /**

@@ -13,29 +13,50 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What a Java service does with a model pct exported, run in a JVM whose class path holds DJL alone (no class
- * of pct): load the directory with {@code Criteria}, predict, write the logits.
+ * What a Java service does with a model pct exported, run in a JVM whose class path holds DJL and at most pct's
+ * architecture artifact ({@code dev.pct:pc-train:<version>:models}, the package {@code dev.pct.train.model}),
+ * nothing else of pct: load the directory with {@code Criteria}, predict, write the logits.
  *
- * <p>It refers to DJL and the JDK only. Arguments: the model directory, a file of inputs (int rank, longs
- * shape, then float32 values, big-endian), and the file to write the logits to (same format).
+ * <p>Arguments: the model directory, a file of inputs (int rank, longs shape, then float32 values, big-endian),
+ * the file to write the logits to (same format), and {@code factory} (pass pct's block factory to DJL, as
+ * README's example does, with the architecture artifact on the class path) or {@code plain} (DJL alone, the
+ * directory carrying {@code pct-architecture.jar}).
  */
 public final class ExportProbe {
 
     private ExportProbe() {}
 
     public static void main(String[] args) throws Exception {
+        for (String training : new String[] {"dev.pct.train.export.ModelExport", "dev.pct.train.api.PcTraining",
+            "dev.pct.core.loss.FocalDistillationLoss"}) {
+            try {
+                Class.forName(training);
+                System.out.println("pct's " + training + " on the class path");
+                System.exit(3);
+            } catch (ClassNotFoundException expected) {
+                // only DJL (and the architecture artifact) may be there
+            }
+        }
+        boolean factory = args[3].equals("factory");
         try {
             Class.forName("dev.pct.train.model.ArchitectureBlockFactory");
-            System.out.println("pct on the class path");
-            System.exit(3);
-        } catch (ClassNotFoundException expected) {
+            System.out.println(factory ? "architecture artifact on the class path" : "pct on the class path");
+            if (!factory) {
+                System.exit(3);
+            }
+        } catch (ClassNotFoundException e) {
             System.out.println("no pct class on the class path");
+            if (factory) {
+                System.exit(4);
+            }
         }
-        Criteria<NDList, NDList> criteria = Criteria.builder()
+        Criteria.Builder<NDList, NDList> builder = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
-                .optModelPath(Path.of(args[0]))
-                .build();
-        try (ZooModel<NDList, NDList> model = criteria.loadModel();
+                .optModelPath(Path.of(args[0]));
+        if (factory) {
+            builder.optArgument("blockFactory", new dev.pct.train.model.ArchitectureBlockFactory());
+        }
+        try (ZooModel<NDList, NDList> model = builder.build().loadModel();
                 Predictor<NDList, NDList> predictor = model.newPredictor();
                 NDManager manager = NDManager.newBaseManager()) {
             NDArray logits = predictor.predict(new NDList(read(manager, Path.of(args[1])))).head();

@@ -155,21 +155,71 @@ class ModelFilesTest {
     }
 
     @Test
-    void exportedModelLoadsWithPlainDjlInAFreshJvmAndGivesTheJobsLogits() throws Exception {
+    void exportedModelHoldsNoCodeAndLoadsInAFreshJvmWithDjlAndTheArchitectureArtifactAndGivesTheJobsLogits()
+            throws Exception {
         Path run = tmp.resolve("export");
         JobConfig config = JobConfigLoader.load(job(oldFile("onnx", "tiny-old-mlp.onnx"), CNN));
         PcJob.run(config, run);
         Path exported = run.resolve("seed-1/pc/model");
-        for (String file : List.of("model-0000.params", "serving.properties", "pct-architecture.jar", "pct-model.json")) {
+        for (String file : List.of("model-0000.params", "serving.properties", "pct-model.json")) {
             assertTrue(Files.exists(exported.resolve(file)), "missing " + file);
         }
-        // The test images as a service would feed them: intensities in [0, 1]; the model normalizes them.
+        try (java.util.stream.Stream<Path> files = Files.walk(exported)) {
+            assertEquals(List.of(), files.map(Path::toString).filter(f -> f.endsWith(".jar") || f.endsWith(".class"))
+                    .toList(), "an exported model directory holds no code");
+        }
+        Path input = writeTestImages(config, tmp.resolve("input.bin"));
+        // A JVM with DJL and pct's architecture artifact on its class path: the package dev.pct.train.model,
+        // jarred as pc-train's "models" classifier jar is (maven-jar-plugin, includes dev/pct/train/model/**),
+        // and the probe (a stand-in for the service), nothing else of pct.
+        Path models = jarOfPackage(tmp.resolve("pc-train-models.jar"), "dev/pct/train/model/");
+        Path output = tmp.resolve("logits.bin");
+        ForkedJvm.Outcome outcome = probe(exported, input, output, "factory", models);
+        assertEquals(0, outcome.status(), outcome.output());
+        assertTrue(outcome.output().contains("architecture artifact on the class path"), outcome.output());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] served = readArray(manager, output);
+            float[] reported = Logits.read(run.resolve("seed-1/pc/logits-test.bin"), 256, 4);
+            assertArrayEquals(reported, served, 1e-5f, "the exported model's logits are the job's");
+        }
+        // Asked to, the export also carries the architecture jar, which DJL alone loads from the directory.
+        Path selfContained = tmp.resolve("self-contained");
+        Files.createDirectories(selfContained);
+        try (java.util.stream.Stream<Path> files = Files.list(exported)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, selfContained.resolve(f.getFileName()));
+            }
+        }
+        jarOfPackage(selfContained.resolve(dev.pct.train.export.ModelExport.ARCHITECTURE_JAR), "dev/pct/train/model/");
+        Path plainOutput = tmp.resolve("logits-plain.bin");
+        ForkedJvm.Outcome plain = probe(selfContained, input, plainOutput, "plain", null);
+        assertEquals(0, plain.status(), plain.output());
+        assertTrue(plain.output().contains("no pct class on the class path"), plain.output());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            assertArrayEquals(readArray(manager, output), readArray(manager, plainOutput), 0f);
+        }
+    }
+
+    @Test
+    void theExportOptionWritesTheArchitectureJarWithTheModelPackageOnly() throws IOException {
+        Path run = tmp.resolve("with-jar");
+        PcJob.run(JobConfigLoader.load(job(oldFile("torchscript", "tiny-old-mlp.pt"), CNN),
+                List.of("compare_baseline=false", "training.epochs=1", "new_model.export_architecture_jar=true")), run);
+        Path jar = run.resolve("seed-1/pc/model/" + dev.pct.train.export.ModelExport.ARCHITECTURE_JAR);
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            List<String> names = file.stream().map(java.util.jar.JarEntry::getName).toList();
+            assertTrue(names.contains("dev/pct/train/model/ArchitectureBlockFactory.class"), names.toString());
+            assertTrue(names.stream().allMatch(n -> n.startsWith("dev/pct/train/model/")), names.toString());
+        }
+    }
+
+    /** The test split's images as a service would feed them: intensities in [0, 1]; the model normalizes them. */
+    private static Path writeTestImages(JobConfig config, Path input) throws IOException {
         ImageSet test = (ImageSet) JobData.load(config.data(), 1, null).testSet();
         float[] images = new float[test.size() * test.sampleSize()];
         for (int i = 0; i < test.size(); i++) {
             test.copySample(i, images, i * test.sampleSize());
         }
-        Path input = tmp.resolve("input.bin");
         try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(input))) {
             long[] shape = {test.size(), 1, 8, 8};
             out.writeInt(shape.length);
@@ -180,24 +230,40 @@ class ModelFilesTest {
                 out.writeFloat(v);
             }
         }
-        // A JVM with DJL alone on its class path: no class of pct, only the probe (a stand-in for the service).
+        return input;
+    }
+
+    /** Runs {@link ExportProbe} in a JVM with DJL, the probe, and {@code extra} (if not null) on its class path. */
+    private ForkedJvm.Outcome probe(Path model, Path input, Path output, String mode, Path extra) throws Exception {
         Path probeClasses = tmp.resolve("probe");
         Path probeFile = probeClasses.resolve("dev/pct/train/export/ExportProbe.class");
-        Files.createDirectories(probeFile.getParent());
-        Files.copy(ExportProbe.class.getResourceAsStream("ExportProbe.class"), probeFile);
+        if (!Files.exists(probeFile)) {
+            Files.createDirectories(probeFile.getParent());
+            Files.copy(ExportProbe.class.getResourceAsStream("ExportProbe.class"), probeFile);
+        }
         List<String> classPath = new ArrayList<>(ForkedJvm.testClassPathWithout(entry ->
                 entry.contains("pc-train") || entry.contains("pc-core") || entry.contains("onnxruntime")));
         classPath.add(probeClasses.toString());
-        Path output = tmp.resolve("logits.bin");
-        ForkedJvm.Outcome outcome = ForkedJvm.run(classPath, List.of("-Dai.djl.offline=true", "-Xmx1g"),
-                ExportProbe.class.getName(), List.of(exported.toString(), input.toString(), output.toString()), 300);
-        assertEquals(0, outcome.status(), outcome.output());
-        assertTrue(outcome.output().contains("no pct class on the class path"), outcome.output());
-        try (NDManager manager = NDManager.newBaseManager()) {
-            float[] served = readArray(manager, output);
-            float[] reported = Logits.read(run.resolve("seed-1/pc/logits-test.bin"), 256, 4);
-            assertArrayEquals(reported, served, 1e-5f, "the exported model's logits are the job's");
+        if (extra != null) {
+            classPath.add(extra.toString());
         }
+        return ForkedJvm.run(classPath, List.of("-Dai.djl.offline=true", "-Xmx1g"), ExportProbe.class.getName(),
+                List.of(model.toString(), input.toString(), output.toString(), mode), 300);
+    }
+
+    /** Jars the classes of a package (and its sub-packages) from where this test run loads them. */
+    private static Path jarOfPackage(Path jar, String packagePath) throws Exception {
+        Path classes = Path.of(dev.pct.train.model.ArchitectureBlockFactory.class.getProtectionDomain().getCodeSource()
+                .getLocation().toURI());
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+                java.util.stream.Stream<Path> files = Files.walk(classes.resolve(packagePath))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
+        return jar;
     }
 
     private static float[] readArray(NDManager manager, Path file) throws Exception {
@@ -249,7 +315,8 @@ class ModelFilesTest {
             // old model file, preprocessing, new model, expected fragments
             {"{source: onnx, file: " + MODELS.resolve("tiny-old-mlp.onnx")
                     + ", preprocessing: {image_size: [9, 9], mean: [0.5], std: [0.25]}}", CNN,
-                "tiny-old-mlp.onnx", "does not accept input of shape (2, 1, 9, 9)"},
+                "tiny-old-mlp.onnx", "takes input of shape (-1, 1, 8, 8) (-1: any size), the batch has shape"
+                    + " (2, 1, 9, 9)"},
             {"{source: torchscript, file: " + MODELS.resolve("fmnist-mlp.pt")
                     + ", preprocessing: {image_size: [28, 28], mean: [0.286], std: [0.353]}}", CNN,
                 "fmnist-mlp.pt", "returns 10 logits per sample, the data set has 4 classes"},
@@ -291,8 +358,9 @@ class ModelFilesTest {
                     + " shape (2, 4) for input (2, 1, 8, 8)" + expected},
             {oldFile("torchscript", "tiny-int64.pt"), CNN, "TorchScript tiny-int64.pt: returns int64 values of shape"
                     + " (2, 4) for input (2, 1, 8, 8)" + expected},
-            // The file and the data's shape (the declared (-1, 64) once the loader hands it on: OnnxInputTest).
-            {oldFile("onnx", "tiny-flat.onnx"), CNN, "ONNX tiny-flat.onnx: ", " shape (2, 1, 8, 8)"},
+            // The file, the input shape the model declares and the data's shape.
+            {oldFile("onnx", "tiny-flat.onnx"), CNN, "ONNX tiny-flat.onnx: takes input of shape (-1, 64)",
+                    "the batch has shape (2, 1, 8, 8)"},
             {oldFile("torchscript", "tiny-old-mlp.pt"), "{source: torchscript, file: " + MODELS.resolve("tiny-tuple.pt")
                     + "}", "tiny-tuple.pt: the module returns 2 outputs ((2, 4) float32, (2, 8) float32) for inputs"
                     + " (2, 1, 8, 8); expected one (N, K) float32 tensor"},
@@ -349,7 +417,7 @@ class ModelFilesTest {
             PcJob.Result result = PcJob.run(JobConfigLoader.load(job(oldFile("torchscript", "tiny-old-mlp.pt"),
                     "{source: params, file: " + parameters + ", " + architecture + ", head: " + head
                             + ", freeze_backbone: " + head.equals("keep") + "}"), List.of("compare_baseline=false")), run);
-            assertTrue(Files.exists(run.resolve("seed-1/pc/model/pct-architecture.jar")));
+            assertFalse(Files.exists(run.resolve("seed-1/pc/model/pct-architecture.jar")), "no code by default");
             // Starting from the trained model, the kept head begins where the first run ended: better than chance.
             if (head.equals("keep")) {
                 assertTrue(result.results().models().get(0).vsOld().errorRateNew() < 0.5,

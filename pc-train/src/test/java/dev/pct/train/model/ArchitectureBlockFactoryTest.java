@@ -65,4 +65,63 @@ class ArchitectureBlockFactoryTest {
             assertTrue(e.getMessage().contains("pct.input_shape is missing"), e.getMessage());
         }
     }
+
+    /** The keys of a valid 1×8×8, 3-class CNN directory, with {@code edits} applied (a null value removes). */
+    private static Map<String, String> keys(String... edits) {
+        Map<String, String> keys = new java.util.HashMap<>(Map.of(
+                ArchitectureBlockFactory.ARCHITECTURE, "cnn", ArchitectureBlockFactory.INPUT_SHAPE, "1,8,8",
+                ArchitectureBlockFactory.CLASSES, "3", ArchitectureBlockFactory.CHANNELS, "4",
+                ArchitectureBlockFactory.HIDDEN, "8", ArchitectureBlockFactory.BATCH_NORM, "true",
+                ArchitectureBlockFactory.MEAN, "0.3", ArchitectureBlockFactory.STD, "0.2", "engine", "PyTorch",
+                "blockFactory", ArchitectureBlockFactory.class.getName()));
+        for (int i = 0; i < edits.length; i += 2) {
+            if (edits[i + 1] == null) {
+                keys.remove(edits[i]);
+            } else {
+                keys.put(edits[i], edits[i + 1]);
+            }
+        }
+        return keys;
+    }
+
+    @Test
+    void everyKeyAndValueIsCheckedAndAnErrorNamesTheFileTheKeyAndTheValue() {
+        Path dir = Path.of("/models/edited");
+        String[][] cases = {
+            // key, bad value, expected fragment
+            {"pct.architecture", "transformer", "expected one of mlp, cnn, lenet, resnet, torchscript"},
+            {"pct.input_shape", "1,8", "expected C,H,W"},
+            {"pct.input_shape", "1,8,100000", "comma-separated integers in [1, 8192]"},
+            {"pct.classes", "1", "an integer in [2, 1048576]"},
+            {"pct.classes", "ten", "an integer in [2, 1048576]"},
+            {"pct.hidden", "0", "comma-separated integers in [1, 65536]"},
+            {"pct.hidden", "8,", "comma-separated integers in [1, 65536]"},
+            {"pct.channels", "99999", "comma-separated integers in [1, 4096]"},
+            {"pct.batch_norm", "yes", "true or false"},
+            {"pct.dropout", "1.5", "a number in [0.0, 1.0)"},
+            {"pct.depth", "abc", "an integer in [1, 1000]"},
+            {"pct.mean", "0.3,0.3", "1 comma-separated numbers"},
+            {"pct.std", "0", "positive numbers"},
+            {"pct.std", "NaN", "positive numbers"},
+            {"pct.head", "linear", "pct.head does not apply to architecture cnn"},
+            {"pct.layers", "3", "unknown key pct.layers"},
+            {"engine", "OnnxRuntime", "expected PyTorch"},
+        };
+        try (Model model = Model.newInstance("m")) {
+            for (String[] c : cases) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> new ArchitectureBlockFactory().newBlock(model, dir, keys(c[0], c[1])), c[0] + "=" + c[1]);
+                String m = e.getMessage();
+                assertTrue(m.startsWith(dir.resolve("serving.properties") + ": "), m);
+                assertTrue(m.contains(c[0]) && m.contains(c[2]), c[0] + "=" + c[1] + ": " + m);
+            }
+            // A depth the CNN ignores is still range-checked; a valid directory builds.
+            assertTrue(new ArchitectureBlockFactory().newBlock(model, dir, keys()) != null);
+            IllegalArgumentException resnet = assertThrows(IllegalArgumentException.class,
+                    () -> new ArchitectureBlockFactory().newBlock(model, dir, keys("pct.architecture", "resnet",
+                            "pct.depth", "7")));
+            assertTrue(resnet.getMessage().contains("serving.properties: the architecture it declares cannot be built")
+                    && resnet.getMessage().contains("depth 7"), resnet.getMessage());
+        }
+    }
 }

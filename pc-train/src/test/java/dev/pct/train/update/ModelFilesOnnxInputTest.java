@@ -38,7 +38,7 @@ class ModelFilesOnnxInputTest {
         try (ZooModel<NDList, NDList> model = criteria.loadModel();
                 Predictor<NDList, NDList> predictor = model.newPredictor();
                 OldModel old = new OldModel.PredictorOldModel(predictor, null, "ONNX tiny-flat.onnx", "id",
-                        () -> OnnxInputs.declaredShape(FLAT));
+                        List.of(), () -> OnnxInputs.declaredShape(FLAT));
                 NDManager manager = NDManager.newBaseManager()) {
             // Images (1, 8, 8) for a model exported on flat inputs of 64, and a flat sample of the wrong size.
             for (Shape sample : List.of(new Shape(1, 8, 8), new Shape(63))) {
