@@ -286,9 +286,6 @@ public final class LogitCache implements AutoCloseable {
             } catch (IOException e) {
                 t.addSuppressed(e);
             }
-            if (t instanceof IOException io) {
-                throw AtomicFiles.naming(file, io);
-            }
             throw t;
         }
     }
@@ -943,8 +940,12 @@ public final class LogitCache implements AutoCloseable {
 
         private void writeFully(ByteBuffer buffer, long position) throws IOException {
             long p = position;
-            while (buffer.hasRemaining()) {
-                p += channel.write(buffer, p);
+            try {
+                while (buffer.hasRemaining()) {
+                    p += channel.write(buffer, p);
+                }
+            } catch (IOException e) {
+                throw AtomicFiles.naming(file, e); // "No space left on device" names no file
             }
         }
     }

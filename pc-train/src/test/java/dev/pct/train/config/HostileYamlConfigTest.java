@@ -97,19 +97,19 @@ class HostileYamlConfigTest {
     }
 
     @Test
-    void aJavaClassTagInstantiatesNothing() throws IOException {
+    void aJavaClassTagInstantiatesNothingAndIsRefused() throws IOException {
         // The classic SnakeYAML gadget, and a class of our own whose loading the test would see.
         String gadget = "!!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL"
                 + " [\"http://localhost:1/\"]]]]";
         ConfigException e = fails(MINIMAL.replace("name: minimal", "name: " + gadget));
-        assertContains(e.getMessage(), "job.yaml:1:", "name: got [[[[\"http://localhost:1/\"]]]], expected a string");
+        assertContains(e.getMessage(), "job.yaml:1:7: YAML tag 'tag:yaml.org,2002:javax.script.ScriptEngineManager'"
+                + " is not accepted", "job.yaml:1:71: YAML tag 'tag:yaml.org,2002:java.net.URL' is not accepted");
 
         Path file = dir.resolve("tagged.yaml");
         Files.writeString(file, MINIMAL.replace("name: minimal", "name: !!dev.pct.train.config.TagTrap minimal")
                 .replace("old_model:", "old_model: !!dev.pct.train.config.TagTrap"));
-        JobConfig config = JobConfigLoader.load(file);
-        assertEquals("minimal", config.name(), "the tag is ignored, the scalar kept");
-        assertEquals(dev.pct.train.model.Architecture.MLP, config.oldModel().architecture().type());
+        ConfigException tagged = assertThrows(ConfigException.class, () -> JobConfigLoader.load(file));
+        assertContains(tagged.getMessage(), "tagged.yaml:", "dev.pct.train.config.TagTrap' is not accepted");
         assertFalse(TagTrap.Touched.TOUCHED.get(), "a YAML tag loaded or made a class");
     }
 
