@@ -23,6 +23,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+/**
+ * Tolerances. Values: float32 loss against the float64 {@link ReferenceLoss} on the same float32-rounded inputs;
+ * float32 rounding (2^-24 ≈ 6e-8 relative) over sums of N·C = 30 terms and a log-softmax per row is ~2e-6 of the
+ * value, so 2e-5 · max(1, |value|) ({@link #tolerance}) is a tenfold margin. Gradients: the reference's central
+ * differences in float64 with h = 1e-5 are good to ~1e-9 (truncation h^2/6 · f''' ≈ 1e-11, rounding eps · |L| / h
+ * ≈ 1e-9 for |L| of a few tens); the float32 autograd gradient {@code lambda w tau (pT - q) / N} loses about an
+ * ulp of 0.2 (1.5e-8) in {@code pT - q}, times {@code lambda w tau / N} ≈ 40 at tau 100: ~1e-6, hence 2e-5 absolute
+ * plus 1e-4 relative. Comparisons with 0f are the same float32 ops on the same inputs (or an exact 0/1 count).
+ */
 class FocalDistillationLossTest {
 
     private static final int N = 6;
@@ -139,6 +148,7 @@ class FocalDistillationLossTest {
 
         assertEquals(expected, raw, tolerance(expected, tau), "raw labels");
         assertEquals(expected, pre, tolerance(expected, tau), "precomputed labels");
+        // Two float32 forms of one value (at KL tau 1 the soft-target one): a few ulps (1.2e-7 relative) apart.
         assertEquals(raw, pre, 1e-6 * Math.max(1, Math.abs(raw)), "raw vs precomputed");
     }
 
@@ -221,6 +231,7 @@ class FocalDistillationLossTest {
             float own = loss.evaluate(loss.teacherLabels(labels(y), array(reference)), new NDList(array(z))).getFloat();
             double ownExpected = ref.crossEntropy(zr, y) + ref.distillation(zr, rr, y, ref.weights(zr, rr, y));
             assertEquals(ownExpected, own, tolerance(ownExpected, tau), "reference's own mask");
+            // Both values hold to 2e-5 · max(1, |v|): a difference above 1e-3 is the mask, not rounding.
             assertNotEquals(value, own, 1e-3, "the mask must change the weights");
         }
     }
@@ -277,9 +288,11 @@ class FocalDistillationLossTest {
             for (int c = 0; c < C; c++) {
                 double q = Math.exp(logQ[c]);
                 double expected = (c == y[i] ? 1 : 0) + s * w[i] * q;
+                // float32 exp of a log-softmax, one product and a sum: a few ulps; 1e-5 relative is margin.
                 assertEquals(expected, target[i * C + c], 1e-5 * Math.max(1, expected), "t[" + i + "][" + c + "]");
                 selfTerm += q * logQ[c];
             }
+            // |s w sum q log q| <= 0.7 · 3.5 · log 5 ≈ 4: float32 over 5 terms ~1e-6 absolute; 1e-5 is margin.
             assertEquals(s * w[i] * selfTerm, constant[i], 1e-5, "k[" + i + "]");
         }
 
@@ -289,6 +302,7 @@ class FocalDistillationLossTest {
         double expected = ref.value(zr, or, y);
         assertEquals(expected, value, tolerance(expected, 1f), "value");
         assertEquals(value, loss.evaluate(labels, new NDList(zArr)).getFloat(), 0f, "evaluate");
+        // The parts are a few nats each (four of six rows put +4 on a wrong class): float32 ~1e-6; 1e-5 is margin.
         assertEquals(ref.crossEntropy(zr, y), parts.crossEntropy().getFloat(), 1e-5, "cross-entropy part");
         assertEquals(ref.distillation(zr, or, y, w), parts.distillation().getFloat(), 1e-5, "distillation part");
 
@@ -413,6 +427,9 @@ class FocalDistillationLossTest {
         assertEquals(value.getManager(), zArr.getManager(), "owned by the predictions' manager");
         double[][] zr = roundToFloat(z);
         double[][] or = roundToFloat(o);
+        // float32 parts against float64: a few nats of cross-entropy, 1e-5; the distillation is larger (tau^2 = 16,
+        // weights up to alpha + beta = 6), 1e-4. The loss is the float32 sum of the two parts, as below: exact in
+        // IEEE arithmetic, 1e-5 is slack.
         assertEquals(ref.crossEntropy(zr, y), parts.crossEntropy().getFloat(), 1e-5);
         assertEquals(
                 ref.distillation(zr, or, y, ref.weights(zr, or, y)),
@@ -444,6 +461,8 @@ class FocalDistillationLossTest {
             if (i == flipped) {
                 assertTrue(rowChange > 1e-3, "row " + i + " changed by " + rowChange);
             } else {
+                // Other rows go through the same per-row float32 ops with unchanged weights: equal to the bit;
+                // 1e-7 is under an ulp for entries near 1.
                 assertEquals(0, rowChange, 1e-7, "row " + i);
             }
         }
@@ -469,6 +488,7 @@ class FocalDistillationLossTest {
 
         float actual =
                 loss.evaluateParts(new NDList(labels(y), array(o)), new NDList(array(z))).distillation().getFloat();
+        // A sum of 30 non-negative float32 squares (no cancellation): ~30 · 6e-8 relative at worst; 1e-4 is margin.
         assertEquals(correct, actual, 1e-4 * Math.abs(correct));
     }
 
@@ -485,9 +505,10 @@ class FocalDistillationLossTest {
             }
             NDList labels = loss.teacherLabels(labels(labelsCase), array(o));
             float sumMask = labels.get(2).sum().getFloat();
-            assertEquals(allRight ? N : 0, sumMask, 0f);
+            assertEquals(allRight ? N : 0, sumMask, 0f); // exact: a count of 0/1 floats
             double expected = ref.value(zr, roundToFloat(o), labelsCase);
             float actual = loss.evaluate(labels, new NDList(array(z))).getFloat();
+            // float32 against float64; the value includes a cross-entropy > 0, so the relative bound is never 0.
             assertEquals(expected, actual, 1e-4 * Math.abs(expected), "allRight=" + allRight);
         }
     }
@@ -500,6 +521,8 @@ class FocalDistillationLossTest {
         float expected =
                 Loss.softmaxCrossEntropyLoss().evaluate(new NDList(yArr), new NDList(zArr)).getFloat();
         LossParts parts = loss.evaluateParts(new NDList(yArr, array(o)), new NDList(zArr));
+        // Two float32 log-softmax-and-mean implementations of a cross-entropy of about 3 nats (ulp 2.4e-7): a few
+        // ulps. The distillation of lambda 0 is a zerosLike: exact.
         assertEquals(expected, parts.loss().getFloat(), 1e-6);
         assertEquals(expected, parts.crossEntropy().getFloat(), 1e-6);
         assertEquals(0f, parts.distillation().getFloat());
@@ -515,6 +538,8 @@ class FocalDistillationLossTest {
         float fromInt = loss.evaluate(new NDList(intLabels, array(o)), new NDList(zArr)).getFloat();
         float fromPre =
                 loss.evaluate(loss.teacherLabels(intLabels, array(o)), new NDList(zArr)).getFloat();
+        // Integer labels only change the gather's index type: the same float32 ops, exact. The precomputed target
+        // o * (1/tau) is the same float32 product formed earlier: equal in practice, 1e-6 is about an ulp of slack.
         assertEquals(fromFloat, fromInt, 0f);
         assertEquals(fromFloat, fromPre, 1e-6);
     }
@@ -597,11 +622,12 @@ class FocalDistillationLossTest {
         // The duplicate evaluation above is the most recent; the original is still remembered.
 
         loss.updateAccumulators(new String[] {"train"}, labels, predictions);
-        assertEquals(evaluated, loss.getAccumulator("train"), 0f);
+        assertEquals(evaluated, loss.getAccumulator("train"), 0f); // exact: the stored float, divided by count 1
 
         // Other predictions (not evaluated before) are evaluated: mean over the two updates.
         NDList other = new NDList(array(shifted));
         loss.updateAccumulators(new String[] {"train"}, labels, other);
+        // The accumulator is the same float sum over the count 2; 1e-6 only absorbs a last-bit difference.
         assertEquals((evaluated + reevaluated) / 2, loss.getAccumulator("train"), 1e-6);
 
         loss.resetAccumulator("train");

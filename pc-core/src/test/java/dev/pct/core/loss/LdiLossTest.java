@@ -27,6 +27,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Logit difference inhibition ({@link Distance#LDI}): hand-worked values, a float64 reference in value
  * and gradient, the per-sample top-k, the precomputed labels and their names, and the builder's checks.
+ *
+ * <p>Tolerances. float32 values against float64 ones on the same float32 inputs: rounding (2^-24 ≈ 6e-8 relative)
+ * over sums of N·C = 30 terms is ~2e-6 of the value, so 2e-5 · max(1, |value|) is a tenfold margin. The reference
+ * gradient is central differences in float64 with h = 1e-6, with every |z - r| at least 1e-2 from a kink (so no
+ * kink within h): truncation h^2/6 · f''' ≤ 1e-12 · 375 / 6 (power 1.5 at 1e-2) ≈ 6e-11, rounding eps · |L| / h
+ * ≈ 2e-9 for |L| of order 10; the float32 autograd gradient, of order 1, is good to ~1e-6, hence 2e-5 + 1e-4 · |e|.
+ * Raw against precomputed labels: the same float32 ops on class weights formed once in teacherLabels and once in
+ * evaluate, equal to the bit in practice; 1e-6 (1e-7 on gradients) allows an ulp or two at these magnitudes.
  */
 class LdiLossTest {
 
@@ -136,6 +144,9 @@ class LdiLossTest {
                 Loss.softmaxCrossEntropyLoss().evaluate(new NDList(yArr), new NDList(zArr)).getFloat();
         for (NDList labels : List.of(new NDList(yArr, array(HAND_R)), loss.teacherLabels(yArr, array(HAND_R)))) {
             LossParts parts = loss.evaluateParts(labels, new NDList(zArr));
+            // Values below 2 (ulp ≤ 2.4e-7) from a few float32 ops on small dyadic inputs: 1e-6 is a few ulps. The
+            // cross-entropy (≈ 2.3) is two float32 implementations of one formula, also a few ulps; the loss adds
+            // the two in float32, against their sum in double: 1e-5.
             assertEquals(expected, parts.distillation().getFloat(), 1e-6, "distillation, " + labels.size() + " arrays");
             assertEquals(crossEntropy, parts.crossEntropy().getFloat(), 1e-6, "cross-entropy");
             assertEquals(crossEntropy + expected, parts.loss().getFloat(), 1e-5, "loss");
@@ -218,7 +229,7 @@ class LdiLossTest {
         LossParts raw = loss.evaluateParts(new NDList(yArr, oArr), new NDList(zArr));
         LossParts pre = loss.evaluateParts(loss.teacherLabels(yArr, oArr), new NDList(zArr));
 
-        double tolerance = 2e-5 * Math.max(1, Math.abs(expected));
+        double tolerance = 2e-5 * Math.max(1, Math.abs(expected)); // float32 against float64: see the class doc
         assertEquals(expected, raw.loss().getFloat(), tolerance, "raw labels");
         assertEquals(expected, pre.loss().getFloat(), tolerance, "precomputed labels");
         assertEquals(expectedDistillation, raw.distillation().getFloat(), tolerance, "distillation part");
@@ -291,12 +302,14 @@ class LdiLossTest {
         float[] classWeights = labels.get(2).toFloatArray();
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < c; k++) {
+                // exact: 1/|S| = 1/2 and 0 are exact in float32
                 assertEquals(selected[i][k] ? 0.5f : 0f, classWeights[i * c + k], 0f,
                         "class weight [" + i + "][" + k + "]");
             }
         }
         for (NDList form : List.of(labels, new NDList(labels(y), array(r)))) {
             float actual = loss.evaluateParts(form, new NDList(array(z))).distillation().getFloat();
+            // Dyadic hinges (exact in float32) summed and divided by 2 and 3: a value of a few, a few ulps off.
             assertEquals(expected, actual, 1e-6, "distillation over each row's top 2");
 
             // Gradient of the distillation term: the gradient minus that of cross-entropy alone.
@@ -308,8 +321,10 @@ class LdiLossTest {
                     if (selected[i][k]) {
                         // lambda * w * (1/|S|) * sign(z - r) / N
                         double e = ((i + k) % 2 == 0 ? 1 : -1) * 0.5 / n;
+                        // A difference of two float32 gradients below 1/3 in size: ulps of 3e-8; 1e-6 is margin.
                         assertEquals(e, distillationGrad, 1e-6, "selected dL/dz[" + i + "][" + k + "]");
                     } else {
+                        // exact: a class weight of 0 adds exactly 0 to the same cross-entropy gradient
                         assertEquals(0f, distillationGrad, 0f, "unselected dL/dz[" + i + "][" + k + "]");
                     }
                 }
@@ -333,6 +348,7 @@ class LdiLossTest {
             for (int i = 0; i < r.length; i++) {
                 for (int k = 0; k < C; k++) {
                     float e = expectedMean[i][k] == 0 ? 0 : reduction == ClassReduction.MEAN ? expectedMean[i][k] : 1;
+                    // 1/3, 1/2 in float32 against the literals: an ulp at most (3e-8 at 1/3); 1e-7 is margin.
                     assertEquals(e, weights[i * C + k], 1e-7, reduction + " weight [" + i + "][" + k + "]");
                 }
             }
@@ -345,6 +361,7 @@ class LdiLossTest {
             }
             double expected = new ReferenceLoss(loss).value(z, r, y);
             float actual = loss.evaluate(new NDList(labels(y), array(r)), new NDList(array(z))).getFloat();
+            // float32 against float64 on inputs exact in float32: see the class doc
             assertEquals(expected, actual, 2e-5 * Math.max(1, expected), reduction.toString());
         }
     }
@@ -362,6 +379,8 @@ class LdiLossTest {
                 for (int i = 0; i < N; i++) {
                     for (int c = 0; c < C; c++) {
                         boolean member = !(exclude && c == in.y()[i]);
+                        // 1/4 is exact, 1/5 within an ulp (1.5e-8) in float32: 1e-7 is margin. The value below uses
+                        // the same class set and ops as the untruncated loss: equal in practice, 1e-6 an ulp or two.
                         assertEquals(member ? 1f / (exclude ? C - 1 : C) : 0f, weights[i * C + c], 1e-7,
                                 "k=" + k + " excludeTrue=" + exclude + " [" + i + "][" + c + "]");
                     }
@@ -397,13 +416,13 @@ class LdiLossTest {
         float[] reference = pre.get(1).toFloatArray();
         for (int i = 0; i < N; i++) {
             for (int c = 0; c < C; c++) {
-                assertEquals((float) in.o()[i][c], reference[i * C + c], 0f);
+                assertEquals((float) in.o()[i][c], reference[i * C + c], 0f); // exact: a float32 copy
             }
         }
         NDList raw = new NDList(labels(in.y()), array(in.o()));
         float rawValue = loss.evaluate(raw, new NDList(array(in.z()))).getFloat();
         float preValue = loss.evaluate(pre, new NDList(array(in.z()))).getFloat();
-        assertEquals(rawValue, preValue, 1e-6);
+        assertEquals(rawValue, preValue, 1e-6); // the same ops on the same weights: see the class doc
         float[] rawGrad = gradient(loss, raw, array(in.z()));
         float[] preGrad = gradient(loss, pre, array(in.z()));
         for (int k = 0; k < rawGrad.length; k++) {
@@ -415,6 +434,7 @@ class LdiLossTest {
         for (NDArray array : pre) {
             rebuilt.add(manager.create(array.toType(DataType.FLOAT32, false).toFloatArray(), array.getShape()));
         }
+        // The same float32 values rebuilt: the same ops, equal in practice; 1e-6 as above.
         assertEquals(preValue, loss.evaluate(rebuilt, new NDList(array(in.z()))).getFloat(), 1e-6);
     }
 
@@ -443,6 +463,7 @@ class LdiLossTest {
         // The same settings (filter, alpha, beta and lambda are not baked in) accept them.
         FocalDistillationLoss same = ldi().optMargin(0.5f).optTopK(2).optFilter(SampleFilter.ALL).build();
         double expected = new ReferenceLoss(same).value(in.z(), in.o(), in.y());
+        // float32 against float64: see the class doc
         assertEquals(expected, same.evaluate(halfLabels, predictions).getFloat(), 2e-5 * Math.max(1, expected));
 
         // Other distances' three arrays, and LDI's four given to another distance.

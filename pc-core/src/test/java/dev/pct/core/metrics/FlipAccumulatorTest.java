@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class FlipAccumulatorTest {
 
+    // Rates are ratios of small integer counts, each a division or two in double (error a few ulps, < 1e-15):
+    // 1e-12 only absorbs the last bits. Comparisons with 0.0 are exact: those values are 0 by definition.
     private static final double EPS = 1e-12;
 
     // Ten samples, three classes, worked by hand:
@@ -61,6 +63,8 @@ class FlipAccumulatorTest {
         FlipReport r = report(LABELS, OLD, NEW);
         // Roots of (k/n - p)^2 = z^2 p (1 - p) / n, solved independently in float64 (Python):
         // k=2, n=10 -> [0.0566821514543753, 0.5098375284633582] (tables give [0.057, 0.510]).
+        // Closed form evaluated in double (a dozen operations on values below 4: error ~1e-15) against
+        // round-tripping float64 digits: 1e-12 is margin for the order of operations, nothing more.
         assertEquals(0.0566821514543753, r.negativeFlipRateInterval().lower(), 1e-12);
         assertEquals(0.5098375284633582, r.negativeFlipRateInterval().upper(), 1e-12);
         // k=3, n=10 -> [0.10779126740630103, 0.6032218525388546]
@@ -74,6 +78,8 @@ class FlipAccumulatorTest {
     @Test
     void wilsonAtZeroAndAllSuccesses() {
         double z2 = 1.959963984540054 * 1.959963984540054;
+        // Closed forms in double against the implementation's closed form in double: 1e-12 absorbs the last bits;
+        // the bound at 0 is clamped by Math.max, hence exact.
         Interval none = Interval.wilson(0, 10);
         assertEquals(0.0, none.lower(), 0.0);
         assertEquals(z2 / (10 + z2), none.upper(), 1e-12); // closed form at k = 0
@@ -215,6 +221,8 @@ class FlipAccumulatorTest {
     private static void assertSolvesWilsonQuadratic(Interval interval, int k, int n) {
         double z = 1.959963984540054;
         double p = (double) k / n;
+        // Both sides are below 1 and are a few double operations on a bound that is itself off by a few ulps
+        // (|d/dbound| <= 4): error ~1e-15, so 1e-12 is margin.
         for (double bound : new double[] {interval.lower(), interval.upper()}) {
             double lhs = (p - bound) * (p - bound);
             double rhs = z * z * bound * (1 - bound) / n;

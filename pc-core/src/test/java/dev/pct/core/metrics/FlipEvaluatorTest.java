@@ -34,8 +34,10 @@ class FlipEvaluatorTest {
                             logits(m, FlipAccumulatorTest.OLD, 3));
             NDList predictions = new NDList(logits(m, FlipAccumulatorTest.NEW, 3));
             NDArray indicator = evaluator.evaluate(labels, predictions);
-            // Negative flips at samples 1 and 6 (see FlipAccumulatorTest).
+            // Negative flips at samples 1 and 6 (see FlipAccumulatorTest). The indicator is 0/1 floats: exact.
             assertArrayEquals(new float[] {0, 1, 0, 0, 0, 0, 1, 0, 0, 0}, indicator.toFloatArray());
+            // The 0/1 sum is exact in float32; one division rounds by at most half an ulp (ulp(0.2f) = 2^-26
+            // ≈ 1.5e-8), so 1e-7 is a margin of a few ulps.
             assertEquals(0.2f, indicator.mean().getFloat(), 1e-7f);
         }
     }
@@ -59,6 +61,8 @@ class FlipEvaluatorTest {
                     new NDList(m.create(slice(y, 5, 10), new Shape(5, 1)), m.create(slice(old, 5, 10))),
                     new NDList(m.create(slice(neu, 5, 10))));
 
+            // Counts divided in double, then cast: the float nearest 0.2, as the literal is; 1e-7 (a few ulps of
+            // 0.2f) only absorbs the last bits. Same for "validate" below.
             assertEquals(0.2f, evaluator.getAccumulator("train"), 1e-7f); // 2 / 10
             FlipReport train = evaluator.getReport("train");
             assertArrayEquals(new long[] {1, 6}, train.negativeFlipIndices());

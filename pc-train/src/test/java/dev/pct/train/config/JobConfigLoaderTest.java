@@ -19,6 +19,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+// Floating values here are parsed from decimal text or set from literals and compared exactly: the same decimal
+// always gives the same double (or float), with no arithmetic in between.
 class JobConfigLoaderTest {
 
     /** The smallest valid job: only the required values. */

@@ -14,7 +14,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The fd-ldi treatment in a job file: its keys, their defaults, their checks and the loss they build. */
+/**
+ * The fd-ldi treatment in a job file: its keys, their defaults, their checks and the loss they build. Floating
+ * values are parsed from decimal text or set from literals and compared exactly: no arithmetic in between.
+ */
 class LdiConfigTest {
 
     /** A valid job with 10 synthetic classes; the loss section is appended by each test. */

@@ -11,6 +11,8 @@ import dev.pct.core.loss.SampleFilter;
 import dev.pct.train.optim.PcOptimizer;
 import org.junit.jupiter.api.Test;
 
+// Floating values here are parsed from decimal text or set from literals and compared exactly: the same decimal
+// always gives the same double (or float), with no arithmetic in between.
 class LossConfigTest {
 
     private static final LossConfig GIVEN =

@@ -12,7 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@code selection} and {@code sweep} sections: defaults, the grid, and errors naming key and value. */
+/**
+ * The {@code selection} and {@code sweep} sections: defaults, the grid, and errors naming key and value. Floating
+ * values are parsed from decimal text and compared exactly: no arithmetic in between.
+ */
 class SelectionAndSweepConfigTest {
     private static final String MINIMAL = JobConfigLoaderTest.MINIMAL;
 

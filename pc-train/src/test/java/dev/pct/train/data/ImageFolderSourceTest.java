@@ -56,11 +56,11 @@ class ImageFolderSourceTest {
         assertNull(source.fixedShape());
         Image first = source.read(0);
         assertEquals(1, first.height());
-        assertEquals(1f, first.values()[0], 0f);
+        assertEquals(1f, first.values()[0], 0f); // exact: 255 * (1/255f) rounds to 1
         Image second = source.read(1);
         assertEquals(4, second.height());
         assertEquals(5, second.width());
-        assertEquals(102 / 255f, second.values()[19], 1e-7f);
+        assertEquals(102 / 255f, second.values()[19], 1e-7f); // byte * (1/255f) against byte / 255f: an ulp
         ImageFolderSource sub = source.subset(new int[] {2, 0});
         assertArrayEquals(new int[] {2, 0}, sub.sourceIndices());
         assertArrayEquals(new int[] {1, 0}, sub.labels());
@@ -156,6 +156,8 @@ class ImageFolderSourceTest {
         ModelInput input = new ModelInput(1, 4, 4, ChannelOrder.RGB, ResizeMode.CENTER_CROP, 0.875,
                 Normalizer.identity(1));
         Normalizer all = Normalizer.fit(source, input, 100, 1);
+        // Statistics in double from intensities exact to float rounding (~3e-8), rounded once to float: a few ulps
+        // of values below 1; 1e-6 is margin, here and for the pairs below.
         assertEquals(0.4f, all.mean()[0], 1e-6f);
         assertEquals((float) Math.sqrt(0.14), all.std()[0], 1e-6f);
         // With two samples: the statistics of one of the six pairs, the same pair for the same seed.

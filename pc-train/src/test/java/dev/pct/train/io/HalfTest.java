@@ -57,6 +57,7 @@ class HalfTest {
         // A NaN whose payload lives only in the bits a half drops must not turn into infinity.
         assertTrue(Half.isNaN(Half.fromFloat(Float.intBitsToFloat(0x7F80_0001))));
         assertTrue(Half.isInfinite(Half.POSITIVE_INFINITY));
+        // exact: every half value widens exactly to float
         assertEquals(1.0f, Half.toFloat((short) 0x3C00));
         assertEquals(65504f, Half.toFloat((short) 0x7BFF));
         assertEquals(Half.MAX_VALUE, Half.toFloat((short) 0x7BFF));

@@ -59,7 +59,10 @@ class LogitCacheTest {
             return Arrays.copyOfRange(values, from * classes, to * classes);
         }
 
-        /** The values as the cache should give them back at a precision. */
+        /**
+         * The values as the cache should give them back at a precision: bit for bit (the comparisons are exact), as
+         * float32 is stored as is and float16 through the same round-to-nearest-even conversion.
+         */
         float[] expected(Precision precision) {
             if (precision == Precision.FLOAT32) {
                 return values.clone();

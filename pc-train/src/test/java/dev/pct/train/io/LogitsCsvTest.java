@@ -34,6 +34,7 @@ class LogitsCsvTest {
     @Test
     void aWellFormedFileReadsBack() throws IOException {
         Path file = write(HEADER + "0,1,1,0.5,2,-1\n1,0,0,3,1e-3,0\n");
+        // exact: each decimal parses to the float nearest it, as the literals do
         assertArrayEquals(new float[] {0.5f, 2f, -1f, 3f, 1e-3f, 0f}, Logits.readCsv(file, 3), 0f);
     }
 

@@ -62,6 +62,8 @@ class EnsembleReferenceJobTest {
         }
         assertEquals(members[0].length, cached.length);
         for (int i = 0; i < cached.length; i++) {
+            // The cache is a float32 mean of 3 (a few ulps, ~2e-7 relative) of logits the job computed in other
+            // batches than the predict CLI's (last-bit differences); the CSV round-trips floats. 1e-5 is margin.
             double mean = ((double) members[0][i] + members[1][i] + members[2][i]) / 3;
             assertEquals(mean, cached[i], 1e-5 * Math.max(1, Math.abs(mean)), "row " + i / CLASSES);
         }

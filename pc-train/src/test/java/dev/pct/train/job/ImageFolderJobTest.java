@@ -130,6 +130,7 @@ class ImageFolderJobTest {
         assertEquals(0, smallRun.status(), smallRun.output());
         ForkedJvm.Outcome largeRun = train(job, large, 1024);
         assertEquals(0, largeRun.status(), largeRun.output());
+        // 0f here and below: the same seeded CPU run whatever the heap, and a recomputed cache is the same ops.
         for (String stage : List.of("baseline", "pc")) {
             assertArrayEquals(Logits.read(large.resolve("seed-1/" + stage + "/logits-test.bin"), 256, 4),
                     Logits.read(small.resolve("seed-1/" + stage + "/logits-test.bin"), 256, 4), 0f, stage);

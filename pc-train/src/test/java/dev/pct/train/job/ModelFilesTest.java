@@ -99,6 +99,9 @@ class ModelFilesTest {
                 throughDjl = cache.readAll();
             }
             assertEquals(recorded.length, throughDjl.length);
+            // Another runtime (libtorch or ONNX Runtime through DJL, not the torch that wrote the file) sums the
+            // layers' float32 dot products in another order: ~1e-6 of logits of order 1-10; 1e-4 + 1e-5 relative
+            // is margin.
             for (int i = 0; i < recorded.length; i++) {
                 assertEquals(recorded[i], throughDjl[i], 1e-4 + 1e-5 * Math.abs(recorded[i]), old[0] + " logit " + i);
             }
@@ -180,6 +183,7 @@ class ModelFilesTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             float[] served = readArray(manager, output);
             float[] reported = Logits.read(run.resolve("seed-1/pc/logits-test.bin"), 256, 4);
+            // The same network and parameters in another JVM, maybe in other batches: last-bit differences at most.
             assertArrayEquals(reported, served, 1e-5f, "the exported model's logits are the job's");
         }
         // Asked to, the export also carries the architecture jar, which DJL alone loads from the directory.
@@ -196,6 +200,7 @@ class ModelFilesTest {
         assertEquals(0, plain.status(), plain.output());
         assertTrue(plain.output().contains("no pct class on the class path"), plain.output());
         try (NDManager manager = NDManager.newBaseManager()) {
+            // exact: the same model files and inputs through the same engine
             assertArrayEquals(readArray(manager, output), readArray(manager, plainOutput), 0f);
         }
     }
@@ -446,6 +451,7 @@ class ModelFilesTest {
                 for (Pair<String, Parameter> p : network.block().getParameters()) {
                     into.add(p.getValue().getArray().toFloatArray());
                 }
+                // exact: the multipliers are configured constants, not computed
                 assertEquals(0.1f, network.learningRateMultiplier(network.backboneParameters().iterator().next()));
                 Block head = network.block().getChildren().get(1).getValue();
                 assertEquals(1f, network.learningRateMultiplier(

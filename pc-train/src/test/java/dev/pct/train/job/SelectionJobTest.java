@@ -74,6 +74,8 @@ class SelectionJobTest {
             String selection = Files.readString(stage.resolve("selection.json"));
             assertTrue(selection.contains("\"epoch\" : " + (int) best[0]), model + ": " + selection);
             // The kept model's test logits, scored here, give the test error logged at that epoch.
+            // The same count over the same total in double, logged through Double.toString (which round-trips):
+            // equal in practice; 1e-12 only absorbs the last bit.
             assertEquals(best[3], testError(stage.resolve("logits-test.bin"), labels), 1e-12, model);
             if (best[0] != 6) {
                 assertArrayEquals(Files.readAllBytes(stage.resolve("selected.params")),

@@ -128,7 +128,7 @@ class SmokeJobTest {
         // New right on 2 and 3 where old was wrong: two positive flips.
         assertEquals(1, json.get("negativeFlips").asInt());
         assertEquals(2, json.get("positiveFlips").asInt());
-        assertEquals(0.25, json.get("negativeFlipRate").asDouble(), 1e-12);
+        assertEquals(0.25, json.get("negativeFlipRate").asDouble(), 1e-12); // 1 / 4 is exact in double; slack
     }
 
     @Test

@@ -78,6 +78,8 @@ class CachedTeacherTest {
                         assertEquals(want.getShape(), have.getShape(), "term " + e);
                         assertEquals(want.getDataType(), have.getDataType(), "term " + e);
                         assertEquals(want.getName(), have.getName(), "term " + e);
+                        // The same row-wise teacherLabels ops on the same rows, in other batches: equal in
+                        // practice; 1e-6 is about an ulp of the largest terms (|a sum q log q| ≤ 6 log 4 ≈ 8.3).
                         assertArrayEquals(want.toType(DataType.FLOAT32, false).toFloatArray(),
                                 have.toType(DataType.FLOAT32, false).toFloatArray(), 1e-6f, "term " + e);
                     }
@@ -142,6 +144,7 @@ class CachedTeacherTest {
                 for (NDList got : List.of(labelsOf(inMemory, m, batch, y), labelsOf(perBatch, m, batch, y))) {
                     assertEquals(expected.size(), got.size());
                     for (int e = 0; e < expected.size(); e++) {
+                        // as above: the same row-wise ops, 1e-6 about an ulp of the largest terms
                         assertArrayEquals(expected.get(e).toType(DataType.FLOAT32, false).toFloatArray(),
                                 got.get(e).toType(DataType.FLOAT32, false).toFloatArray(), 1e-6f, "term " + e);
                     }
@@ -149,7 +152,7 @@ class CachedTeacherTest {
                         // The general layouts end with the old-correct array itself.
                         assertArrayEquals(maskRows, got.get(got.size() - 1).toFloatArray(), loss.toString());
                     }
-                    // The reference's own decisions would give other labels.
+                    // The reference's own decisions would give other labels: differences far above 1e-6.
                     assertThrows(AssertionError.class, () -> assertArrayEquals(
                             withoutMask.get(withoutMask.size() - 1).toType(DataType.FLOAT32, false).toFloatArray(),
                             got.get(got.size() - 1).toType(DataType.FLOAT32, false).toFloatArray(), 1e-6f));

@@ -53,6 +53,8 @@ class ArchitectureBlockFactoryTest {
                     new NDList(manager.create(normalized, raw.getShape())), false).head().toFloatArray();
             float[] served = rebuilt.forward(new ParameterStore(manager, false), new NDList(raw), false)
                     .head().toFloatArray();
+            // The block's normalization is the same float32 sub and mul as above, then the same network and
+            // parameters: equal to the bit in practice; 1e-6 is a few ulps of logits of order 1.
             assertArrayEquals(expected, served, 1e-6f);
         }
     }

@@ -98,6 +98,8 @@ class ModelFactoryTest {
                 expected[n * 2 + k] = (float) s;
             }
         }
+        // float32 sums of 4 and 3 products of order 1 against double on the same float parameters: a few ulps
+        // (~1e-7); 1e-5 is margin.
         assertArrayEquals(expected, out.toFloatArray(), 1e-5f);
     }
 

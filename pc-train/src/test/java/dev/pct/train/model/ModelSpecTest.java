@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+// Floating values here are parsed from decimal text or set from literals and compared exactly: the same decimal
+// always gives the same double (or float), with no arithmetic in between.
 class ModelSpecTest {
 
     @Test

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
+/**
+ * Rates are closed forms evaluated in double (a product, Math.pow, Math.cos: cos(pi/2) is 6e-17, not 0): 1e-12 only
+ * absorbs the last bits.
+ */
 class LearningRateScheduleTest {
     @Test
     void warmupRisesLinearlyToTheBaseRate() {

@@ -25,7 +25,7 @@ class PredictionFilesHeaderTest {
         assertEquals("index,label,prediction,logit_0,logit_1,logit_2", Files.readAllLines(file).get(0));
         assertArrayEquals(new int[] {1, 2}, PredictionFiles.readLabels(file));
         assertArrayEquals(new int[] {1, 0}, PredictionFiles.readPredictions(file));
-        assertArrayEquals(logits, PredictionFiles.readLogits(file, 3), 0f);
+        assertArrayEquals(logits, PredictionFiles.readLogits(file, 3), 0f); // exact: Float.toString round-trips
     }
 
     @Test

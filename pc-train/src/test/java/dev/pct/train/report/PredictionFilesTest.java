@@ -34,7 +34,7 @@ class PredictionFilesTest {
         assertEquals(4, report.total());
         assertEquals(1, report.negativeFlips());
         assertEquals(1, report.positiveFlips());
-        assertEquals(0.25, report.negativeFlipRate(), 1e-12);
+        assertEquals(0.25, report.negativeFlipRate(), 1e-12); // 1 / 4 in double is exact; 1e-12 is slack
         assertArrayEquals(new long[] {1}, report.negativeFlipIndices());
         assertEquals(3, report.numClasses());
         assertEquals(5, PredictionFiles.compare(labels, old, logits, 5).numClasses());
@@ -89,6 +89,7 @@ class PredictionFilesTest {
     @Test
     void readsLogitRowsAndRejectsAnotherWidthOrABlankLine() throws IOException {
         Path logits = file("logits.csv", "a,b,c\n0.5,-1,2\n3,0,1e-3\n");
+        // exact: each decimal parses to the float nearest it, as the literals do
         assertArrayEquals(new float[] {0.5f, -1f, 2f, 3f, 0f, 1e-3f}, PredictionFiles.readLogits(logits, 3), 0f);
         IllegalArgumentException width =
                 assertThrows(IllegalArgumentException.class, () -> PredictionFiles.readLogits(logits, 4));
