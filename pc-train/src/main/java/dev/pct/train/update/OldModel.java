@@ -5,14 +5,12 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * The old model of an update as a function from input batches to logits: a model file run by DJL, any DJL
@@ -135,11 +133,6 @@ public interface OldModel extends AutoCloseable {
             this(predictor, owned, description, identity, List.of(), null);
         }
 
-        PredictorOldModel(Predictor<NDList, NDList> predictor, AutoCloseable owned, String description,
-                String identity, List<String> notes) {
-            this(predictor, owned, description, identity, notes, null);
-        }
-
         /**
          * Creates an old model run by a predictor.
          *
@@ -213,17 +206,10 @@ public interface OldModel extends AutoCloseable {
 
         /** One float32 tensor, else an error naming the model, what it returned and what was expected. */
         private void checkOutputs(NDList outputs, Shape batch) {
-            String problem = null;
-            if (outputs.size() != 1) {
-                problem = "returns " + outputs.size() + " outputs " + outputs.stream()
-                        .map(a -> a.getShape() + " " + a.getDataType())
-                        .collect(Collectors.joining(", ", "(", ")"));
-            } else if (outputs.get(0).getDataType() != DataType.FLOAT32) {
-                problem = "returns " + outputs.get(0).getDataType() + " values of shape " + outputs.get(0).getShape();
-            }
+            String problem = ModelOutputs.problem(outputs);
             if (problem != null) {
                 outputs.close();
-                throw new IllegalArgumentException(description + ": " + problem + " for input " + batch
+                throw new IllegalArgumentException(description + ": returns " + problem + " for input " + batch
                         + "; expected one (N, classes) float32 tensor of logits (in the model, return only the"
                         + " logits, as float32: .float())");
             }

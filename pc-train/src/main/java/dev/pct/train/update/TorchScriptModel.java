@@ -136,14 +136,7 @@ final class TorchScriptModel implements NewModel {
                 throw new IllegalArgumentException("new_model.file " + file + ": the module does not take inputs of"
                         + " shape " + batch + " (the data's shape): " + firstLine(e.getMessage()), e);
             }
-            String problem = null;
-            if (outputs.size() != 1) {
-                problem = outputs.size() + " outputs " + outputs.stream()
-                        .map(a -> a.getShape() + " " + a.getDataType())
-                        .collect(Collectors.joining(", ", "(", ")"));
-            } else if (outputs.head().getDataType() != DataType.FLOAT32) {
-                problem = outputs.head().getDataType() + " values of shape " + outputs.head().getShape();
-            }
+            String problem = ModelOutputs.problem(outputs);
             if (problem != null) {
                 throw new IllegalArgumentException("new_model.file " + file + ": the module returns " + problem
                         + " for inputs " + batch + "; expected one (N, K) float32 tensor: logits, or features for a"
