@@ -73,9 +73,7 @@ class ConvolutionBackwardTest {
                 try (NDManager step = manager.newSubManager()) {
                     float[] x = gaussian(random, (int) inputShape.size());
                     float[] w = gaussian(random, 8 * channels * 9);
-                    for (long bytes = 64; bytes <= 65536; bytes += 64) {
-                        step.full(new Shape(bytes), Float.NaN).close();
-                    }
+                    fillFreedMemoryWithNaN(step);
                     float[] got = convolve(step, x, w, inputShape, channels, DataType.FLOAT32).toFloatArray();
                     float[] want = convolve(step, x, w, inputShape, channels, DataType.FLOAT64)
                             .toType(DataType.FLOAT32, false).toFloatArray();
@@ -107,10 +105,7 @@ class ConvolutionBackwardTest {
         NDArray upstream = manager.create(g, new Shape(16, 8, size, size)).toType(type, false);
         input.setRequiresGradient(true);
         if (poison) {
-            // Freed blocks of the sizes the call allocates, filled with NaN, for its buffers to reuse.
-            for (long bytes = 64; bytes <= 65536; bytes += 64) {
-                manager.full(new Shape(bytes), Float.NaN).close();
-            }
+            fillFreedMemoryWithNaN(manager);
         }
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray out = input.getNDArrayInternal()
@@ -119,6 +114,16 @@ class ConvolutionBackwardTest {
             collector.backward(out.mul(upstream).sum());
         }
         return input.getGradient().toType(DataType.FLOAT32, false).toFloatArray();
+    }
+
+    /**
+     * Leaves freed blocks of the sizes a call allocates (64 to 65,536 floats, 256 B to 256 KiB), filled with NaN,
+     * for its buffers to reuse.
+     */
+    private static void fillFreedMemoryWithNaN(NDManager manager) {
+        for (long floats = 64; floats <= 65536; floats += 64) {
+            manager.full(new Shape(floats), Float.NaN).close();
+        }
     }
 
     private static float[] gaussian(Random random, int n) {
