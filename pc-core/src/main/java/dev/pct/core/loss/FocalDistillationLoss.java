@@ -599,7 +599,11 @@ public final class FocalDistillationLoss extends Loss {
         return new LossParts(loss, crossEntropy, loss.stopGradient().sub(crossEntropy));
     }
 
-    /** The loss on the general layout (or on raw labels), for every distance and filter. */
+    /**
+     * The loss on the general layout (or on raw labels), for every distance and filter. Cross-entropy goes
+     * through autograd (log-softmax's fused backward); the distillation term is computed on the detached
+     * logits, its value and its closed-form gradient together, and joined to the graph by {@link #withGradient}.
+     */
     private LossParts general(NDArray z, NDArray yCol, Terms terms, int n, int c, boolean withParts) {
         NDArray logP = z.logSoftmax(1);
         NDArray crossEntropy = logP.gather(yCol, 1).mean().neg();
@@ -608,32 +612,14 @@ public final class FocalDistillationLoss extends Loss {
                     withParts ? crossEntropy.stopGradient().zerosLike() : null);
         }
         float perClass = classReduction == ClassReduction.MEAN ? 1f / c : 1f;
+        NDArray zd = z.stopGradient();
         NDArray distillation;
         if (distance == Distance.KL) {
-            NDArray weights = weights(z, yCol, terms.oldCorrect, lambda * tau * tau * perClass / n, n);
-            NDArray logQ = terms.target.logSoftmax(1);
-            NDArray q = logQ.exp();
-            NDArray zT = tau == 1f ? z : z.mul(constant(z, 1f / tau));
-            NDArray logPT = tau == 1f ? logP : zT.logSoftmax(1);
-            // KL(q || pT) = sum_c q log q - sum_c q log pT; only the second part depends on z.
-            NDArray cross = q.mul(logPT).sum(CLASS_AXIS);
-            NDArray selfTerm = q.mul(logQ).sum(CLASS_AXIS);
-            if (tau <= 1f) {
-                distillation = selfTerm.sub(cross).mul(weights).sum();
-            } else {
-                NDArray kl = preciseKl(zT.stopGradient(), terms.target, logQ, q,
-                        selfTerm.sub(cross.stopGradient()));
-                // The precise value, with the gradient of the direct form: x - stop(x) is exactly 0.
-                NDArray x = cross.mul(weights).sum();
-                distillation = kl.mul(weights).sum().sub(x.sub(x.stopGradient()));
-            }
+            distillation = kl(z, zd, logP, yCol, terms, n, perClass);
         } else if (distance == Distance.LOGIT_MATCHING) {
-            NDArray weights = weights(z, yCol, terms.oldCorrect, 0.5f * lambda * perClass / n, n);
-            distillation = z.sub(terms.target).square().sum(CLASS_AXIS).mul(weights).sum();
+            distillation = logitMatching(z, zd, yCol, terms, n, perClass);
         } else {
-            // The class weights carry the class set and its reduction (s_i * 1[c in S_i]).
-            NDArray weights = weights(z, yCol, terms.oldCorrect, lambda / n, n);
-            distillation = ldiHinge(z, terms.target).mul(terms.classWeights).sum(CLASS_AXIS).mul(weights).sum();
+            distillation = ldi(z, zd, yCol, terms, n);
         }
         NDArray loss = crossEntropy.add(distillation);
         return withParts
@@ -642,45 +628,127 @@ public final class FocalDistillationLoss extends Loss {
     }
 
     /**
-     * {@code max(|z - r| - margin, 0)^p} elementwise (N×C), recorded for autograd with engine-owned
-     * constants only; the cases margin 0 and p in {1, 2} skip the ops they do not need.
+     * {@code lambda * sum_i w_i tau^2 s KL(q_i || pT_i) / N} with the target {@code log q} (the old logits'
+     * log-softmax at tau). Its gradient is {@code lambda w_i tau s (pT - q) / N}: through autograd, the
+     * tempered log-softmax's fused backward of {@code -sum q log pT}; at tau &gt; 1 the value comes from
+     * {@link #preciseKl}, which needs the same {@code log pT}.
      */
-    private NDArray ldiHinge(NDArray z, NDArray reference) {
-        NDArray difference = z.sub(reference);
-        if (margin == 0f && power == 2f) {
-            return difference.square();
+    private NDArray kl(NDArray z, NDArray zd, NDArray logP, NDArray yCol, Terms terms, int n, float perClass) {
+        NDArray weights = weights(zd, yCol, terms.oldCorrect, lambda * tau * tau * perClass / n, n);
+        NDArray logQ = terms.target;
+        NDArray q = logQ.exp();
+        NDArray logPT = tau == 1f ? logP : z.mul(constant(z, 1f / tau)).logSoftmax(1);
+        // KL(q || pT) = sum_c q log q - sum_c q log pT; only the second part depends on z.
+        NDArray cross = q.mul(logPT).sum(CLASS_AXIS);
+        if (tau <= 1f) {
+            NDArray selfTerm = q.mul(logQ).sum(CLASS_AXIS);
+            return selfTerm.sub(cross).mul(weights).sum();
         }
-        NDArray hinge = difference.abs();
-        if (margin != 0f) {
-            hinge = hinge.sub(constant(z, margin)).maximum(constant(z, 0f));
-        }
-        if (power == 1f) {
-            return hinge;
-        }
-        return power == 2f ? hinge.square() : hinge.pow(constant(z, power));
+        NDArray kl = preciseKl(logPT.stopGradient(), logQ, q);
+        // The precise value, with the gradient of the direct form: x - stop(x) is exactly 0.
+        NDArray x = cross.mul(weights).sum();
+        return kl.mul(weights).sum().sub(x.sub(x.stopGradient()));
     }
 
     /**
-     * Per-sample {@code KL(q || pT)} (N) from the logit differences, exact to float32 where the direct
-     * form {@code sum q log q - sum q log pT} loses the digits that matter (see the class doc).
-     *
-     * @param zT the new logits over tau, detached
-     * @param oT the old logits over tau
-     * @param logQ log softmax of oT
-     * @param q softmax of oT
-     * @param direct the direct form's per-sample value, kept where it is exact already
+     * {@code lambda * sum_i w_i s ||z_i - o_i||^2 / (2N)}; its gradient {@code lambda w_i s (z_i - o_i) / N} is
+     * the scaled difference itself, formed in place.
      */
-    private static NDArray preciseKl(NDArray zT, NDArray oT, NDArray logQ, NDArray q, NDArray direct) {
-        NDArray r = zT.sub(oT);
+    private NDArray logitMatching(NDArray z, NDArray zd, NDArray yCol, Terms terms, int n, float perClass) {
+        NDArray weights = weights(zd, yCol, terms.oldCorrect, lambda * perClass / n, n);
+        NDArray difference = zd.sub(terms.target);
+        NDArray value = rowSums(difference.square()).mul(weights).sum().mul(constant(zd, 0.5f));
+        return withGradient(z, value, difference.muli(column(weights, n)));
+    }
+
+    /**
+     * LDI: {@code sum_i a_i sum_c k_ic h_ic^p} with {@code h = max(|z - r| - margin, 0)}, class weights
+     * {@code k} and {@code a_i = lambda w_i / N}. The gradient in closed form is {@code a_i k_ic p h^(p-1)
+     * sign(z - r)}; at p = 1 the factor {@code h^0} is {@code (sign(|z - r| - margin) + 1) / 2}, 1 above the
+     * margin, 0 below and one half on it, the subgradient autograd's {@code maximum} gives at a tie (see the
+     * class doc).
+     */
+    private NDArray ldi(NDArray z, NDArray zd, NDArray yCol, Terms terms, int n) {
+        NDArray weights = weights(zd, yCol, terms.oldCorrect, lambda / n, n);
+        NDArray difference = zd.sub(terms.target);
+        NDArray penalty;
+        NDArray slope;
+        if (margin == 0f && power == 2f) {
+            // ELODI's default: h^2 = (z - r)^2, slope 2 (z - r).
+            penalty = difference.square();
+            slope = difference.muli(constant(zd, 2f));
+        } else {
+            NDArray sign = difference.sign();
+            NDArray excess = difference.abs();
+            if (margin != 0f) {
+                excess.subi(constant(zd, margin));
+            }
+            NDArray hinge = excess.maximum(constant(zd, 0f));
+            if (power == 1f) {
+                penalty = hinge;
+                slope = excess.sign().addi(constant(zd, 1f)).muli(constant(zd, 0.5f)).muli(sign);
+            } else if (power == 2f) {
+                penalty = hinge.square();
+                slope = hinge.muli(constant(zd, 2f)).muli(sign);
+            } else {
+                NDArray lower = hinge.pow(constant(zd, power - 1f));
+                penalty = lower.mul(hinge);
+                slope = lower.muli(constant(zd, power)).muli(sign);
+            }
+        }
+        NDArray classWeights = terms.classWeights;
+        NDArray value = rowSums(penalty.muli(classWeights)).mul(weights).sum();
+        return withGradient(z, value, slope.muli(classWeights).muli(column(weights, n)));
+    }
+
+    /**
+     * A scalar equal to {@code value} whose gradient with respect to {@code z} is {@code gradient}: {@code
+     * value + (x - stop(x))} with {@code x = <z, gradient>}, where {@code x - stop(x)} is exactly 0. Autograd
+     * records one inner product (whose backward is one product with {@code gradient}) instead of a node per
+     * elementwise op of the distance.
+     *
+     * @param z the new logits (N×C), recorded by autograd
+     * @param value the detached value
+     * @param gradient the detached gradient of the value with respect to {@code z} (N×C)
+     */
+    private static NDArray withGradient(NDArray z, NDArray value, NDArray gradient) {
+        NDArray x = z.reshape(-1).dot(gradient.reshape(-1));
+        return value.add(x.sub(x.stopGradient()));
+    }
+
+    /** Sums over the class axis: (N×C) to (N). */
+    private static NDArray rowSums(NDArray array) {
+        return array.sum(CLASS_AXIS);
+    }
+
+    /** The weights as a column (N, 1) that broadcasts over classes; a scalar stays a scalar. */
+    private static NDArray column(NDArray weights, int n) {
+        return weights.getShape().dimension() == 0 ? weights : weights.reshape(n, 1);
+    }
+
+    /**
+     * Per-sample {@code KL(q || pT)} (N) from the log-ratios {@code l = log pT - log q}, exact to float32
+     * where the direct form {@code -sum_c q_c l_c} loses the digits that matter (see the class doc).
+     *
+     * @param logPT the new logits' log-softmax at tau, detached
+     * @param logQ the old logits' log-softmax at tau
+     * @param q its softmax
+     */
+    private static NDArray preciseKl(NDArray logPT, NDArray logQ, NDArray q) {
+        NDArray r = logPT.sub(logQ);
+        NDArray mean = q.mul(r).sum(CLASS_AXIS, true);
+        // The direct form, kept where it is exact already (and where the precise form would overflow).
+        NDArray direct = mean.neg().reshape(-1);
         // Centred under q, so that the first-order terms of sum_c q_c expm1(r_c) cancel exactly.
-        r.subi(q.mul(r).sum(CLASS_AXIS, true));
-        // q * expm1(r) = tanh(r/2) * (q + q e^r), with q e^r = exp(log q + r): no overflow below KL 88.
-        NDArray qExpm1 = r.mul(constant(r, 0.5f)).tanh().muli(logQ.add(r).exp().addi(q));
+        r.subi(mean);
+        // q * expm1(r) = tanh(r/2) * (q + q e^r), with q e^r = exp(log pT - mean): no overflow below KL 88.
+        NDArray qExpR = logPT.sub(mean).exp().addi(q);
+        NDArray qExpm1 = r.muli(constant(r, 0.5f)).tanh().muli(qExpR);
         // Jensen makes s >= 0; rounding may not. maximum with an engine constant, not clip(Number,
         // Number), which reads both bounds back to the host (two aten::item per call).
         NDArray s = qExpm1.sum(CLASS_AXIS).maximum(constant(qExpm1, 0f));
         NDArray kl = s.log().getNDArrayInternal().softPlus();
-        return NDArrays.where(direct.gt(DIRECT_FORM_KL), direct, kl);
+        return NDArrays.where(direct.gt(constant(direct, DIRECT_FORM_KL)), direct, kl);
     }
 
     /** Hands the arrays of one evaluation to the predictions' manager and remembers its value. */
@@ -817,12 +885,13 @@ public final class FocalDistillationLoss extends Loss {
     private Terms terms(NDArray yCol, NDArray oldLogits, int n, boolean owned) {
         NDArray o = oldLogits.stopGradient();
         NDArray oldCorrect = o.argMax(1).eq(yCol.reshape(n)).toType(DataType.FLOAT32, false);
-        NDArray target;
         if (o.getDataType() != DataType.FLOAT32) {
             o = o.toType(DataType.FLOAT32, false);
-            target = distance == Distance.KL && tau != 1f ? o.muli(1f / tau) : o;
-        } else if (distance == Distance.KL && tau != 1f) {
-            target = o.mul(constant(o, 1f / tau));
+        }
+        NDArray target;
+        if (distance == Distance.KL) {
+            // log q, the old logits' log-softmax at tau: a new array, computed once per sample.
+            target = (tau == 1f ? o : o.mul(constant(o, 1f / tau))).logSoftmax(1);
         } else {
             target = owned ? o.duplicate() : o;
         }
