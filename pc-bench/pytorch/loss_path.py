@@ -2,7 +2,7 @@
 """The PyTorch anchor of pc-bench's loss path: focal distillation, forward and backward, in PyTorch.
 
 It times, on the grid of LossPathBenchmark (N in 256, 1024, 4096; C in 10, 100, 1000; distance
-kl_tau1, kl_tau100, lm), two ways of writing the loss of positive-congruent training (Yan et al.,
+kl_tau1, kl_tau100, lm, ldi), two ways of writing the loss of positive-congruent training (Yan et al.,
 CVPR 2021, arXiv:2011.09161) with alpha 1, beta 5, lambda 1, the old-correct filter and the sum over
 classes:
 
@@ -23,7 +23,7 @@ pc-bench's OpCensus applies to DJL's traces. The median time inside those operat
 the profiled call are recorded too; both are slowed by the profiler and show proportions only.
 
 Usage: loss_path.py --out pytorch.json [--threads T] [--batch-sizes 256,1024,4096]
-       [--classes 10,100,1000] [--distances kl_tau1,kl_tau100,lm] [--devices cpu]
+       [--classes 10,100,1000] [--distances kl_tau1,kl_tau100,lm,ldi] [--devices cpu]
        [--blocks 7] [--block-seconds 0.2] [--min-calls 3] [--warmup-seconds 0.5]
        [--profiled-calls 3] [--seed 42]
 Needs only the standard library and torch (Debian's python3-torch 1.13 works).
@@ -43,7 +43,9 @@ import torch.nn.functional as F
 ALPHA = 1.0
 BETA = 5.0
 LAMBDA = 1.0
-DISTANCES = {"kl_tau1": ("kl", 1.0), "kl_tau100": ("kl", 100.0), "lm": ("lm", 1.0)}
+DISTANCES = {"kl_tau1": ("kl", 1.0), "kl_tau100": ("kl", 100.0), "lm": ("lm", 1.0), "ldi": ("ldi", 1.0)}
+# LDI (ELODI) as LossPathBenchmark sets it: max(|z - o| - margin, 0)^2 over every class, summed.
+LDI_MARGIN = 0.5
 
 
 def naive_loss(z, y, o, kind, tau):
@@ -54,8 +56,10 @@ def naive_loss(z, y, o, kind, tau):
         log_q = F.log_softmax(o / tau, 1)
         # One multiplication by tau^2, as in the DJL composition.
         d = (log_q.exp() * (log_q - log_p)).sum(1) * (tau * tau)
-    else:
+    elif kind == "lm":
         d = ((z - o) ** 2).sum(1) * 0.5
+    else:
+        d = ((z - o).abs() - LDI_MARGIN).clamp(min=0).pow(2).sum(1)
     w = (o.argmax(1) == y).float() * BETA + ALPHA
     return ce + (w * d).mean() * LAMBDA
 
@@ -67,8 +71,12 @@ def idiomatic_loss(z, y, o, kind, tau):
         kl = F.kl_div(F.log_softmax(z / tau, 1), F.log_softmax(o / tau, 1),
                       reduction="none", log_target=True)
         return F.cross_entropy(z, y) + LAMBDA * tau * tau * (w * kl.sum(1)).mean()
-    mse = F.mse_loss(z, o, reduction="none")
-    return F.cross_entropy(z, y) + LAMBDA * 0.5 * (w * mse.sum(1)).mean()
+    if kind == "lm":
+        mse = F.mse_loss(z, o, reduction="none")
+        return F.cross_entropy(z, y) + LAMBDA * 0.5 * (w * mse.sum(1)).mean()
+    # LDI: the hinge written with relu, as a PyTorch user would.
+    hinge = F.relu((z - o).abs() - LDI_MARGIN)
+    return F.cross_entropy(z, y) + LAMBDA * (w * (hinge * hinge).sum(1)).mean()
 
 
 FORMS = {"naive": naive_loss, "idiomatic": idiomatic_loss}
@@ -225,7 +233,7 @@ def main():
     args = parser.parse_args()
     for d in args.distances:
         if d not in DISTANCES:
-            parser.error(f"--distances: expected kl_tau1, kl_tau100 or lm, got '{d}'")
+            parser.error(f"--distances: expected kl_tau1, kl_tau100, lm or ldi, got '{d}'")
     for d in args.devices:
         if d not in ("cpu", "gpu"):
             parser.error(f"--devices: expected cpu or gpu, got '{d}'")

@@ -4,11 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.FocalDistillationLoss;
 
 /**
- * The three implementations of the loss path that {@link LossPathBenchmark} measures side by side
- * and {@link OpCensus} profiles: the naive autograd composition, pct's closed-form loss, and DJL's
+ * The implementations of the loss path that {@link LossPathBenchmark} measures side by side and
+ * {@link OpCensus} profiles: the naive autograd composition, pct's loss, pct's loss at KL tau 1 (the
+ * yardstick of the other distances: each should cost at most twice what it costs), and DJL's
  * cross-entropy as the floor.
  *
  * <p>Each has a short key, used as the JMH counter prefix ({@code naiveNanos}, {@code naiveCalls},
@@ -25,6 +27,13 @@ public enum LossImplementation {
      */
     PCT("pct"),
 
+    /**
+     * {@link FocalDistillationLoss} with the case's alpha, beta, lambda, filter and class reduction but
+     * KL at tau 1 (the soft-target layout), labels precomputed once: the path every distance is held
+     * to, timed in the same iterations.
+     */
+    PCT_TAU1("pctTau1"),
+
     /** DJL's {@link SoftmaxCrossEntropyLoss} with sparse labels: the floor of any loss here. */
     CROSS_ENTROPY("crossEntropy");
 
@@ -37,7 +46,7 @@ public enum LossImplementation {
     /**
      * Returns the short name of the implementation.
      *
-     * @return {@code naive}, {@code pct} or {@code crossEntropy}
+     * @return {@code naive}, {@code pct}, {@code pctTau1} or {@code crossEntropy}
      */
     public String key() {
         return key;
@@ -76,11 +85,32 @@ public enum LossImplementation {
                 return new Prepared(new NaiveFocalDistillation(settings), new NDList(y, oldLogits));
             case PCT:
                 return new Prepared(settings, settings.teacherLabels(y, oldLogits));
+            case PCT_TAU1:
+                FocalDistillationLoss tau1 = atTau1(settings);
+                return new Prepared(tau1, tau1.teacherLabels(y, oldLogits));
             case CROSS_ENTROPY:
                 return new Prepared(new SoftmaxCrossEntropyLoss(), new NDList(y));
             default:
                 throw new AssertionError(this);
         }
+    }
+
+    /**
+     * The same settings with KL at tau 1.
+     *
+     * @param settings a loss
+     * @return alpha, beta, lambda, filter and class reduction of {@code settings}, distance KL, tau 1
+     */
+    static FocalDistillationLoss atTau1(FocalDistillationLoss settings) {
+        return FocalDistillationLoss.builder()
+                .optAlpha(settings.getAlpha())
+                .optBeta(settings.getBeta())
+                .optLambda(settings.getLambda())
+                .optFilter(settings.getFilter())
+                .optClassReduction(settings.getClassReduction())
+                .optDistance(Distance.KL)
+                .optTau(1f)
+                .build();
     }
 
     /**

@@ -38,18 +38,19 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The hot loss path: forward and backward of a loss to the gradient of the new logits, for the
  * naive autograd composition ({@link NaiveFocalDistillation}), the closed-form {@link
- * FocalDistillationLoss} with teacher labels precomputed once (as the training job does), and
- * DJL's {@link SoftmaxCrossEntropyLoss} as the floor, measured interleaved in one fork.
+ * FocalDistillationLoss} with teacher labels precomputed once (as the training job does), the same
+ * loss at KL tau 1 (the cheapest distance, which the others are held to), and DJL's {@link
+ * SoftmaxCrossEntropyLoss} as the floor, measured interleaved in one fork.
  *
  * <p>Why interleaved: on a machine shared with other work, two runs of separate benchmarks gave
  * speed-ups of 2.15× and 6.59× for the same case, because each implementation met a different load.
  * Here every invocation of {@link #interleaved} runs one step of each implementation, in an order
- * that cycles through all six permutations (so that neither position nor predecessor favours one),
+ * that cycles through all 24 permutations (so that neither position nor predecessor favours one),
  * and times each step with {@link System#nanoTime()} into {@link Timings}, JMH auxiliary counters
  * that are reset every iteration. The JMH JSON then holds, per iteration, each implementation's
  * summed nanoseconds and step count ({@code secondaryMetrics.naiveNanos.rawData} and so on), and
  * {@link ResultTable} forms the speed-up of each iteration from numbers taken under the same load,
- * and reports its median and range. The primary score (time of one invocation, all three steps)
+ * and reports its median and range. The primary score (time of one invocation, all four steps)
  * means nothing on its own.
  *
  * <p>Each step opens a sub-manager, makes a fresh gradient leaf of the logits (a detached view, no
@@ -64,9 +65,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx4g"})
 public class LossPathBenchmark {
 
+    /** LDI's margin in the benchmark: the shipped sweep configs' value. */
+    static final float LDI_MARGIN = 0.5f;
+
     /**
-     * The orders of the steps in one invocation: all six permutations in turn, so that each
-     * implementation is first, second and third, and follows each other one, equally often.
+     * The orders of the steps in one invocation: all 24 permutations in turn, so that each
+     * implementation takes every position, and follows each other one, equally often.
      */
     private static final LossImplementation[][] ORDERS = permutations(LossImplementation.values());
 
@@ -116,12 +120,12 @@ public class LossPathBenchmark {
         }
     }
 
-    /** The three implementations for one distance setting, with their labels. */
+    /** The four implementations for one distance setting, with their labels. */
     @State(Scope.Thread)
     public static class Implementations {
 
-        /** The distance: KL at tau 1, KL at tau 100, or logit matching. */
-        @Param({"kl_tau1", "kl_tau100", "lm"})
+        /** The distance: KL at tau 1, KL at tau 100, logit matching, or LDI. */
+        @Param({"kl_tau1", "kl_tau100", "lm", "ldi"})
         public String distance;
 
         final Map<LossImplementation, LossImplementation.Prepared> prepared =
@@ -166,6 +170,12 @@ public class LossPathBenchmark {
         /** Steps of pct's loss in this iteration. */
         public long pctCalls;
 
+        /** Nanoseconds in steps of pct's loss at KL tau 1 in this iteration. */
+        public long pctTau1Nanos;
+
+        /** Steps of pct's loss at KL tau 1 in this iteration. */
+        public long pctTau1Calls;
+
         /** Nanoseconds in steps of DJL's cross-entropy in this iteration. */
         public long crossEntropyNanos;
 
@@ -179,6 +189,8 @@ public class LossPathBenchmark {
             naiveCalls = 0;
             pctNanos = 0;
             pctCalls = 0;
+            pctTau1Nanos = 0;
+            pctTau1Calls = 0;
             crossEntropyNanos = 0;
             crossEntropyCalls = 0;
         }
@@ -193,6 +205,10 @@ public class LossPathBenchmark {
                     pctNanos += nanos;
                     pctCalls++;
                     break;
+                case PCT_TAU1:
+                    pctTau1Nanos += nanos;
+                    pctTau1Calls++;
+                    break;
                 case CROSS_ENTROPY:
                     crossEntropyNanos += nanos;
                     crossEntropyCalls++;
@@ -205,9 +221,10 @@ public class LossPathBenchmark {
 
     /**
      * The focal distillation settings of a benchmark case: alpha 1, beta 5, lambda 1, the
-     * old-correct filter and the sum over classes, as in the paper.
+     * old-correct filter and the sum over classes, as in the paper; LDI with margin 0.5, power 2 and
+     * every class (the shipped sweep configs' setting).
      *
-     * @param distance {@code kl_tau1}, {@code kl_tau100} or {@code lm}
+     * @param distance {@code kl_tau1}, {@code kl_tau100}, {@code lm} or {@code ldi}
      * @return the loss
      * @throws IllegalArgumentException if the distance is none of these
      */
@@ -219,9 +236,20 @@ public class LossPathBenchmark {
                 return focalDistillation(Distance.KL, 100f);
             case "lm":
                 return focalDistillation(Distance.LOGIT_MATCHING, 1f);
+            case "ldi":
+                return FocalDistillationLoss.builder()
+                        .optAlpha(1f)
+                        .optBeta(5f)
+                        .optLambda(1f)
+                        .optDistance(Distance.LDI)
+                        .optMargin(LDI_MARGIN)
+                        .optPower(2f)
+                        .optFilter(SampleFilter.OLD_CORRECT)
+                        .optClassReduction(ClassReduction.SUM)
+                        .build();
             default:
                 throw new IllegalArgumentException(
-                        "distance: expected kl_tau1, kl_tau100 or lm, got '" + distance + "'");
+                        "distance: expected kl_tau1, kl_tau100, lm or ldi, got '" + distance + "'");
         }
     }
 
@@ -243,7 +271,7 @@ public class LossPathBenchmark {
      * @param batch the inputs
      * @param impls the implementations of the case
      * @param timings the per-iteration counters
-     * @return the sum of the three loss values (consumed by JMH)
+     * @return the sum of the loss values (consumed by JMH)
      */
     @Benchmark
     public float interleaved(Batch batch, Implementations impls, Timings timings) {

@@ -22,11 +22,12 @@ import dev.pct.core.loss.SampleFilter;
  * L = mean_i CE(z_i, y_i) + lambda * mean_i w_i * D(z_i, o_i),   w_i = alpha + beta * 1[argmax o_i == y_i]
  * KL:  D = tau^2 * sum_c q_c (log q_c - log p_c),  q = softmax(o / tau), p = softmax(z / tau)
  * LM:  D = 1/2 * sum_c (z_c - o_c)^2
+ * LDI: D = sum_c max(|z_c - o_c| - margin, 0)^p
  * </pre>
  *
  * (Yan et al., "Positive-Congruent Training: Towards Regression-Free Model Updates", CVPR 2021,
- * <a href="https://arxiv.org/abs/2011.09161">arXiv:2011.09161</a>), with the old-correct sample
- * filter and the sum over classes. Every step is its own operator (about twenty of them, each a
+ * <a href="https://arxiv.org/abs/2011.09161">arXiv:2011.09161</a>; LDI from ELODI, Zhao et al., TPAMI
+ * 2024, over every class), with the old-correct sample filter and the sum over classes. Every step is its own operator (about twenty of them, each a
  * pass over memory and a node in the autograd graph), and the old model's terms are recomputed on
  * every call: that is the cost the closed-form loss in pc-core removes.
  *
@@ -41,20 +42,23 @@ public final class NaiveFocalDistillation extends Loss {
     private final float tau;
     private final float lambda;
     private final Distance distance;
+    private final float margin;
+    private final float power;
 
     /**
      * Makes the yardstick for the same loss as a {@link FocalDistillationLoss}, whose builder has checked
      * the values. Only the paper's configuration is composed here: the old-correct filter and the sum over
-     * classes.
+     * classes, and for LDI every class with the true one included.
      *
-     * @param settings the loss whose alpha, beta, tau, lambda and distance to use
-     * @throws IllegalArgumentException if the settings use another filter or class reduction, or LDI
+     * @param settings the loss whose alpha, beta, tau, lambda, distance, margin and power to use
+     * @throws IllegalArgumentException if the settings use another filter or class reduction, or LDI over
+     *     a subset of the classes
      */
     public NaiveFocalDistillation(FocalDistillationLoss settings) {
         super("NaiveFocalDistillation");
-        if (settings.getDistance() != Distance.KL && settings.getDistance() != Distance.LOGIT_MATCHING) {
-            throw new IllegalArgumentException("the naive yardstick composes KL and logit matching only, got "
-                    + settings.getDistance());
+        if (settings.getDistance() == Distance.LDI && (settings.getTopK() != 0 || settings.isExcludeTrueClass())) {
+            throw new IllegalArgumentException("the naive yardstick composes LDI over every class only, got top k "
+                    + settings.getTopK() + " and excludeTrueClass " + settings.isExcludeTrueClass());
         }
         if (settings.getFilter() != SampleFilter.OLD_CORRECT || settings.getClassReduction() != ClassReduction.SUM) {
             throw new IllegalArgumentException("the naive yardstick composes filter OLD_CORRECT with class reduction "
@@ -65,6 +69,8 @@ public final class NaiveFocalDistillation extends Loss {
         this.tau = settings.getTau();
         this.lambda = settings.getLambda();
         this.distance = settings.getDistance();
+        this.margin = settings.getMargin();
+        this.power = settings.getPower();
     }
 
     /** {@inheritDoc} */
@@ -89,8 +95,11 @@ public final class NaiveFocalDistillation extends Loss {
             NDArray logQ = o.div(constant(z, tau)).logSoftmax(1);
             NDArray q = logQ.exp();
             d = q.mul(logQ.sub(logP)).sum(new int[] {1}).mul(constant(z, tau * tau));
-        } else {
+        } else if (distance == Distance.LOGIT_MATCHING) {
             d = z.sub(o).square().sum(new int[] {1}).mul(constant(z, 0.5f));
+        } else {
+            NDArray hinge = z.sub(o).abs().sub(constant(z, margin)).maximum(constant(z, 0f));
+            d = hinge.pow(constant(z, power)).sum(new int[] {1});
         }
         NDArray oldCorrect = o.argMax(1).eq(y).toType(DataType.FLOAT32, false);
         NDArray weights = oldCorrect.mul(beta).add(alpha);

@@ -37,7 +37,7 @@ import java.util.Map;
  *
  * <p>Usage: {@code java -cp pc-bench.jar dev.pct.bench.OpCensus --out census.json [--traces DIR]
  * [--devices cpu[,gpu]] [--batch-sizes 256,1024,4096] [--classes 10,100,1000] [--distances
- * kl_tau1,kl_tau100,lm] [--profiled-steps 3]}. With {@code --traces} the last trace of every case
+ * kl_tau1,kl_tau100,lm,ldi] [--profiled-steps 3]}. With {@code --traces} the last trace of every case
  * and implementation is kept for reading by hand. GPU cases are left out when the engine sees no
  * GPU.
  */
@@ -122,7 +122,7 @@ public final class OpCensus {
         List<String> devices = list(options.getOrDefault("devices", "cpu"));
         int[] batchSizes = ints(options.getOrDefault("batch-sizes", "256,1024,4096"), "batch-sizes");
         int[] classes = ints(options.getOrDefault("classes", "10,100,1000"), "classes");
-        List<String> distances = list(options.getOrDefault("distances", "kl_tau1,kl_tau100,lm"));
+        List<String> distances = list(options.getOrDefault("distances", "kl_tau1,kl_tau100,lm,ldi"));
         int profiledSteps = ints(options.getOrDefault("profiled-steps", "3"), "profiled-steps")[0];
 
         Engine engine = Engine.getInstance();
@@ -188,10 +188,11 @@ public final class OpCensus {
         } finally {
             batch.tearDownBatch();
         }
-        System.err.printf(Locale.ROOT, "[pc-bench] census %s N=%d C=%d %s: naive %d, pct %d, CE %d"
-                + " ops per step%n", device, n, c, distance,
+        System.err.printf(Locale.ROOT, "[pc-bench] census %s N=%d C=%d %s: naive %d, pct %d, pct at tau 1 %d,"
+                + " CE %d ops per step%n", device, n, c, distance,
                 byImpl.path("naive").path("opsPerStep").asInt(),
                 byImpl.path("pct").path("opsPerStep").asInt(),
+                byImpl.path("pctTau1").path("opsPerStep").asInt(),
                 byImpl.path("crossEntropy").path("opsPerStep").asInt());
         return node;
     }
@@ -304,7 +305,7 @@ public final class OpCensus {
         System.err.println("OpCensus: " + problem);
         System.err.println("usage: OpCensus --out census.json [--traces DIR] [--devices cpu,gpu]"
                 + " [--batch-sizes 256,1024,4096] [--classes 10,100,1000]"
-                + " [--distances kl_tau1,kl_tau100,lm] [--profiled-steps 3]");
+                + " [--distances kl_tau1,kl_tau100,lm,ldi] [--profiled-steps 3]");
         System.exit(2);
     }
 }

@@ -57,7 +57,7 @@ public final class ResultTable {
      * @param device {@code cpu} or {@code gpu}
      * @param n the batch size
      * @param c the number of classes
-     * @param distance {@code kl_tau1}, {@code kl_tau100} or {@code lm}
+     * @param distance {@code kl_tau1}, {@code kl_tau100}, {@code lm} or {@code ldi}
      * @return {@code device|N|C|distance}
      */
     static String caseKey(String device, int n, int c, String distance) {
@@ -70,11 +70,13 @@ public final class ResultTable {
      * @param device {@code cpu} or {@code gpu}
      * @param batchSize N
      * @param numClasses C
-     * @param distance {@code kl_tau1}, {@code kl_tau100} or {@code lm}
+     * @param distance {@code kl_tau1}, {@code kl_tau100}, {@code lm} or {@code ldi}
      * @param naiveMicros per-iteration step time of the naive composition, µs
      * @param pctMicros per-iteration step time of pct's loss, µs
      * @param crossEntropyMicros per-iteration step time of DJL's cross-entropy, µs
      * @param pctVersusNaive per-iteration naive time / pct time
+     * @param pctVersusTau1 per-iteration pct time / time of pct's loss at KL tau 1 (the target is at
+     *     most 2); {@link Spread#NONE} for results without those counters
      * @param torchIdiomaticMicros per-block call time of the idiomatic PyTorch form, µs
      * @param torchNaiveMicros per-block call time of the naive PyTorch form, µs
      * @param pctVersusTorch PyTorch idiomatic time / pct time, with its range bounded by {@link
@@ -93,6 +95,7 @@ public final class ResultTable {
             Spread pctMicros,
             Spread crossEntropyMicros,
             Spread pctVersusNaive,
+            Spread pctVersusTau1,
             Spread torchIdiomaticMicros,
             Spread torchNaiveMicros,
             Spread pctVersusTorch,
@@ -177,6 +180,15 @@ public final class ResultTable {
             for (int i = 0; i < ratios.length; i++) {
                 ratios[i] = naive[i] / pct[i];
             }
+            double[] tau1 = iterationMicros(r, LossImplementation.PCT_TAU1);
+            Spread versusTau1 = Spread.NONE;
+            if (tau1.length == pct.length && tau1.length > 0) {
+                double[] times = new double[pct.length];
+                for (int i = 0; i < times.length; i++) {
+                    times[i] = pct[i] / tau1[i];
+                }
+                versusTau1 = Spread.of(times);
+            }
             Spread pctSpread = Spread.of(pct);
             PyTorchAnchor.Case torch = anchor == null ? null : anchor.cases().get(key);
             Spread torchIdiomatic = torch == null ? Spread.NONE : torch.idiomatic().micros();
@@ -190,7 +202,7 @@ public final class ResultTable {
             boolean large = (long) n * c >= LARGE_CASE_ELEMENTS;
             double bytes = 3.0 * n * c * Float.BYTES;
             rows.add(new LossPathRow(device, n, c, distance, Spread.of(naive), pctSpread,
-                    Spread.of(ce), Spread.of(ratios), torchIdiomatic, torchNaive,
+                    Spread.of(ce), Spread.of(ratios), versusTau1, torchIdiomatic, torchNaive,
                     Spread.ratio(torchIdiomatic, pctSpread), ops,
                     large ? bytes / (pctSpread.median() * 1e-6) : Double.NaN,
                     large ? copyBytesPerSecond(results, device) : Double.NaN));
@@ -288,7 +300,7 @@ public final class ResultTable {
             cells.add(new String[] {"device", "N", "C", "distance", "naive µs", "pct µs",
                 "CE µs", "pct vs naive", "torch idiom. µs", "torch naive µs",
                 "pct vs torch idiom.", "ops pct·naive·CE·torch", "µs/op naive DJL·torch",
-                "pct GB/s", "copy GB/s"});
+                "pct GB/s", "copy GB/s", "pct ÷ tau 1"});
             for (LossPathRow r : loss) {
                 cells.add(new String[] {r.device(), Integer.toString(r.batchSize()),
                     Integer.toString(r.numClasses()), r.distance(),
@@ -301,7 +313,8 @@ public final class ResultTable {
                             + count(r.ops().torchIdiomatic()),
                     perOp(r.naiveMicros().median(), r.ops().naive()) + " · "
                             + perOp(r.torchNaiveMicros().median(), r.ops().torchNaive()),
-                    gigabytes(r.pctBytesPerSecond()), gigabytes(r.copyBytesPerSecond())});
+                    gigabytes(r.pctBytesPerSecond()), gigabytes(r.copyBytesPerSecond()),
+                    ratio(r.pctVersusTau1())});
             }
             appendTable(out, cells);
             out.append("\nµs: median time of one step (fresh leaf, forward, backward, host read"
@@ -324,7 +337,10 @@ public final class ResultTable {
                     .append(LARGE_CASE_ELEMENTS)
                     .append(": bytes a step must move at least (read z and o, write the gradient)"
                             + " per second at pct's median time, next to the measured copy"
-                            + " bandwidth (reads + writes).\n\n");
+                            + " bandwidth (reads + writes).\n\npct ÷ tau 1 = pct's time / the time of"
+                            + " the same loss at KL tau 1 (the soft-target path), formed within each"
+                            + " iteration like pct vs naive: what this distance costs over the"
+                            + " cheapest one (the target is at most 2.00×).\n\n");
         }
         List<TrainingStepRow> steps = trainingStepRows(results);
         if (!steps.isEmpty()) {

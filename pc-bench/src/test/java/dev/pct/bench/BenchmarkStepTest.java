@@ -19,7 +19,7 @@ class BenchmarkStepTest {
 
     @Test
     void lossPathStepLeavesNoArrays() {
-        for (String distance : new String[] {"kl_tau1", "kl_tau100", "lm"}) {
+        for (String distance : new String[] {"kl_tau1", "kl_tau100", "lm", "ldi"}) {
             LossPathBenchmark.Batch batch = batch(32, 10);
             try {
                 LossPathBenchmark.Implementations impls = new LossPathBenchmark.Implementations();
@@ -28,7 +28,7 @@ class BenchmarkStepTest {
                 LossImplementation.Prepared ce = impls.get(LossImplementation.CROSS_ENTROPY);
                 float ceValue = LossPathBenchmark.step(batch, ce.loss(), ce.labels());
                 for (LossImplementation impl : new LossImplementation[] {
-                    LossImplementation.NAIVE, LossImplementation.PCT}) {
+                    LossImplementation.NAIVE, LossImplementation.PCT, LossImplementation.PCT_TAU1}) {
                     LossImplementation.Prepared p = impls.get(impl);
                     LossPathBenchmark.step(batch, p.loss(), p.labels());
                     int before = batch.manager.getManagedArrays().size();
@@ -48,6 +48,28 @@ class BenchmarkStepTest {
     }
 
     @Test
+    void naiveCompositionAndPctGiveTheSameLossForEveryDistance() {
+        // Two independent writings of one formula (autograd composition with raw labels, pct's closed forms
+        // with precomputed labels), both in float32 over N x C = 320 terms: they agree to float32 rounding of
+        // sums of a few hundred terms, well inside 1e-4 relative.
+        for (String distance : new String[] {"kl_tau1", "kl_tau100", "lm", "ldi"}) {
+            LossPathBenchmark.Batch batch = batch(32, 10);
+            try {
+                LossPathBenchmark.Implementations impls = new LossPathBenchmark.Implementations();
+                impls.distance = distance;
+                impls.setUpImplementations(batch);
+                LossImplementation.Prepared naive = impls.get(LossImplementation.NAIVE);
+                LossImplementation.Prepared pct = impls.get(LossImplementation.PCT);
+                float expected = LossPathBenchmark.step(batch, naive.loss(), naive.labels());
+                float actual = LossPathBenchmark.step(batch, pct.loss(), pct.labels());
+                assertEquals(expected, actual, 1e-4 * Math.abs(expected), distance);
+            } finally {
+                batch.tearDownBatch();
+            }
+        }
+    }
+
+    @Test
     void interleavedRunsEachImplementationOncePerInvocationInEveryOrder() {
         LossPathBenchmark.Batch batch = batch(16, 5);
         try {
@@ -58,21 +80,23 @@ class BenchmarkStepTest {
             timings.reset();
             LossPathBenchmark bench = new LossPathBenchmark();
             float sum = 0f;
-            for (int i = 0; i < 6; i++) {
+            // Four implementations: 4! = 24 orders.
+            for (int i = 0; i < 24; i++) {
                 sum += bench.interleaved(batch, impls, timings);
             }
             assertTrue(Float.isFinite(sum) && sum > 0, "sum of losses " + sum);
-            for (long calls : new long[] {timings.naiveCalls, timings.pctCalls,
+            for (long calls : new long[] {timings.naiveCalls, timings.pctCalls, timings.pctTau1Calls,
                 timings.crossEntropyCalls}) {
-                assertEquals(6, calls);
+                assertEquals(24, calls);
             }
-            // Six invocations are one turn through the six orders: back at the first.
+            // 24 invocations are one turn through the 24 orders: back at the first.
             assertEquals(0, impls.nextOrder);
-            assertTrue(timings.naiveNanos > 0 && timings.pctNanos > 0
+            assertTrue(timings.naiveNanos > 0 && timings.pctNanos > 0 && timings.pctTau1Nanos > 0
                     && timings.crossEntropyNanos > 0, "every step took some time");
             timings.reset();
             assertEquals(0, timings.naiveNanos + timings.naiveCalls + timings.pctNanos
-                    + timings.pctCalls + timings.crossEntropyNanos + timings.crossEntropyCalls);
+                    + timings.pctCalls + timings.pctTau1Nanos + timings.pctTau1Calls
+                    + timings.crossEntropyNanos + timings.crossEntropyCalls);
         } finally {
             batch.tearDownBatch();
         }
@@ -81,7 +105,8 @@ class BenchmarkStepTest {
     @Test
     void ordersArePermutationsWithBalancedPositionsAndPredecessors() {
         LossImplementation[][] orders = LossPathBenchmark.permutations(LossImplementation.values());
-        assertEquals(6, orders.length);
+        // 4 implementations: 4! = 24 orders.
+        assertEquals(24, orders.length);
         int k = LossImplementation.values().length;
         int[][] position = new int[k][k];
         int[][] follows = new int[k][k];
@@ -95,11 +120,12 @@ class BenchmarkStepTest {
                 }
             }
         }
-        assertEquals(6, distinct.size());
+        assertEquals(24, distinct.size());
         for (int a = 0; a < k; a++) {
             for (int b = 0; b < k; b++) {
-                assertEquals(2, position[a][b], "each implementation twice in each position");
-                assertEquals(a == b ? 0 : 2, follows[a][b], "each pair adjacent twice each way");
+                // 24 orders / 4 positions; a pair glued as one block leaves 3! = 6 orders of 3 blocks.
+                assertEquals(6, position[a][b], "each implementation 6 times in each position");
+                assertEquals(a == b ? 0 : 6, follows[a][b], "each pair adjacent 6 times each way");
             }
         }
     }

@@ -180,6 +180,11 @@ class NaiveVersusPctTest {
                 () -> new NaiveFocalDistillation(
                         FocalDistillationLoss.builder().optFilter(SampleFilter.ALL).build()));
         assertTrue(e.getMessage().contains("ALL"), e.getMessage());
+        IllegalArgumentException topK = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> new NaiveFocalDistillation(
+                        FocalDistillationLoss.builder().optDistance(Distance.LDI).optTopK(3).build()));
+        assertTrue(topK.getMessage().contains("top k 3"), topK.getMessage());
     }
 
     private static void assertGradient(double[][] expected, float[] actual, double tolerance) {

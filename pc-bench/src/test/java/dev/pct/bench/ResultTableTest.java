@@ -66,6 +66,9 @@ class ResultTableTest {
         assertSpread(10, 9, 11, 3, r.crossEntropyMicros());
         // Per iteration: 100/20 = 5, 120/20 = 6, 90/25 = 3.6. Not the ratio of the medians' ranges.
         assertSpread(5, 3.6, 6, 3, r.pctVersusNaive());
+        // pct at tau 1: 1e5, 1.25e5, 1e5 ns over 10 calls = 10, 12.5, 10 us; pct / tau 1 per iteration
+        // 20/10 = 2, 20/12.5 = 1.6, 25/10 = 2.5.
+        assertSpread(2, 1.6, 2.5, 3, r.pctVersusTau1());
         // PyTorch idiomatic blocks 30, 36, 33 us; naive 40, 44, 42 us.
         assertSpread(33, 30, 36, 3, r.torchIdiomaticMicros());
         assertSpread(42, 40, 44, 3, r.torchNaiveMicros());
@@ -85,6 +88,8 @@ class ResultTableTest {
         assertSpread(10000, 9800, 10400, 4, r.pctMicros());
         // Ratios 5, 5, 5.1, 5: median (5 + 5) / 2 = 5, max 5.1.
         assertSpread(5, 5, 5.1, 4, r.pctVersusNaive());
+        // A result without the tau-1 counters has no such ratio.
+        assertEquals(Spread.NONE, r.pctVersusTau1());
         // The last iteration ran no CE step: 1000, 1000, 1000 us and a NaN left out.
         assertSpread(1000, 1000, 1000, 3, r.crossEntropyMicros());
         // Idiomatic blocks 20000, 20500, 19500, 20000, 20000: median 20000.
@@ -119,11 +124,11 @@ class ResultTableTest {
         // forms: DJL 100 / 48 = 2.08, PyTorch 42 / 45 = 0.93; no GB/s for a small case.
         assertCells(table, "cpu", "256", "10", "kl_tau1", "100.0", "20.0", "10.0",
                 "5.00× [3.60–6.00] †", "33.0", "42.0", "1.65× [1.20–1.80] †", "16 · 48 · 14 · 33",
-                "2.08 · 0.93", "–", "–");
+                "2.08 · 0.93", "–", "–", "2.00× [1.60–2.50] †");
         // µs per op: DJL 50500 / 44 = 1148, PyTorch 60000 / 39 = 1538.
         assertCells(table, "1024", "1000", "lm", "50500", "10000", "1000", "5.00× [5.00–5.10]",
                 "20000", "60000", "2.00× [1.88–2.09]", "12 · 44 · 14 · 27", "1148 · 1538", "1.2",
-                "10.1");
+                "10.1", "–");
         assertTrue(table.contains("†: the range leaves ±20 % of the median, or there are fewer"
                 + " than two samples: not a result."), table);
         assertTrue(table.contains("+25.0 %"), "training step overhead: " + table);
