@@ -82,8 +82,9 @@ import java.util.Objects;
  *             with {@code t_i = e_y_i + a_i q_i} and {@code k_i = a_i sum_c q_ic log q_ic}. These
  *             labels bake in alpha, beta, lambda, filter and class reduction;
  *         <li>otherwise, for KL and logit matching, {@code [y (N) int64, target (N×C), oldCorrect
- *             (N)]}, where the target is {@code o / tau} for {@link Distance#KL} and {@code o} for
- *             {@link Distance#LOGIT_MATCHING}, and {@code oldCorrect} is {@code 1[argmax o_i == y_i]}
+ *             (N)]}, where the target is {@code log q = log softmax(o / tau)} for {@link Distance#KL}
+ *             and {@code o} for {@link Distance#LOGIT_MATCHING}, and {@code oldCorrect} is {@code
+ *             1[argmax o_i == y_i]}
  *             as float 0/1. These depend on the distance and tau only, so any loss with the same two
  *             (a soft-target one included) accepts them;
  *         <li>for {@link Distance#LDI}, four arrays {@code [y (N) int64, r (N×C), classWeights (N×C),
@@ -112,14 +113,21 @@ import java.util.Objects;
  *
  * <h2>Speed and precision</h2>
  *
- * <p>The old model's terms are computed once ({@link #teacherLabels}). The new model's side is a
- * few fused native ops whose autograd graph has a handful of nodes, so PyTorch's log-softmax
- * backward produces the closed-form gradient {@code (p - e_y)/N + lambda * w_i * tau * (pT - q)/N}
- * (KL) or {@code (p - e_y)/N + lambda * w_i * (z - o)/N} (logit matching) without one native call
- * per backward node; LDI is a handful of elementwise ops, each with its own backward node. On the
- * soft-target layout the loss is log-softmax, a product with the target
- * and a mean, and its gradient is {@code (p_i sum_c t_ic - t_i) / N}. The weights come from arg-max
- * decisions, so no gradient flows through them; gradient flows to {@code predictions[0]} only.
+ * <p>The old model's terms are computed once ({@link #teacherLabels}). Cross-entropy goes through
+ * autograd: log-softmax, whose fused backward gives {@code (p - e_y)/N}. The distillation term:
+ * <ul>
+ *   <li>KL: through the tempered log-softmax, whose backward gives {@code lambda * w_i * tau * s *
+ *       (pT - q)/N} in one fused node; on the soft-target layout (tau 1) CE and KL are one
+ *       log-softmax, a product with the target and a mean, with gradient {@code (p_i sum_c t_ic -
+ *       t_i) / N};
+ *   <li>logit matching and LDI: in closed form. Value and gradient ({@code lambda * w_i * s * (z -
+ *       o)/N}, and for LDI {@code lambda * w_i * k_ic * p * h^(p-1) * sign(z - r)/N}) are computed
+ *       together on the detached logits, in place where they can be, and joined to the graph by one
+ *       inner product {@code <z, g>} minus its detached copy, exactly 0; autograd records that one
+ *       node instead of one per elementwise op.
+ * </ul>
+ * The weights come from arg-max decisions, so no gradient flows through them; gradient flows to
+ * {@code predictions[0]} only.
  *
  * <p>Every constant on a path that autograd records is an array the engine owns: DJL's {@code
  * mul(Number)} and friends wrap a Java buffer that the garbage collector may free before {@code
@@ -128,11 +136,14 @@ import java.util.Objects;
  * <p>At tau &gt; 1 the KL written as {@code sum_c q log q - sum_c q log pT} subtracts two numbers
  * close to {@code -log C} whose difference shrinks as {@code 1/tau^2}, which costs float32 about
  * {@code 1e-3} of the value at tau 100. There the value (not the gradient) is computed from the
- * logit differences {@code r = z/tau - o/tau}, centred so that {@code sum_c q_c r_c = 0}: {@code
+ * log-ratios {@code r = log pT - log q}, centred so that {@code sum_c q_c r_c = 0}: {@code
  * KL = log(1 + sum_c q_c expm1(r_c))}, with {@code expm1(x) = tanh(x/2) (1 + e^x)} and {@code
  * log(1 + s) = softplus(log s)}, both exact in float32 for small arguments. A sample whose KL
  * exceeds one nat, where the direct form is exact already, keeps the direct form. This costs about
- * a dozen elementwise passes more than the direct form.
+ * ten elementwise passes more than the direct form, one of them a tanh: DJL's PyTorch engine has no
+ * {@code expm1}, {@code log1p} or {@code atanh} ({@code atanh} throws), its {@code elu} is {@code
+ * exp(x) - 1} (not exact near 0), and {@code sinh} would need two clamps to stay finite where this
+ * form is.
  *
  * <p>{@link #updateAccumulators} reuses the value of a recent {@link #evaluate} on the same
  * prediction array (by identity) instead of computing the loss a second time per step.
@@ -619,7 +630,7 @@ public final class FocalDistillationLoss extends Loss {
         } else if (distance == Distance.LOGIT_MATCHING) {
             distillation = logitMatching(z, zd, yCol, terms, n, perClass);
         } else {
-            distillation = ldi(z, zd, yCol, terms, n);
+            distillation = ldi(z, zd, yCol, terms, n, c);
         }
         NDArray loss = crossEntropy.add(distillation);
         return withParts
@@ -642,12 +653,12 @@ public final class FocalDistillationLoss extends Loss {
         NDArray cross = q.mul(logPT).sum(CLASS_AXIS);
         if (tau <= 1f) {
             NDArray selfTerm = q.mul(logQ).sum(CLASS_AXIS);
-            return selfTerm.sub(cross).mul(weights).sum();
+            return weightedSum(selfTerm.sub(cross), weights);
         }
         NDArray kl = preciseKl(logPT.stopGradient(), logQ, q);
         // The precise value, with the gradient of the direct form: x - stop(x) is exactly 0.
-        NDArray x = cross.mul(weights).sum();
-        return kl.mul(weights).sum().sub(x.sub(x.stopGradient()));
+        NDArray x = weightedSum(cross, weights);
+        return weightedSum(kl, weights).sub(x.sub(x.stopGradient()));
     }
 
     /**
@@ -657,7 +668,7 @@ public final class FocalDistillationLoss extends Loss {
     private NDArray logitMatching(NDArray z, NDArray zd, NDArray yCol, Terms terms, int n, float perClass) {
         NDArray weights = weights(zd, yCol, terms.oldCorrect, lambda * perClass / n, n);
         NDArray difference = zd.sub(terms.target);
-        NDArray value = rowSums(difference.square()).mul(weights).sum().mul(constant(zd, 0.5f));
+        NDArray value = weightedSum(rowSums(difference.square()), weights).mul(constant(zd, 0.5f));
         return withGradient(z, value, difference.muli(column(weights, n)));
     }
 
@@ -668,15 +679,23 @@ public final class FocalDistillationLoss extends Loss {
      * margin, 0 below and one half on it, the subgradient autograd's {@code maximum} gives at a tie (see the
      * class doc).
      */
-    private NDArray ldi(NDArray z, NDArray zd, NDArray yCol, Terms terms, int n) {
-        NDArray weights = weights(zd, yCol, terms.oldCorrect, lambda / n, n);
+    private NDArray ldi(NDArray z, NDArray zd, NDArray yCol, Terms terms, int n, int c) {
+        // Every class (with the true one): the class weights are the constant s, folded into the sample
+        // weights instead of multiplying two N×C arrays by an array of equal entries.
+        boolean everyClass = !excludeTrueClass && (topK == 0 || topK >= c);
+        float perClass = everyClass && classReduction == ClassReduction.MEAN ? 1f / c : 1f;
+        NDArray weights = weights(zd, yCol, terms.oldCorrect, lambda * perClass / n, n);
+        NDArray classWeights = everyClass ? null : terms.classWeights;
         NDArray difference = zd.sub(terms.target);
         NDArray penalty;
         NDArray slope;
-        if (margin == 0f && power == 2f) {
-            // ELODI's default: h^2 = (z - r)^2, slope 2 (z - r).
-            penalty = difference.square();
-            slope = difference.muli(constant(zd, 2f));
+        if (power == 2f) {
+            // h sign(z - r) is the soft threshold u = d - clip(d, -margin, margin): h^2 = u^2, slope 2u.
+            NDArray u = margin == 0f
+                    ? difference
+                    : difference.sub(difference.minimum(constant(zd, margin)).maximum(constant(zd, -margin)));
+            penalty = u.square();
+            slope = u.muli(constant(zd, 2f));
         } else {
             NDArray sign = difference.sign();
             NDArray excess = difference.abs();
@@ -687,18 +706,18 @@ public final class FocalDistillationLoss extends Loss {
             if (power == 1f) {
                 penalty = hinge;
                 slope = excess.sign().addi(constant(zd, 1f)).muli(constant(zd, 0.5f)).muli(sign);
-            } else if (power == 2f) {
-                penalty = hinge.square();
-                slope = hinge.muli(constant(zd, 2f)).muli(sign);
             } else {
                 NDArray lower = hinge.pow(constant(zd, power - 1f));
                 penalty = lower.mul(hinge);
                 slope = lower.muli(constant(zd, power)).muli(sign);
             }
         }
-        NDArray classWeights = terms.classWeights;
-        NDArray value = rowSums(penalty.muli(classWeights)).mul(weights).sum();
-        return withGradient(z, value, slope.muli(classWeights).muli(column(weights, n)));
+        if (classWeights != null) {
+            penalty.muli(classWeights);
+            slope.muli(classWeights);
+        }
+        NDArray value = weightedSum(rowSums(penalty), weights);
+        return withGradient(z, value, slope.muli(column(weights, n)));
     }
 
     /**
@@ -714,6 +733,11 @@ public final class FocalDistillationLoss extends Loss {
     private static NDArray withGradient(NDArray z, NDArray value, NDArray gradient) {
         NDArray x = z.reshape(-1).dot(gradient.reshape(-1));
         return value.add(x.sub(x.stopGradient()));
+    }
+
+    /** {@code sum_i v_i w_i} for per-sample values (N) and weights (N) or a scalar weight. */
+    private static NDArray weightedSum(NDArray values, NDArray weights) {
+        return weights.getShape().dimension() == 0 ? values.sum().mul(weights) : values.dot(weights);
     }
 
     /** Sums over the class axis: (N×C) to (N). */
