@@ -1,17 +1,20 @@
 package dev.pct.core.loss;
 
+import static dev.pct.core.loss.LabelChecks.asVector;
+import static dev.pct.core.loss.LabelChecks.checkLabelRange;
+import static dev.pct.core.loss.LabelChecks.checkLabelShape;
+import static dev.pct.core.loss.LabelChecks.checkPerSample;
+import static dev.pct.core.loss.LabelChecks.checkRank2;
+import static dev.pct.core.loss.LabelChecks.checkSameShape;
+
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 
@@ -150,87 +153,22 @@ import java.util.Objects;
  */
 public final class FocalDistillationLoss extends Loss {
 
-    /** Recent evaluations kept for {@link #updateAccumulators}: one per device is enough. */
-    private static final int RECENT_CAPACITY = 8;
-
-    /** Prefix of the names {@link #teacherLabels} gives its target arrays; other names are ignored. */
-    private static final String TAG_PREFIX = "pct.";
-
-    /**
-     * Up to this many logits (N·C) the soft-target loss is a row product, a row sum and a mean (five
-     * native calls); above, one inner product of flattened views, which writes no N×C product.
-     */
-    static final long SMALL_SOFT_TARGET = 1L << 16;
-
-    /** Above this KL (nats) per sample the direct form is exact to float32 and the precise form is skipped. */
-    private static final float DIRECT_FORM_KL = 1f;
-
-    private static final int[] CLASS_AXIS = {1};
-
-    private final float alpha;
-    private final float beta;
-    private final float tau;
-    private final float lambda;
-    private final Distance distance;
-    private final SampleFilter filter;
-    private final ClassReduction classReduction;
-    private final float margin;
-    private final float power;
-    private final int topK;
-    private final boolean excludeTrueClass;
-
-    /** Whether {@link #teacherLabels} gives the soft-target layout (see the class doc). */
-    private final boolean softTarget;
-    /** The name of the general layout's target: the settings that array depends on. */
-    private final String generalTag;
-    /** The name of the soft-target layout's target, or null when this loss does not make one. */
-    private final String softTargetTag;
+    private final LossOptions options;
+    /** The old model's terms: the label layouts, their names and checks. */
+    private final TeacherTerms teacher;
+    /** The loss on each layout: cross-entropy and the distances, value and gradient. */
+    private final DistillationKernels kernels;
 
     private final Map<String, Float> totalLoss = new HashMap<>();
-    private final Deque<Evaluation> recent = new ArrayDeque<>();
+    private final RecentEvaluations recent = new RecentEvaluations();
 
     private FocalDistillationLoss(Builder builder) {
         super(builder.name);
-        this.alpha = builder.alpha;
-        this.beta = builder.beta;
-        this.tau = builder.tau;
-        this.lambda = builder.lambda;
-        this.distance = builder.distance;
-        this.filter = builder.filter;
-        this.classReduction = builder.classReduction;
-        this.margin = builder.margin;
-        this.power = builder.power;
-        this.topK = builder.topK;
-        this.excludeTrueClass = builder.excludeTrueClass;
-        // At tau = 1 with weights known from the old model alone, CE plus the weighted KL is one
-        // cross-entropy against a soft target; lambda = 0 is plain CE, cheaper on the general path.
-        this.softTarget =
-                distance == Distance.KL
-                        && tau == 1f
-                        && lambda > 0f
-                        && (filter == SampleFilter.OLD_CORRECT || filter == SampleFilter.ALL);
-        this.softTargetTag =
-                softTarget
-                        ? TAG_PREFIX
-                                + "softTarget{distance=KL, tau=1.0, alpha="
-                                + alpha
-                                + ", beta="
-                                + beta
-                                + ", lambda="
-                                + lambda
-                                + ", filter="
-                                + filter
-                                + ", classReduction="
-                                + classReduction
-                                + "}"
-                        : null;
-        this.generalTag =
-                TAG_PREFIX
-                        + "teacherTarget{distance="
-                        + distance
-                        + (distance == Distance.KL ? ", tau=" + tau : "")
-                        + (distance == Distance.LDI ? ", " + ldiSettings() : "")
-                        + "}";
+        this.options = new LossOptions(builder.alpha, builder.beta, builder.tau, builder.lambda, builder.distance,
+                builder.filter, builder.classReduction, builder.margin, builder.power, builder.topK,
+                builder.excludeTrueClass);
+        this.teacher = new TeacherTerms(options);
+        this.kernels = new DistillationKernels(options);
     }
 
     /**
@@ -249,7 +187,7 @@ public final class FocalDistillationLoss extends Loss {
      * @return alpha
      */
     public float getAlpha() {
-        return alpha;
+        return options.alpha();
     }
 
     /**
@@ -258,7 +196,7 @@ public final class FocalDistillationLoss extends Loss {
      * @return beta
      */
     public float getBeta() {
-        return beta;
+        return options.beta();
     }
 
     /**
@@ -267,7 +205,7 @@ public final class FocalDistillationLoss extends Loss {
      * @return tau
      */
     public float getTau() {
-        return tau;
+        return options.tau();
     }
 
     /**
@@ -276,7 +214,7 @@ public final class FocalDistillationLoss extends Loss {
      * @return lambda
      */
     public float getLambda() {
-        return lambda;
+        return options.lambda();
     }
 
     /**
@@ -285,7 +223,7 @@ public final class FocalDistillationLoss extends Loss {
      * @return the distance
      */
     public Distance getDistance() {
-        return distance;
+        return options.distance();
     }
 
     /**
@@ -294,7 +232,7 @@ public final class FocalDistillationLoss extends Loss {
      * @return the sample filter
      */
     public SampleFilter getFilter() {
-        return filter;
+        return options.filter();
     }
 
     /**
@@ -303,7 +241,7 @@ public final class FocalDistillationLoss extends Loss {
      * @return the class reduction
      */
     public ClassReduction getClassReduction() {
-        return classReduction;
+        return options.classReduction();
     }
 
     /**
@@ -312,7 +250,7 @@ public final class FocalDistillationLoss extends Loss {
      * @return the margin
      */
     public float getMargin() {
-        return margin;
+        return options.margin();
     }
 
     /**
@@ -321,7 +259,7 @@ public final class FocalDistillationLoss extends Loss {
      * @return the power
      */
     public float getPower() {
-        return power;
+        return options.power();
     }
 
     /**
@@ -330,7 +268,7 @@ public final class FocalDistillationLoss extends Loss {
      * @return k, or 0 for every class
      */
     public int getTopK() {
-        return topK;
+        return options.topK();
     }
 
     /**
@@ -339,7 +277,7 @@ public final class FocalDistillationLoss extends Loss {
      * @return whether the true class is excluded
      */
     public boolean isExcludeTrueClass() {
-        return excludeTrueClass;
+        return options.excludeTrueClass();
     }
 
     /**
@@ -398,72 +336,7 @@ public final class FocalDistillationLoss extends Loss {
      *     label is outside [0, C)
      */
     public NDList teacherLabels(NDArray y, NDArray referenceLogits, NDArray oldCorrect, boolean checkRange) {
-        NDArray oldLogits = referenceLogits;
-        Shape shape = oldLogits.getShape();
-        checkRank2("oldLogits", shape);
-        int n = Math.toIntExact(shape.get(0));
-        int c = Math.toIntExact(shape.get(1));
-        checkLabelShape(y, n, "oldLogits", shape);
-        if (oldCorrect != null) {
-            checkPerSample("oldCorrect vs reference logits", oldCorrect.getShape(), n, shape);
-        }
-        checkTopK("oldLogits", shape);
-        if (checkRange) {
-            checkLabelRange(y, c);
-        }
-        NDManager owner = oldLogits.getManager();
-        NDList result;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            // Copies, never views: the caller may close its arrays, whose memory on CPU can be a Java
-            // buffer that the garbage collector then frees. toType returns the array itself when the type
-            // already matches, so an int64 y is duplicated explicitly.
-            NDArray yCol = (y.getDataType() == DataType.INT64 ? y.duplicate() : y.toType(DataType.INT64, false))
-                    .reshape(n, 1);
-            Terms terms = terms(yCol, oldLogits, n, true);
-            if (oldCorrect != null) {
-                // A copy in float32 0/1, whatever the caller's type: the caller may close its array.
-                NDArray given = oldCorrect.stopGradient().toType(DataType.FLOAT32, false).reshape(n);
-                NDArray mask = given.neq(constant(given, 0f)).toType(DataType.FLOAT32, false);
-                terms = new Terms(terms.target, mask, terms.classWeights);
-            }
-            if (softTarget) {
-                result = softTargetLabels(yCol, terms, n, c);
-                result.get(1).setName(softTargetTag);
-            } else if (distance == Distance.LDI) {
-                result = new NDList(yCol.reshape(n), terms.target, terms.classWeights, terms.oldCorrect);
-                result.get(1).setName(generalTag);
-            } else {
-                result = new NDList(yCol.reshape(n), terms.target, terms.oldCorrect);
-                result.get(1).setName(generalTag);
-            }
-            for (NDArray array : result) {
-                NDScope.unregister(array);
-            }
-        }
-        result.attach(owner);
-        return result;
-    }
-
-    /**
-     * The soft-target layout. At tau = 1, with {@code a_i = lambda * w_i * s} ({@code s = 1} or
-     * {@code 1/C}), {@code CE_i + a_i KL(q_i || p_i) = -sum_c t_ic log p_ic + k_i} with {@code t_i =
-     * e_y_i + a_i q_i} and {@code k_i = a_i sum_c q_ic log q_ic}.
-     */
-    private NDList softTargetLabels(NDArray yCol, Terms terms, int n, int c) {
-        NDArray logQ = terms.target.logSoftmax(1);
-        NDArray q = logQ.exp();
-        // q * log q from the log-softmax: finite where q underflows to 0, so no 0 * -inf.
-        NDArray selfTerm = q.mul(logQ).sum(CLASS_AXIS);
-        float s = lambda * (classReduction == ClassReduction.MEAN ? 1f / c : 1f);
-        NDArray a =
-                filter == SampleFilter.ALL
-                        ? selfTerm.onesLike().muli(s * (alpha + beta))
-                        : terms.oldCorrect.mul(beta * s).addi(alpha * s);
-        NDArray target = q.muli(a.reshape(n, 1));
-        // PyTorch's DJL engine has one-hot with on value 1 only.
-        target.addi(yCol.reshape(n).oneHot(c, DataType.FLOAT32));
-        return new NDList(yCol, target, selfTerm.muli(a));
+        return teacher.make(y, referenceLogits, oldCorrect, checkRange);
     }
 
     /**
@@ -504,26 +377,26 @@ public final class FocalDistillationLoss extends Loss {
         checkRank2("predictions[0] (new logits)", zShape);
         int n = Math.toIntExact(zShape.get(0));
         int c = Math.toIntExact(zShape.get(1));
-        boolean ldi = distance == Distance.LDI;
+        boolean ldi = options.distance() == Distance.LDI;
         if (labels == null || (labels.size() != 2 && labels.size() != (ldi ? 4 : 3))) {
-            throw new IllegalArgumentException(labelCountMessage(labels));
+            throw new IllegalArgumentException(teacher.labelCountMessage(labels));
         }
         NDArray y = labels.get(0);
         checkLabelShape(y, n, "predictions[0]", zShape);
-        checkTopK("predictions[0] (new logits)", zShape);
+        teacher.checkTopK("predictions[0] (new logits)", zShape);
         boolean raw = labels.size() == 2;
         boolean soft = false;
         if (raw) {
             checkSameShape("labels[1] (old logits)", labels.get(1).getShape(), zShape);
             checkLabelRange(y, c);
         } else if (ldi) {
-            checkTag(labels.get(1).getName(), generalTag);
+            TeacherTerms.checkTag(labels.get(1).getName(), teacher.generalTag());
             checkSameShape("labels[1] (reference logits)", labels.get(1).getShape(), zShape);
             checkSameShape("labels[2] (class weights)", labels.get(2).getShape(), zShape);
             checkPerSample("labels[3] (old-correct mask)", labels.get(3).getShape(), n, zShape);
         } else {
             soft = y.getShape().dimension() == 2;
-            checkLayout(soft, labels.get(1).getName());
+            teacher.checkLayout(soft, labels.get(1).getName());
             checkSameShape(soft ? "labels[1] (combined target)" : "labels[1] (teacher target)",
                     labels.get(1).getShape(), zShape);
             checkPerSample(soft ? "labels[2] (self constant)" : "labels[2] (old-correct mask)",
@@ -537,13 +410,13 @@ public final class FocalDistillationLoss extends Loss {
                 yCol = yCol.reshape(n, 1);
             }
             if (soft) {
-                parts = softTarget(z, yCol, labels.get(1), asVector(labels.get(2), n), n, withParts);
+                parts = kernels.softTarget(z, yCol, labels.get(1), asVector(labels.get(2), n), n, withParts);
             } else {
-                Terms terms = raw
-                        ? terms(yCol, labels.get(1), n, false)
-                        : new Terms(labels.get(1), asVector(labels.get(labels.size() - 1), n),
+                TeacherTerms.Terms terms = raw
+                        ? teacher.terms(yCol, labels.get(1), n, false)
+                        : new TeacherTerms.Terms(labels.get(1), asVector(labels.get(labels.size() - 1), n),
                                 ldi ? labels.get(2) : null);
-                parts = general(z, yCol, terms, n, c, withParts);
+                parts = kernels.general(z, yCol, terms, n, c, withParts);
             }
             NDScope.unregister(parts.loss());
             if (withParts) {
@@ -551,228 +424,6 @@ public final class FocalDistillationLoss extends Loss {
             }
         }
         return finish(z, parts, predictions, labels, withParts);
-    }
-
-    /** Why labels of this many arrays do not fit this loss, naming the loss that made them when known. */
-    private String labelCountMessage(NDList labels) {
-        String made = "";
-        if (labels != null && labels.size() > 1 && isTag(labels.get(1).getName())) {
-            made = " (teacherLabels of a loss with " + labels.get(1).getName().substring(TAG_PREFIX.length()) + ")";
-        }
-        String expected = distance == Distance.LDI
-                ? "[y, oldLogits] or the 4 arrays of an LDI loss's teacherLabels ([y, reference, classWeights,"
-                        + " oldCorrect])"
-                : "[y, oldLogits] or the 3 arrays of teacherLabels ([y, target, oldCorrect], or at KL tau 1 the"
-                        + " soft target [y, combinedTarget, selfConstant])";
-        return "labels: expected " + expected + ", got "
-                + (labels == null ? "null" : labels.size() + " arrays" + made);
-    }
-
-    /**
-     * Checks precomputed labels against this loss: the soft-target layout (y of shape (N, 1)) only of
-     * this loss's own settings, the general layout (y of shape (N)) of the same distance and tau.
-     */
-    private void checkLayout(boolean soft, String name) {
-        if (!soft) {
-            checkTag(name, generalTag);
-        } else if (softTarget) {
-            checkTag(name, softTargetTag);
-        } else {
-            throw new IllegalArgumentException(
-                    "labels: [y (N, 1), ...] is the soft-target layout of teacherLabels of a loss with KL,"
-                            + " tau 1 and filter OLD_CORRECT or ALL"
-                            + (isTag(name) ? " (these: " + name.substring(TAG_PREFIX.length()) + ")" : "")
-                            + ", but this loss has "
-                            + describe()
-                            + ": pass [y, oldLogits] or this loss's teacherLabels");
-        }
-    }
-
-    /**
-     * The loss on the soft-target layout: {@code L = mean_i (k_i - sum_c t_ic log p_ic)}; log-softmax's
-     * backward gives {@code (p * sum_c t_c - t) / N}, the exact gradient.
-     */
-    private LossParts softTarget(NDArray z, NDArray yCol, NDArray target, NDArray selfConstant, int n,
-            boolean withParts) {
-        NDArray logP = z.logSoftmax(1);
-        NDArray loss;
-        if ((long) n * target.getShape().get(1) <= SMALL_SOFT_TARGET) {
-            loss = selfConstant.sub(logP.mul(target).sum(CLASS_AXIS)).mean();
-        } else {
-            // One inner product of the flattened views: reads both once and writes no N×C product.
-            NDArray cross = logP.reshape(-1).dot(target.reshape(-1));
-            loss = selfConstant.mean().sub(cross.mul(constant(z, 1f / n)));
-        }
-        if (!withParts) {
-            return new LossParts(loss, null, null);
-        }
-        NDArray crossEntropy = logP.stopGradient().gather(yCol, 1).mean().neg();
-        return new LossParts(loss, crossEntropy, loss.stopGradient().sub(crossEntropy));
-    }
-
-    /**
-     * The loss on the general layout (or on raw labels), for every distance and filter. Cross-entropy goes
-     * through autograd (log-softmax's fused backward); the distillation term is computed on the detached
-     * logits, its value and its closed-form gradient together, and joined to the graph by {@link #withGradient}.
-     */
-    private LossParts general(NDArray z, NDArray yCol, Terms terms, int n, int c, boolean withParts) {
-        NDArray logP = z.logSoftmax(1);
-        NDArray crossEntropy = logP.gather(yCol, 1).mean().neg();
-        if (lambda == 0f) {
-            return new LossParts(crossEntropy, withParts ? crossEntropy.stopGradient() : null,
-                    withParts ? crossEntropy.stopGradient().zerosLike() : null);
-        }
-        float perClass = classReduction == ClassReduction.MEAN ? 1f / c : 1f;
-        NDArray zd = z.stopGradient();
-        NDArray distillation;
-        if (distance == Distance.KL) {
-            distillation = kl(z, zd, logP, yCol, terms, n, perClass);
-        } else if (distance == Distance.LOGIT_MATCHING) {
-            distillation = logitMatching(z, zd, yCol, terms, n, perClass);
-        } else {
-            distillation = ldi(z, zd, yCol, terms, n, c);
-        }
-        NDArray loss = crossEntropy.add(distillation);
-        return withParts
-                ? new LossParts(loss, crossEntropy.stopGradient(), distillation.stopGradient())
-                : new LossParts(loss, null, null);
-    }
-
-    /**
-     * {@code lambda * sum_i w_i tau^2 s KL(q_i || pT_i) / N} with the target {@code log q} (the old logits'
-     * log-softmax at tau). Its gradient is {@code lambda w_i tau s (pT - q) / N}: through autograd, the
-     * tempered log-softmax's fused backward of {@code -sum q log pT}; at tau &gt; 1 the value comes from
-     * {@link #preciseKl}, which needs the same {@code log pT}.
-     */
-    private NDArray kl(NDArray z, NDArray zd, NDArray logP, NDArray yCol, Terms terms, int n, float perClass) {
-        NDArray weights = weights(zd, yCol, terms.oldCorrect, lambda * tau * tau * perClass / n, n);
-        NDArray logQ = terms.target;
-        NDArray q = logQ.exp();
-        NDArray logPT = tau == 1f ? logP : z.mul(constant(z, 1f / tau)).logSoftmax(1);
-        // KL(q || pT) = sum_c q log q - sum_c q log pT; only the second part depends on z.
-        NDArray cross = q.mul(logPT).sum(CLASS_AXIS);
-        if (tau <= 1f) {
-            NDArray selfTerm = q.mul(logQ).sum(CLASS_AXIS);
-            return weightedSum(selfTerm.sub(cross), weights);
-        }
-        NDArray kl = preciseKl(logPT.stopGradient(), logQ, q);
-        // The precise value, with the gradient of the direct form: x - stop(x) is exactly 0.
-        NDArray x = weightedSum(cross, weights);
-        return weightedSum(kl, weights).sub(x.sub(x.stopGradient()));
-    }
-
-    /**
-     * {@code lambda * sum_i w_i s ||z_i - o_i||^2 / (2N)}; its gradient {@code lambda w_i s (z_i - o_i) / N} is
-     * the scaled difference itself, formed in place.
-     */
-    private NDArray logitMatching(NDArray z, NDArray zd, NDArray yCol, Terms terms, int n, float perClass) {
-        NDArray weights = weights(zd, yCol, terms.oldCorrect, lambda * perClass / n, n);
-        NDArray difference = zd.sub(terms.target);
-        NDArray value = weightedSum(rowSums(difference.square()), weights).mul(constant(zd, 0.5f));
-        return withGradient(z, value, difference.muli(column(weights, n)));
-    }
-
-    /**
-     * LDI: {@code sum_i a_i sum_c k_ic h_ic^p} with {@code h = max(|z - r| - margin, 0)}, class weights
-     * {@code k} and {@code a_i = lambda w_i / N}. The gradient in closed form is {@code a_i k_ic p h^(p-1)
-     * sign(z - r)}; at p = 1 the factor {@code h^0} is {@code (sign(|z - r| - margin) + 1) / 2}, 1 above the
-     * margin, 0 below and one half on it, the subgradient autograd's {@code maximum} gives at a tie (see the
-     * class doc).
-     */
-    private NDArray ldi(NDArray z, NDArray zd, NDArray yCol, Terms terms, int n, int c) {
-        // Every class (with the true one): the class weights are the constant s, folded into the sample
-        // weights instead of multiplying two N×C arrays by an array of equal entries.
-        boolean everyClass = !excludeTrueClass && (topK == 0 || topK >= c);
-        float perClass = everyClass && classReduction == ClassReduction.MEAN ? 1f / c : 1f;
-        NDArray weights = weights(zd, yCol, terms.oldCorrect, lambda * perClass / n, n);
-        NDArray classWeights = everyClass ? null : terms.classWeights;
-        NDArray difference = zd.sub(terms.target);
-        NDArray penalty;
-        NDArray slope;
-        if (power == 2f) {
-            // h sign(z - r) is the soft threshold u = d - clip(d, -margin, margin): h^2 = u^2, slope 2u.
-            NDArray u = margin == 0f
-                    ? difference
-                    : difference.sub(difference.minimum(constant(zd, margin)).maximum(constant(zd, -margin)));
-            penalty = u.square();
-            slope = u.muli(constant(zd, 2f));
-        } else {
-            NDArray sign = difference.sign();
-            NDArray excess = difference.abs();
-            if (margin != 0f) {
-                excess.subi(constant(zd, margin));
-            }
-            NDArray hinge = excess.maximum(constant(zd, 0f));
-            if (power == 1f) {
-                penalty = hinge;
-                slope = excess.sign().addi(constant(zd, 1f)).muli(constant(zd, 0.5f)).muli(sign);
-            } else {
-                NDArray lower = hinge.pow(constant(zd, power - 1f));
-                penalty = lower.mul(hinge);
-                slope = lower.muli(constant(zd, power)).muli(sign);
-            }
-        }
-        if (classWeights != null) {
-            penalty.muli(classWeights);
-            slope.muli(classWeights);
-        }
-        NDArray value = weightedSum(rowSums(penalty), weights);
-        return withGradient(z, value, slope.muli(column(weights, n)));
-    }
-
-    /**
-     * A scalar equal to {@code value} whose gradient with respect to {@code z} is {@code gradient}: {@code
-     * value + (x - stop(x))} with {@code x = <z, gradient>}, where {@code x - stop(x)} is exactly 0. Autograd
-     * records one inner product (whose backward is one product with {@code gradient}) instead of a node per
-     * elementwise op of the distance.
-     *
-     * @param z the new logits (N×C), recorded by autograd
-     * @param value the detached value
-     * @param gradient the detached gradient of the value with respect to {@code z} (N×C)
-     */
-    private static NDArray withGradient(NDArray z, NDArray value, NDArray gradient) {
-        NDArray x = z.reshape(-1).dot(gradient.reshape(-1));
-        return value.add(x.sub(x.stopGradient()));
-    }
-
-    /** {@code sum_i v_i w_i} for per-sample values (N) and weights (N) or a scalar weight. */
-    private static NDArray weightedSum(NDArray values, NDArray weights) {
-        return weights.getShape().dimension() == 0 ? values.sum().mul(weights) : values.dot(weights);
-    }
-
-    /** Sums over the class axis: (N×C) to (N). */
-    private static NDArray rowSums(NDArray array) {
-        return array.sum(CLASS_AXIS);
-    }
-
-    /** The weights as a column (N, 1) that broadcasts over classes; a scalar stays a scalar. */
-    private static NDArray column(NDArray weights, int n) {
-        return weights.getShape().dimension() == 0 ? weights : weights.reshape(n, 1);
-    }
-
-    /**
-     * Per-sample {@code KL(q || pT)} (N) from the log-ratios {@code l = log pT - log q}, exact to float32
-     * where the direct form {@code -sum_c q_c l_c} loses the digits that matter (see the class doc).
-     *
-     * @param logPT the new logits' log-softmax at tau, detached
-     * @param logQ the old logits' log-softmax at tau
-     * @param q its softmax
-     */
-    private static NDArray preciseKl(NDArray logPT, NDArray logQ, NDArray q) {
-        NDArray r = logPT.sub(logQ);
-        NDArray mean = q.mul(r).sum(CLASS_AXIS, true);
-        // The direct form, kept where it is exact already (and where the precise form would overflow).
-        NDArray direct = mean.neg().reshape(-1);
-        // Centred under q, so that the first-order terms of sum_c q_c expm1(r_c) cancel exactly.
-        r.subi(mean);
-        // q * expm1(r) = tanh(r/2) * (q + q e^r), with q e^r = exp(log pT - mean): no overflow below KL 88.
-        NDArray qExpR = logPT.sub(mean).exp().addi(q);
-        NDArray qExpm1 = r.muli(constant(r, 0.5f)).tanh().muli(qExpR);
-        // Jensen makes s >= 0; rounding may not. maximum with an engine constant, not clip(Number,
-        // Number), which reads both bounds back to the host (two aten::item per call).
-        NDArray s = qExpm1.sum(CLASS_AXIS).maximum(constant(qExpm1, 0f));
-        NDArray kl = s.log().getNDArrayInternal().softPlus();
-        return NDArrays.where(direct.gt(constant(direct, DIRECT_FORM_KL)), direct, kl);
     }
 
     /** Hands the arrays of one evaluation to the predictions' manager and remembers its value. */
@@ -790,183 +441,8 @@ public final class FocalDistillationLoss extends Loss {
             }
             NDScope.register(array);
         }
-        remember(new Evaluation(predictions.get(0), labels.get(0), parts.loss()));
+        recent.remember(new RecentEvaluations.Evaluation(predictions.get(0), labels.get(0), parts.loss()));
         return parts;
-    }
-
-    /** A scalar constant the engine owns, on the device and of the type of {@code like}. */
-    private static NDArray constant(NDArray like, float value) {
-        return like.getManager().full(new Shape(), value, like.getDataType(), like.getDevice());
-    }
-
-    /**
-     * Rejects a target array named by teacherLabels of a loss with other settings. Unnamed arrays
-     * (rebuilt from host memory, sliced by a data set) pass: the name costs no native call, a check
-     * of the values would cost a host read per batch.
-     */
-    private static void checkTag(String name, String expected) {
-        if (isTag(name) && !name.equals(expected)) {
-            throw new IllegalArgumentException(
-                    "labels[1]: made by teacherLabels of a loss with "
-                            + name.substring(TAG_PREFIX.length())
-                            + ", but this loss expects "
-                            + expected.substring(TAG_PREFIX.length())
-                            + ": make the labels with this loss's teacherLabels");
-        }
-    }
-
-    private static boolean isTag(String name) {
-        return name != null && name.startsWith(TAG_PREFIX);
-    }
-
-    private String describe() {
-        return "distance="
-                + distance
-                + ", tau="
-                + tau
-                + ", lambda="
-                + lambda
-                + ", filter="
-                + filter
-                + (distance == Distance.LDI ? ", " + ldiSettings() : "");
-    }
-
-    /** The settings LDI's precomputed labels depend on, for their name and for messages. */
-    private String ldiSettings() {
-        return "margin="
-                + margin
-                + ", power="
-                + power
-                + ", topK="
-                + topK
-                + ", excludeTrueClass="
-                + excludeTrueClass
-                + ", classReduction="
-                + classReduction;
-    }
-
-    /** LDI's top k must not exceed the number of classes (host metadata only). */
-    private void checkTopK(String what, Shape logits) {
-        if (distance == Distance.LDI && topK > logits.get(1)) {
-            throw new IllegalArgumentException(
-                    "topK: "
-                            + topK
-                            + " exceeds the "
-                            + logits.get(1)
-                            + " classes of "
-                            + what
-                            + " "
-                            + logits
-                            + ": expected topK <= C (0 = every class)");
-        }
-    }
-
-    /**
-     * The sample weights times {@code scale}: an (N) array, or a scalar when they are the constant
-     * alpha + beta. Arg-max results carry no gradient, so the weights are constants.
-     */
-    private NDArray weights(NDArray z, NDArray yCol, NDArray oldCorrect, float scale, int n) {
-        NDArray indicator;
-        switch (filter) {
-            case ALL:
-                return constant(z, (alpha + beta) * scale);
-            case OLD_CORRECT:
-                indicator = oldCorrect;
-                break;
-            case NEW_INCORRECT:
-                indicator = newIncorrect(z, yCol, n);
-                break;
-            case NEGATIVE_FLIP:
-                indicator = oldCorrect.mul(newIncorrect(z, yCol, n));
-                break;
-            default:
-                throw new AssertionError("unknown filter " + filter);
-        }
-        NDArray weights = indicator.mul(constant(z, beta * scale));
-        return alpha == 0f ? weights : weights.addi(constant(z, alpha * scale));
-    }
-
-    private static NDArray newIncorrect(NDArray z, NDArray yCol, int n) {
-        return z.argMax(1).neq(yCol.reshape(n)).toType(DataType.FLOAT32, false);
-    }
-
-    /** The array as shape (N); no op (each costs a native call) when it already is. */
-    private static NDArray asVector(NDArray array, int n) {
-        return array.getShape().dimension() == 1 ? array : array.reshape(n);
-    }
-
-    /**
-     * The general layout's per-sample arrays: the distance's target, the old-correct mask and, for LDI
-     * only (else null), the class weights {@code s_i * 1[c in S_i]}.
-     */
-    private record Terms(NDArray target, NDArray oldCorrect, NDArray classWeights) {}
-
-    /**
-     * Target, old-correct mask and (LDI) class weights from old logits; yCol is int64 of shape (N, 1).
-     * With {@code owned}, the target is a new array even where it equals the old logits, and the class
-     * weights are a full N×C array.
-     */
-    private Terms terms(NDArray yCol, NDArray oldLogits, int n, boolean owned) {
-        NDArray o = oldLogits.stopGradient();
-        NDArray oldCorrect = o.argMax(1).eq(yCol.reshape(n)).toType(DataType.FLOAT32, false);
-        if (o.getDataType() != DataType.FLOAT32) {
-            o = o.toType(DataType.FLOAT32, false);
-        }
-        NDArray target;
-        if (distance == Distance.KL) {
-            // log q, the old logits' log-softmax at tau: a new array, computed once per sample.
-            target = (tau == 1f ? o : o.mul(constant(o, 1f / tau))).logSoftmax(1);
-        } else {
-            target = owned ? o.duplicate() : o;
-        }
-        int c = Math.toIntExact(o.getShape().get(1));
-        NDArray classWeights = distance == Distance.LDI ? classWeights(yCol, target, n, c, owned) : null;
-        return new Terms(target, oldCorrect, classWeights);
-    }
-
-    /**
-     * LDI's class set as weights {@code s_i * 1[c in S_i]} (N×C, float32) from the reference logits
-     * {@code r} (float32, no gradient): {@code s_i = 1/|S_i|} for {@link ClassReduction#MEAN}, 1 for
-     * {@link ClassReduction#SUM}. With top k, {@code S_i} holds every candidate class whose reference
-     * logit is at least the k-th largest of its row (ties with it included; see the class doc). Without
-     * {@code full}, a set of every class for every sample is a scalar (no N×C product per call).
-     */
-    private NDArray classWeights(NDArray yCol, NDArray r, int n, int c, boolean full) {
-        boolean mean = classReduction == ClassReduction.MEAN;
-        if (!excludeTrueClass && (topK == 0 || topK >= c)) {
-            // Every class: |S_i| = C.
-            float value = mean ? 1f / c : 1f;
-            return full
-                    ? r.getManager().full(r.getShape(), value, DataType.FLOAT32, r.getDevice())
-                    : constant(r, value);
-        }
-        int candidates = excludeTrueClass ? c - 1 : c;
-        NDArray isTrue = excludeTrueClass ? yCol.reshape(n).oneHot(c, DataType.FLOAT32) : null;
-        if (topK == 0 || topK >= candidates) {
-            // Every class but the true one: |S_i| = C - 1 (none when C = 1, so D_i = 0).
-            NDArray selected = constant(r, 1f).sub(isTrue);
-            return mean ? selected.muli(constant(r, 1f / Math.max(candidates, 1))) : selected;
-        }
-        NDArray scores = r;
-        NDArray notTrue = null;
-        if (excludeTrueClass) {
-            // The true class can never be among the top k of the others: it ranks last.
-            NDArray trueMask = isTrue.toType(DataType.BOOLEAN, false);
-            notTrue = trueMask.logicalNot();
-            // DJL's where does not broadcast: the -inf is a full array.
-            NDArray lowest =
-                    r.getManager().full(r.getShape(), Float.NEGATIVE_INFINITY, DataType.FLOAT32, r.getDevice());
-            scores = NDArrays.where(trueMask, lowest, r);
-        }
-        // The k-th largest value of each row (a top-k over classes, per sample), then every class at
-        // least as large: ties with the k-th largest are all selected, whatever their order.
-        NDArray kth = scores.topK(topK, 1, true, false).get(0).min(CLASS_AXIS, true);
-        NDArray chosen = scores.gte(kth);
-        if (notTrue != null) {
-            chosen = chosen.logicalAnd(notTrue); // only matters when r holds -inf itself
-        }
-        NDArray selected = chosen.toType(DataType.FLOAT32, false);
-        return mean ? selected.divi(selected.sum(CLASS_AXIS, true).maximum(constant(r, 1f))) : selected;
     }
 
     // ---- accumulators: DJL's semantics (mean over updates of the scalar loss), one evaluation ----
@@ -992,7 +468,7 @@ public final class FocalDistillationLoss extends Loss {
      */
     @Override
     public void updateAccumulators(String[] keys, NDList labels, NDList predictions) {
-        NDArray value = recall(predictions, labels);
+        NDArray value = recent.recall(predictions, labels);
         if (value == null) {
             value = evaluate(labels, predictions);
         }
@@ -1029,94 +505,7 @@ public final class FocalDistillationLoss extends Loss {
         }
     }
 
-    private void remember(Evaluation evaluation) {
-        synchronized (recent) {
-            recent.removeIf(e -> e.predictions == evaluation.predictions);
-            if (recent.size() == RECENT_CAPACITY) {
-                recent.removeFirst();
-            }
-            recent.addLast(evaluation);
-        }
-    }
-
-    private NDArray recall(NDList predictions, NDList labels) {
-        if (predictions == null || predictions.isEmpty() || labels == null || labels.isEmpty()) {
-            return null;
-        }
-        NDArray head = predictions.get(0);
-        NDArray label = labels.get(0);
-        synchronized (recent) {
-            Iterator<Evaluation> it = recent.descendingIterator();
-            while (it.hasNext()) {
-                Evaluation e = it.next();
-                if (e.predictions == head && e.labels == label) {
-                    // A closed manager frees the value; evaluate afresh rather than read freed memory.
-                    return e.value.isReleased() ? null : e.value;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** One evaluation: the arrays it was computed from (compared by identity) and its value. */
-    private record Evaluation(NDArray predictions, NDArray labels, NDArray value) {}
-
     // ---- validation: host metadata only ----
-
-    private static void checkRank2(String what, Shape shape) {
-        if (shape.dimension() != 2) {
-            throw new IllegalArgumentException(
-                    what + ": expected rank 2 (N, C), got shape " + shape);
-        }
-    }
-
-    private static void checkSameShape(String what, Shape actual, Shape logits) {
-        if (!actual.equals(logits)) {
-            throw new IllegalArgumentException(
-                    what + ": expected shape " + logits + " like the new logits, got " + actual);
-        }
-    }
-
-    private static void checkPerSample(String what, Shape actual, int n, Shape logits) {
-        boolean ok =
-                actual.size() == n
-                        && (actual.dimension() == 1
-                                || (actual.dimension() == 2 && actual.get(1) == 1));
-        if (!ok) {
-            throw new IllegalArgumentException(
-                    what
-                            + ": expected shape ("
-                            + n
-                            + ") for logits "
-                            + logits
-                            + ", got "
-                            + actual);
-        }
-    }
-
-    private static void checkLabelShape(NDArray y, int n, String logitsName, Shape logits) {
-        checkPerSample("labels[0] (y) vs " + logitsName, y.getShape(), n, logits);
-    }
-
-    /** Host read: every label must be a whole number in [0, classes). */
-    private static void checkLabelRange(NDArray y, int classes) {
-        double[] values;
-        try (NDArray copy = y.toType(DataType.FLOAT64, true)) {
-            values = copy.toDoubleArray();
-        }
-        for (int i = 0; i < values.length; i++) {
-            double v = values[i];
-            if (!(v >= 0 && v < classes) || v != Math.rint(v)) {
-                throw new IllegalArgumentException(
-                        "labels[0] (y): expected class indices in [0, "
-                                + classes
-                                + "), got "
-                                + v
-                                + " at sample "
-                                + i);
-            }
-        }
-    }
 
     /** Builds a {@link FocalDistillationLoss}; every option has the paper's default. */
     public static final class Builder {
