@@ -17,14 +17,23 @@ import org.junit.jupiter.api.Test;
  */
 class BenchmarkStepTest {
 
+    /** The distances of the loss-path grid. */
+    private static final String[] DISTANCES = {"kl_tau1", "kl_tau100", "lm", "ldi"};
+
+    private static LossPathBenchmark.Implementations implementations(LossPathBenchmark.Batch batch,
+            String distance) {
+        LossPathBenchmark.Implementations impls = new LossPathBenchmark.Implementations();
+        impls.distance = distance;
+        impls.setUpImplementations(batch);
+        return impls;
+    }
+
     @Test
     void lossPathStepLeavesNoArrays() {
-        for (String distance : new String[] {"kl_tau1", "kl_tau100", "lm", "ldi"}) {
+        for (String distance : DISTANCES) {
             LossPathBenchmark.Batch batch = batch(32, 10);
             try {
-                LossPathBenchmark.Implementations impls = new LossPathBenchmark.Implementations();
-                impls.distance = distance;
-                impls.setUpImplementations(batch);
+                LossPathBenchmark.Implementations impls = implementations(batch, distance);
                 LossImplementation.Prepared ce = impls.get(LossImplementation.CROSS_ENTROPY);
                 float ceValue = LossPathBenchmark.step(batch, ce.loss(), ce.labels());
                 for (LossImplementation impl : new LossImplementation[] {
@@ -52,12 +61,10 @@ class BenchmarkStepTest {
         // Two independent writings of one formula (autograd composition with raw labels, pct's closed forms
         // with precomputed labels), both in float32 over N x C = 320 terms: they agree to float32 rounding of
         // sums of a few hundred terms, well inside 1e-4 relative.
-        for (String distance : new String[] {"kl_tau1", "kl_tau100", "lm", "ldi"}) {
+        for (String distance : DISTANCES) {
             LossPathBenchmark.Batch batch = batch(32, 10);
             try {
-                LossPathBenchmark.Implementations impls = new LossPathBenchmark.Implementations();
-                impls.distance = distance;
-                impls.setUpImplementations(batch);
+                LossPathBenchmark.Implementations impls = implementations(batch, distance);
                 LossImplementation.Prepared naive = impls.get(LossImplementation.NAIVE);
                 LossImplementation.Prepared pct = impls.get(LossImplementation.PCT);
                 float expected = LossPathBenchmark.step(batch, naive.loss(), naive.labels());
