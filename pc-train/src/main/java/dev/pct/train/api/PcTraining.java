@@ -28,6 +28,7 @@ import dev.pct.train.loop.OnTheFlyTeacher;
 import dev.pct.train.loop.Prefetcher;
 import dev.pct.train.loop.StageLoss;
 import dev.pct.train.loop.TeacherSource;
+import dev.pct.train.report.Confidence;
 import dev.pct.train.report.EpochRecord;
 import dev.pct.train.report.ModelResult;
 import dev.pct.train.report.ReportWriter;
@@ -38,6 +39,7 @@ import dev.pct.train.update.OldLogits;
 import dev.pct.train.update.OldModel;
 import dev.pct.train.update.OldModelFiles;
 import dev.pct.train.update.StageNetwork;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +95,8 @@ public final class PcTraining {
     private static final String OLD_MODELS = "Old model's";
     /** The global gradient norm logit matching is clipped at when the training settings do not clip. */
     static final double LOGIT_MATCHING_CLIP_NORM = 5.0;
+    /** The old model's test logits, in its directory. */
+    static final String OLD_TEST_CACHE = "logits-test.cache";
     /** The teacher cache of the training split, in the old model's directory. */
     static final String TEACHER_CACHE = "teacher-train.logits";
     /** How long the input pipeline is measured alone before training. */
@@ -120,6 +125,7 @@ public final class PcTraining {
     private final int prefetch;
     private final Map<String, Object> provenance;
     private final Map<String, String> runFiles;
+    private final IntFunction<BufferedImage> testImages;
     /** The kept epoch of every stage of the current run, in training order. */
     private final List<SelectedEpoch> selected = new ArrayList<>();
 
@@ -182,6 +188,7 @@ public final class PcTraining {
         prefetch = b.prefetch;
         provenance = Map.copyOf(b.provenance);
         runFiles = Map.copyOf(b.runFiles);
+        testImages = b.testImages;
     }
 
     /**
@@ -247,6 +254,7 @@ public final class PcTraining {
         selected.clear();
         Map<String, Path> models = new LinkedHashMap<>();
         int[] oldTestPredictions;
+        float[] oldTestConfidences;
         Model oldStage = null;
         List<AutoCloseable> open = new ArrayList<>();
         try {
@@ -263,6 +271,7 @@ public final class PcTraining {
             LOG.info("Old model: {}", old == null ? "logits given" : old.description());
             OldOutputs outputs = oldOutputs(old, classes, prefetcher, open);
             oldTestPredictions = outputs.test();
+            oldTestConfidences = outputs.testConfidences();
             StageRunner.Reference reference = new StageRunner.Reference(outputs.validation(), oldTestPredictions);
             boolean distills = distills();
             // The plain retrain's rule: its lowest validation error, whatever the PC models' rule.
@@ -325,8 +334,17 @@ public final class PcTraining {
                 }
             }
         }
-        int[] testLabels = data.test().labels();
-        RunResults runResults = new RunResults(testLabels, oldTestPredictions, results, history);
+        RunResults runResults = new RunResults(data.test().labels(), oldTestPredictions, results, history,
+                oldTestConfidences);
+        writeReport(runResults, new ReportWriter.LoadingRate(loadingRate, workers));
+        LOG.info("Done in {} s. Old model test error {}. Report: {}", Math.round((System.nanoTime() - start) / 1e9),
+                String.format("%.4f", StageRunner.errorRate(oldTestPredictions, data.test().labels())),
+                runDir.resolve(ReportWriter.REPORT_HTML));
+        return new PcResult(runDir, runResults, table(results), models);
+    }
+
+    /** Writes report.md, report.html and the files beside them. */
+    private void writeReport(RunResults runResults, ReportWriter.LoadingRate loading) throws IOException {
         Map<String, String> settings = new LinkedHashMap<>();
         if (distills()) {
             sweep.forEach((label, l) -> settings.put(label, describe(l)));
@@ -336,19 +354,21 @@ public final class PcTraining {
             }
         }
         ReportWriter.builder().setRunDirectory(runDir).optClassNames(data.classNames())
-                .optLoadingRate(new ReportWriter.LoadingRate(loadingRate, workers))
+                .optLoadingRate(loading)
                 .optSelection(selected, selection)
                 .optSettings(sweep.size() > 1 || !sweep.containsKey(PC) ? settings : Map.of())
                 .optNotes(oldModel == null ? List.of() : oldModel.notes())
+                .optTestImages(testImages)
+                .optTitle(name)
                 .build().write(runResults);
+    }
+
+    private static String table(List<ModelResult> results) {
         Map<String, FlipReport> table = new LinkedHashMap<>();
         for (ModelResult r : results) {
             table.put(r.model() + " seed " + r.seed(), r.vsOld());
         }
-        LOG.info("Done in {} s. Old model test error {}. Report: {}", Math.round((System.nanoTime() - start) / 1e9),
-                String.format("%.4f", StageRunner.errorRate(oldTestPredictions, testLabels)),
-                runDir.resolve("report.md"));
-        return new PcResult(runDir, runResults, ReportWriter.formatTable(table), models);
+        return ReportWriter.formatTable(table);
     }
 
     /** Trains (or reads back) a reported stage of a seed and adds its results, history and kept epoch to the run's. */
@@ -364,7 +384,8 @@ public final class PcTraining {
         int[] predictions = FlipAccumulator.argmax(outcome.testLogits(), data.classes());
         FlipAccumulator flips = new FlipAccumulator(data.classes());
         flips.add(data.test().labels(), oldTestPredictions, predictions);
-        results.add(new ModelResult(model, seed, predictions, flips.report()));
+        results.add(new ModelResult(model, seed, predictions, flips.report(),
+                Confidence.ofLogits(outcome.testLogits(), data.classes())));
         StageRunner.Selected s = outcome.selected();
         selected.add(new SelectedEpoch(model, seed, s.rule(), s.epoch(), s.epochsTrained(), s.fallback(),
                 stage.selection().errorBound(), outcome.selectedRecord()));
@@ -439,11 +460,12 @@ public final class PcTraining {
         }
         for (int k : sizes) {
             String label = ensembleLabel(k);
-            int[] predictions = FlipAccumulator.argmax(meanRows(testLogits.subList(0, k)), classes);
+            float[] mean = meanRows(testLogits.subList(0, k));
+            int[] predictions = FlipAccumulator.argmax(mean, classes);
             FlipAccumulator flips = new FlipAccumulator(classes);
             flips.add(data.test().labels(), oldTestPredictions, predictions);
             FlipReport report = flips.report();
-            results.add(new ModelResult(label, seed, predictions, report));
+            results.add(new ModelResult(label, seed, predictions, report, Confidence.ofLogits(mean, classes)));
             LOG.info(String.format("Reference ensemble of %d (seed %d): test error %.4f, test NFR %.4f against the old"
                     + " model", k, seed, report.errorRateNew(), report.negativeFlipRate()));
             List<Model> holders = new ArrayList<>();
@@ -526,7 +548,7 @@ public final class PcTraining {
      * The old model's outputs: its logits on the training split (the teacher's input; null when not needed), and
      * its predictions on the validation split (null when empty) and the test set.
      */
-    private record OldOutputs(LogitRows train, int[] validation, int[] test) {}
+    private record OldOutputs(LogitRows train, int[] validation, int[] test, float[] testConfidences) {}
 
     private OldOutputs oldOutputs(OldModel old, int classes, Prefetcher prefetcher, List<AutoCloseable> open)
             throws IOException {
@@ -534,7 +556,7 @@ public final class PcTraining {
         if (old == null) {
             return new OldOutputs(needTrain ? LogitRows.of(oldLogits.train(), classes) : null,
                     oldLogits.validation().length == 0 ? null : FlipAccumulator.argmax(oldLogits.validation(), classes),
-                    FlipAccumulator.argmax(oldLogits.test(), classes));
+                    FlipAccumulator.argmax(oldLogits.test(), classes), Confidence.ofLogits(oldLogits.test(), classes));
         }
         Path dir = runDir.resolve(OLD);
         LogitRows train = null;
@@ -552,11 +574,13 @@ public final class PcTraining {
             }
         }
         int[] test;
-        try (LogitCache cache = teacherCache(dir.resolve("logits-test.cache"), "test", old, data.oldTest(), classes,
+        float[] testConfidences;
+        try (LogitCache cache = teacherCache(dir.resolve(OLD_TEST_CACHE), "test", old, data.oldTest(), classes,
                 LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS)) {
             test = predictions(cache);
+            testConfidences = confidences(rows(cache));
         }
-        return new OldOutputs(train, validation, test);
+        return new OldOutputs(train, validation, test, testConfidences);
     }
 
     /**
@@ -614,6 +638,23 @@ public final class PcTraining {
                 return cache.rows(indices);
             }
         };
+    }
+
+    /** The softmax probability of every row's arg-max, read in chunks like {@link #predictions(LogitRows)}. */
+    private static float[] confidences(LogitRows cache) {
+        int n = cache.size();
+        int classes = cache.classes();
+        float[] out = new float[n];
+        int step = Math.max(1, (1 << 20) / classes);
+        for (int from = 0; from < n; from += step) {
+            int[] indices = new int[Math.min(n, from + step) - from];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = from + i;
+            }
+            float[] part = Confidence.ofLogits(cache.rows(indices), classes);
+            System.arraycopy(part, 0, out, from, part.length);
+        }
+        return out;
     }
 
     /** The arg-max of every row, read in chunks so that no split's logits need to fit in the heap at once. */
@@ -762,8 +803,22 @@ public final class PcTraining {
         private int prefetch = 4;
         private Map<String, Object> provenance = Map.of();
         private Map<String, String> runFiles = Map.of();
+        private IntFunction<BufferedImage> testImages;
 
         private Builder() {}
+
+        /**
+         * Sets where the report takes the test samples' images from, for the gallery of flipped samples in {@code
+         * report.html}.
+         *
+         * @param testImages the image of a test sample by its index in the test set; null (default) for a gallery
+         *     without images
+         * @return this builder
+         */
+        public Builder optTestImages(IntFunction<BufferedImage> testImages) {
+            this.testImages = testImages;
+            return this;
+        }
 
         /**
          * Sets the run directory (required); an existing one is resumed.

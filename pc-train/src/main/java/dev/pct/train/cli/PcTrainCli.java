@@ -145,7 +145,8 @@ public final class PcTrainCli implements Callable<Integer> {
             }
             PcJob.Result result = PcJob.run(job, dir);
             System.out.println(result.table());
-            System.out.println("Report: " + result.runDirectory().resolve("report.md"));
+            System.out.println("Report: " + result.runDirectory().resolve(ReportWriter.REPORT_HTML) + " (and "
+                    + ReportWriter.REPORT_MD + ")");
             return 0;
         }
     }

@@ -100,7 +100,8 @@ public final class PcJob {
                 .optTeacherCachePrecision(old.cachePrecision())
                 .optExportArchitectureJar(config.newModel().exportArchitectureJar())
                 .optProvenance(provenance)
-                .optRunFiles(Map.of("config.yaml", config.toYaml()));
+                .optRunFiles(Map.of("config.yaml", config.toYaml()))
+                .optTestImages(i -> job.testSet().read(i).toBufferedImage());
         builder.optReference(reference(config.loss()));
         Map<String, PcSetting> sweep = new LinkedHashMap<>();
         SweepGrid.settings(config).forEach((name, setting) -> sweep.put(name,
