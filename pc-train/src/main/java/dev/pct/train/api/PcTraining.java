@@ -95,6 +95,8 @@ public final class PcTraining {
     private static final String OLD_MODELS = "Old model's";
     /** The global gradient norm logit matching is clipped at when the training settings do not clip. */
     static final double LOGIT_MATCHING_CLIP_NORM = 5.0;
+    /** The input pipeline's measured rate, in the run directory. */
+    static final String INPUT_PIPELINE = "input-pipeline.json";
     /** The old model's test logits, in its directory. */
     static final String OLD_TEST_CACHE = "logits-test.cache";
     /** The teacher cache of the training split, in the old model's directory. */
@@ -248,6 +250,9 @@ public final class PcTraining {
                 LOADING_PROBE_SECONDS, seeds.get(0));
         LOG.info(String.format("Input pipeline alone: %.0f images/s with %d worker%s (%d ahead)", loadingRate,
                 workers, workers == 1 ? "" : "s", prefetch));
+        // For the report command, which measures nothing; apart from metrics.json, whose bytes a resumed run keeps.
+        var pipeline = new ObjectMapper().createObjectNode().put("imagesPerSecond", loadingRate).put("workers", workers);
+        AtomicFiles.writeString(runDir.resolve(INPUT_PIPELINE), pipeline.toString() + "\n");
         StageRunner runner = new StageRunner(device, data, evalBatchSize, prefetcher, exportArchitectureJar);
         List<EpochRecord> history = new ArrayList<>();
         List<ModelResult> results = new ArrayList<>();
@@ -375,8 +380,15 @@ public final class PcTraining {
     private StageRunner.Outcome run(StageRunner runner, StageRunner.Stage stage, int seed,
             StageRunner.Reference reference, int[] oldTestPredictions, List<ModelResult> results,
             List<EpochRecord> history, Map<String, Path> models) throws IOException {
-        String model = stage.name();
-        StageRunner.Outcome outcome = runner.run(stage, stageDirectory(seed, model), reference);
+        StageRunner.Outcome outcome = runner.run(stage, stageDirectory(seed, stage.name()), reference);
+        collect(stage.name(), seed, stage.selection().errorBound(), outcome, oldTestPredictions, results, history,
+                models);
+        return outcome;
+    }
+
+    /** Adds a reported stage's results, history and kept epoch to the run's. */
+    private void collect(String model, int seed, double errorBound, StageRunner.Outcome outcome,
+            int[] oldTestPredictions, List<ModelResult> results, List<EpochRecord> history, Map<String, Path> models) {
         history.addAll(outcome.history());
         if (outcome.exported() != null) {
             models.put(model + " seed " + seed, outcome.exported());
@@ -388,8 +400,124 @@ public final class PcTraining {
                 Confidence.ofLogits(outcome.testLogits(), data.classes())));
         StageRunner.Selected s = outcome.selected();
         selected.add(new SelectedEpoch(model, seed, s.rule(), s.epoch(), s.epochsTrained(), s.fallback(),
-                stage.selection().errorBound(), outcome.selectedRecord()));
-        return outcome;
+                errorBound, outcome.selectedRecord()));
+    }
+
+    /** Adds the test results of a seed's ensemble of the first {@code k} members' test logits to the run's. */
+    private FlipReport collectEnsemble(String label, int seed, List<float[]> memberTestLogits, int k,
+            int[] oldTestPredictions, List<ModelResult> results) {
+        int classes = data.classes();
+        float[] mean = meanRows(memberTestLogits.subList(0, k));
+        int[] predictions = FlipAccumulator.argmax(mean, classes);
+        FlipAccumulator flips = new FlipAccumulator(classes);
+        flips.add(data.test().labels(), oldTestPredictions, predictions);
+        FlipReport report = flips.report();
+        results.add(new ModelResult(label, seed, predictions, report, Confidence.ofLogits(mean, classes)));
+        return report;
+    }
+
+    /**
+     * Writes the report of a finished run again ({@code report.md}, {@code report.html}, {@code metrics.json}, the
+     * CSVs and charts) from what its stages left in the run directory, training and evaluating nothing: the
+     * stages this training describes (the same builder settings as the run's) must all be done. A run written
+     * before {@code report.html} existed gets one; the input pipeline's rate comes from the run's {@value
+     * #INPUT_PIPELINE} (left out for a run that has none).
+     *
+     * @return the run directory, the results and the table, as {@link #run()} returned them
+     * @throws IOException naming the stage directory when a stage has not finished, or when a file cannot be read
+     * @throws dev.pct.train.io.RunDirectoryLockedException when a job holds the run directory
+     */
+    public PcResult report() throws IOException {
+        if (!Files.isDirectory(runDir)) {
+            throw new IOException(runDir + ": no such run directory");
+        }
+        try (RunLock held = RunLock.acquire(runDir)) {
+            return reportLocked();
+        }
+    }
+
+    private PcResult reportLocked() throws IOException {
+        int classes = data.classes();
+        int[] labels = data.test().labels();
+        float[] oldTest;
+        if (oldLogits != null) {
+            oldTest = oldLogits.test();
+        } else {
+            Path cache = runDir.resolve(OLD).resolve(OLD_TEST_CACHE);
+            if (!Files.exists(cache)) {
+                throw new IOException(cache + ": missing, so the old model's test outputs are unknown; pc-train train"
+                        + " --resume on the run directory finishes the run");
+            }
+            try (LogitCache c = LogitCache.openExisting(cache)) {
+                if (c.rows() != labels.length || c.classes() != classes) {
+                    throw new IOException(cache + ": holds " + c.rows() + " rows of " + c.classes() + " classes, but"
+                            + " the job's test set has " + labels.length + " samples of " + classes);
+                }
+                oldTest = c.readAll();
+            }
+        }
+        int[] oldTestPredictions = FlipAccumulator.argmax(oldTest, classes);
+        StageRunner runner = new StageRunner(device, data, evalBatchSize, null, exportArchitectureJar);
+        List<EpochRecord> history = new ArrayList<>();
+        List<ModelResult> results = new ArrayList<>();
+        Map<String, Path> models = new LinkedHashMap<>();
+        selected.clear();
+        if (oldArchitecture != null) {
+            history.addAll(runner.finished(OLD, seeds.get(0), runDir.resolve(OLD), false).history());
+        }
+        // The stages in the order run() trains them, so that the report lists them alike.
+        for (int seed : seeds) {
+            double baselineBest = Double.NaN;
+            StageRunner.Outcome baselineOutcome = null;
+            if (!distills() || baseline) {
+                baselineOutcome = runner.finished("baseline", seed, stageDirectory(seed, "baseline"), export);
+                collect("baseline", seed, Double.NaN, baselineOutcome, oldTestPredictions, results, history, models);
+                baselineBest = baselineOutcome.selectedRecord().validationError();
+            }
+            if (!distills()) {
+                continue;
+            }
+            TreeSet<Integer> sizes = ensembleSizes();
+            if (!sizes.isEmpty()) {
+                List<float[]> memberLogits = new ArrayList<>();
+                memberLogits.add(baselineOutcome.testLogits());
+                for (int j = 1; j < sizes.last(); j++) {
+                    String name = REFERENCE + "-" + (j + 1);
+                    memberLogits.add(runner.finished(name, Reference.memberSeed(seed, j), stageDirectory(seed, name),
+                            export).testLogits());
+                }
+                for (int k : sizes) {
+                    collectEnsemble(ensembleLabel(k), seed, memberLogits, k, oldTestPredictions, results);
+                }
+            }
+            double bound = selection.rule() == SelectionRule.LOWEST_NFR ? baselineBest + selection.errorMargin()
+                    : Double.NaN;
+            for (String setting : sweep.keySet()) {
+                collect(setting, seed, bound, runner.finished(setting, seed, stageDirectory(seed, setting), export),
+                        oldTestPredictions, results, history, models);
+            }
+        }
+        RunResults runResults = new RunResults(labels, oldTestPredictions, results, history,
+                Confidence.ofLogits(oldTest, classes));
+        writeReport(runResults, earlierLoadingRate());
+        LOG.info("Report of {} written again: {}", runDir, runDir.resolve(ReportWriter.REPORT_HTML));
+        return new PcResult(runDir, runResults, table(results), models);
+    }
+
+    /** The input pipeline's rate the run measured, or null for a run from before it was recorded. */
+    private ReportWriter.LoadingRate earlierLoadingRate() {
+        Path metrics = runDir.resolve(INPUT_PIPELINE);
+        if (!Files.exists(metrics)) {
+            return null;
+        }
+        try {
+            var pipeline = new ObjectMapper().readTree(metrics.toFile());
+            return pipeline.isObject() ? new ReportWriter.LoadingRate(pipeline.path("imagesPerSecond").asDouble(),
+                    pipeline.path("workers").asInt()) : null;
+        } catch (IOException e) {
+            LOG.warn("{}: unreadable ({}); the report leaves the input pipeline's rate out", metrics, e.getMessage());
+            return null;
+        }
     }
 
     /** A plain retrain of the new model (cross-entropy, the job's training), with its provenance. */
@@ -460,12 +588,7 @@ public final class PcTraining {
         }
         for (int k : sizes) {
             String label = ensembleLabel(k);
-            float[] mean = meanRows(testLogits.subList(0, k));
-            int[] predictions = FlipAccumulator.argmax(mean, classes);
-            FlipAccumulator flips = new FlipAccumulator(classes);
-            flips.add(data.test().labels(), oldTestPredictions, predictions);
-            FlipReport report = flips.report();
-            results.add(new ModelResult(label, seed, predictions, report, Confidence.ofLogits(mean, classes)));
+            FlipReport report = collectEnsemble(label, seed, testLogits, k, oldTestPredictions, results);
             LOG.info(String.format("Reference ensemble of %d (seed %d): test error %.4f, test NFR %.4f against the old"
                     + " model", k, seed, report.errorRateNew(), report.negativeFlipRate()));
             List<Model> holders = new ArrayList<>();

@@ -29,8 +29,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         version = "pc-train 0.1.0",
         description = "Positive-congruent training: update a classifier without breaking what the old one got right.",
-        subcommands = {PcTrainCli.Train.class, PcTrainCli.Evaluate.class, PcTrainCli.Predict.class,
-            PcTrainCli.Compare.class})
+        subcommands = {PcTrainCli.Train.class, PcTrainCli.Report.class, PcTrainCli.Evaluate.class,
+            PcTrainCli.Predict.class, PcTrainCli.Compare.class})
 public final class PcTrainCli implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -144,6 +144,24 @@ public final class PcTrainCli implements Callable<Integer> {
                 dir = runDir != null ? runDir : job.runDirectory(LocalDateTime.now());
             }
             PcJob.Result result = PcJob.run(job, dir);
+            System.out.println(result.table());
+            System.out.println("Report: " + result.runDirectory().resolve(ReportWriter.REPORT_HTML) + " (and "
+                    + ReportWriter.REPORT_MD + ")");
+            return 0;
+        }
+    }
+
+    /** {@code report}: writes a finished run's reports again. */
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "Write report.md and report.html (and metrics.json, the CSVs and charts) of a finished run "
+                    + "again from its directory, training nothing: runs made before report.html existed get one.")
+    static final class Report implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "RUN_DIR", description = "the directory a train command wrote")
+        private Path runDir;
+
+        @Override
+        public Integer call() throws IOException {
+            PcJob.Result result = PcJob.report(runDir);
             System.out.println(result.table());
             System.out.println("Report: " + result.runDirectory().resolve(ReportWriter.REPORT_HTML) + " (and "
                     + ReportWriter.REPORT_MD + ")");

@@ -282,12 +282,7 @@ public final class ReportWriter {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("testSamples", labels.length);
-        if (loading != null) {
-            // Read back by a later render of the report (pc-train report), which does not measure it again.
-            ObjectNode pipeline = root.putObject("inputPipeline");
-            pipeline.put("imagesPerSecond", loading.imagesPerSecond());
-            pipeline.put("workers", loading.workers());
-        }
+
         if (!classNames.isEmpty()) {
             ArrayNode names = root.putArray("classNames");
             classNames.forEach(names::add);
