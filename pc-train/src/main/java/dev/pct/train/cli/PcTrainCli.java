@@ -7,6 +7,7 @@ import dev.pct.train.config.JobConfigLoader;
 import dev.pct.train.data.DataFormatException;
 import dev.pct.train.job.PcJob;
 import dev.pct.train.loop.NonFiniteLossException;
+import dev.pct.train.loop.Progress;
 import dev.pct.train.report.PredictionFiles;
 import dev.pct.train.report.ReportWriter;
 import java.io.IOException;
@@ -42,6 +43,11 @@ public final class PcTrainCli implements Callable<Integer> {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        if (Progress.onTerminal()) {
+            // Each console log line first erases the live progress bar's line (log4j2.xml reads the property), so
+            // the bar stays below the log instead of mixing with it; before the first logger exists.
+            System.setProperty("pct.console.eraseLine", "\r\u001b[K");
+        }
         System.exit(execute(args));
     }
 
