@@ -315,7 +315,14 @@ final class HtmlReport {
             return null;
         }
         return thumbnails.computeIfAbsent(index, i -> {
-            BufferedImage image = content.images().apply(i);
+            BufferedImage image;
+            try {
+                image = content.images().apply(i);
+            } catch (RuntimeException e) {
+                // A file that changed or vanished since training must not cost the run its report.
+                return "<span class=\"noimage\" title=\"" + escape(String.valueOf(e.getMessage()))
+                        + "\">image unreadable</span>";
+            }
             int side = Math.max(image.getWidth(), image.getHeight());
             boolean small = side <= PIXELATED_MAX_SIDE;
             BufferedImage stored = small ? image : Thumbnails.scale(image, THUMBNAIL_SIDE);
@@ -452,12 +459,13 @@ final class HtmlReport {
             .tabs button { border: 1px solid var(--line); border-bottom: none; background: var(--bg); padding: 4px 10px; \
             border-radius: 6px 6px 0 0; cursor: pointer; font: inherit; }
             .tabs button[aria-selected="true"] { background: #fff; font-weight: 600; position: relative; top: 1px; }
-            .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(132px, 1fr)); gap: 8px; }
+            .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px; }
             figure.flip { margin: 0; padding: 6px; border: 1px solid var(--line); border-radius: 4px; background: #fff; \
             text-align: center; font-size: 12px; }
-            figure.flip img { width: 84px; height: 84px; object-fit: contain; display: block; margin: 0 auto 4px; \
+            figure.flip img { width: 72px; height: 72px; object-fit: contain; display: block; margin: 0 auto 4px; \
             background: #000; }
             img.pixelated { image-rendering: pixelated; }
+            .noimage { display: block; height: 72px; line-height: 72px; color: var(--muted); background: var(--bg); }
             figure[hidden], .panel[hidden] { display: none; }
             .right { color: var(--right); }
             .wrong { color: var(--wrong); font-weight: 600; }

@@ -128,6 +128,23 @@ class HtmlReportTest {
     }
 
     @Test
+    void anUnreadableImageCostsItsThumbnailNotTheReport() throws IOException {
+        RunResults results = new RunResults(LABELS, OLD, List.of(
+                new ModelResult("pc", 1, PC, flips(PC), PC_CONFIDENCE)), List.of(), OLD_CONFIDENCE);
+        Path run = dir.resolve("unreadable");
+        ReportWriter.builder().setRunDirectory(run).optTestImages(i -> {
+            if (i == 4) {
+                throw new IllegalStateException("/data/cat/4.png: file vanished");
+            }
+            return image(i);
+        }).build().write(results);
+        String html = Files.readString(run.resolve(ReportWriter.REPORT_HTML));
+        assertTrue(html.contains("data-index=\"4\"><span class=\"noimage\" title=\"/data/cat/4.png: file vanished\">"
+                + "image unreadable</span>"), html);
+        assertTrue(html.contains("data-index=\"2\"><img"), "the other samples keep theirs");
+    }
+
+    @Test
     void pagesHideAllButTheFirstPageSize() throws IOException {
         String negative = panel(render(2), "pc", "negative");
         assertEquals(List.of(2, 4, 0), indices(negative));
