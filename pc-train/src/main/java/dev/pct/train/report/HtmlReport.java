@@ -1,6 +1,10 @@
 package dev.pct.train.report;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -52,6 +56,10 @@ final class HtmlReport {
     private static final int PIXELATED_MAX_SIDE = 48;
     /** Larger images are stored scaled down to this longest side. */
     private static final int THUMBNAIL_SIDE = 96;
+
+    /** The page's style sheet and script, inlined so that the page needs no other file. */
+    private static final String STYLE = resource("report.css");
+    private static final String SCRIPT = resource("report.js");
 
     private final Content content;
     private final List<String> classNames;
@@ -419,6 +427,17 @@ final class HtmlReport {
         return c < classNames.size() ? classNames.get(c) : Integer.toString(c);
     }
 
+    private static String resource(String name) {
+        try (InputStream in = HtmlReport.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing beside " + HtmlReport.class.getName());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (char ch : text.toCharArray()) {
@@ -433,83 +452,4 @@ final class HtmlReport {
         }
         return out.toString();
     }
-
-    private static final String STYLE = """
-            :root { --fg: #1f2328; --muted: #656d76; --line: #d0d7de; --bg: #f6f8fa; --right: #1a7f37; \
-            --wrong: #cf222e; }
-            body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); \
-            margin: 0; }
-            header { background: var(--bg); border-bottom: 1px solid var(--line); padding: 12px 24px; position: sticky; \
-            top: 0; z-index: 1; }
-            header h1 { font-size: 20px; margin: 0 0 6px; }
-            nav a { margin-right: 14px; color: #0969da; text-decoration: none; }
-            main { padding: 8px 24px 48px; max-width: 1600px; }
-            h2 { border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 28px; }
-            h3 { margin: 4px 0; font-size: 16px; }
-            table { border-collapse: collapse; margin: 8px 0; }
-            th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; }
-            thead th { background: var(--bg); }
-            blockquote { border-left: 4px solid #d4a72c; margin: 8px 0; padding: 4px 12px; background: #fff8c5; }
-            .muted { color: var(--muted); }
-            .compare { margin: 4px 0; }
-            .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 16px; \
-            align-items: start; }
-            .card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; }
-            .tabs { display: flex; gap: 4px; border-bottom: 1px solid var(--line); margin: 8px 0; flex-wrap: wrap; }
-            .tabs button { border: 1px solid var(--line); border-bottom: none; background: var(--bg); padding: 4px 10px; \
-            border-radius: 6px 6px 0 0; cursor: pointer; font: inherit; }
-            .tabs button[aria-selected="true"] { background: #fff; font-weight: 600; position: relative; top: 1px; }
-            .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px; }
-            figure.flip { margin: 0; padding: 6px; border: 1px solid var(--line); border-radius: 4px; background: #fff; \
-            text-align: center; font-size: 12px; }
-            figure.flip img { width: 72px; height: 72px; object-fit: contain; display: block; margin: 0 auto 4px; \
-            background: #000; }
-            img.pixelated { image-rendering: pixelated; }
-            .noimage { display: block; height: 72px; line-height: 72px; color: var(--muted); background: var(--bg); }
-            figure[hidden], .panel[hidden] { display: none; }
-            .right { color: var(--right); }
-            .wrong { color: var(--wrong); font-weight: 600; }
-            .badge { display: inline-block; margin-top: 3px; padding: 0 6px; border-radius: 10px; font-size: 11px; }
-            .badge.shared { background: #eaeef2; color: var(--muted); }
-            .badge.added { background: #ffebe9; color: var(--wrong); }
-            .badge.removed { background: #dafbe1; color: var(--right); }
-            .pager { margin: 8px 0; display: flex; gap: 4px; flex-wrap: wrap; }
-            .pager button { font: inherit; padding: 2px 8px; border: 1px solid var(--line); background: #fff; \
-            border-radius: 4px; cursor: pointer; }
-            .pager button.current { background: #0969da; color: #fff; border-color: #0969da; }
-            table.heat td { width: 34px; height: 26px; text-align: center; padding: 0; font-size: 12px; }
-            table.heat td.diagonal { background: var(--bg); }
-            table.heat th.col { vertical-align: bottom; height: 90px; padding: 2px; }
-            table.heat th.col span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
-            table.heat th.corner { font-weight: normal; font-size: 12px; color: var(--muted); }
-            .charts { display: flex; flex-wrap: wrap; gap: 16px; }
-            .charts figure { margin: 0; }
-            .charts img { max-width: 100%; border: 1px solid var(--line); }
-            """;
-
-    private static final String SCRIPT = """
-            document.querySelectorAll('.card').forEach(function (card) {
-              var tabs = card.querySelectorAll('[role=tab]');
-              tabs.forEach(function (tab) {
-                tab.addEventListener('click', function () {
-                  tabs.forEach(function (t) { t.setAttribute('aria-selected', String(t === tab)); });
-                  card.querySelectorAll('.panel').forEach(function (p) { p.hidden = p.dataset.panel !== tab.dataset.tab; });
-                });
-              });
-            });
-            document.querySelectorAll('.gallery').forEach(function (gallery) {
-              var size = Number(gallery.dataset.pageSize);
-              var figures = gallery.querySelectorAll('figure');
-              var pager = gallery.nextElementSibling;
-              if (!pager || !pager.classList.contains('pager')) { return; }
-              var buttons = pager.querySelectorAll('button');
-              buttons.forEach(function (button) {
-                button.addEventListener('click', function () {
-                  var page = Number(button.dataset.page);
-                  figures.forEach(function (f, i) { f.hidden = Math.floor(i / size) !== page; });
-                  buttons.forEach(function (b) { b.classList.toggle('current', b === button); });
-                });
-              });
-            });
-            """;
 }
