@@ -356,11 +356,12 @@ final class HtmlReport {
         }
         h.append("<section id=\"flip-matrix\">\n<h2>Flip matrix</h2>\n<p>Negative flips by the class the old model"
                 + " gave (the true class, which it got right; rows) and the class the new model gives instead"
-                + " (columns), summed over seeds. The darker the cell, the more regressions.</p>\n"
-                + "<div class=\"cards\">\n");
+                + " (columns), summed over seeds. One colour scale for all models: the darker the cell, the more"
+                + " regressions.</p>\n<div class=\"cards\">\n");
+        Map<String, long[][]> matrices = new LinkedHashMap<>();
+        long max = 0;
         for (Map.Entry<String, List<ModelResult>> e : content.newModels().entrySet()) {
             long[][] counts = new long[classes][classes];
-            long max = 0;
             for (ModelResult r : e.getValue()) {
                 int[] predictions = r.testPredictions();
                 for (long index : r.vsOld().negativeFlipIndices()) {
@@ -368,11 +369,14 @@ final class HtmlReport {
                     max = Math.max(max, ++counts[labels[i]][predictions[i]]);
                 }
             }
+            matrices.put(e.getKey(), counts);
+        }
+        for (Map.Entry<String, long[][]> e : matrices.entrySet()) {
             h.append("<article class=\"card\">\n<h3>").append(escape(e.getKey())).append("</h3>\n");
             if (classes <= 20) {
-                heatMap(h, counts, max);
+                heatMap(h, e.getValue(), max);
             } else {
-                topPairs(h, counts);
+                topPairs(h, e.getValue());
             }
             h.append("</article>\n");
         }

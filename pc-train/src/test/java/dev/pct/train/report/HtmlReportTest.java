@@ -128,6 +128,22 @@ class HtmlReportTest {
     }
 
     @Test
+    void heatMapsShareOneColourScale() throws IOException {
+        // The baseline twice (seeds 1 and 2): its cat → dog flip counts 2, pc's single flips are half as dark.
+        RunResults results = new RunResults(LABELS, OLD, List.of(
+                new ModelResult("baseline", 1, BASELINE, flips(BASELINE)),
+                new ModelResult("baseline", 2, BASELINE, flips(BASELINE)),
+                new ModelResult("pc", 1, PC, flips(PC))), List.of());
+        Path run = dir.resolve("scale");
+        ReportWriter.builder().setRunDirectory(run).optClassNames(List.of("cat", "dog", "owl")).build().write(results);
+        String html = Files.readString(run.resolve(ReportWriter.REPORT_HTML));
+        String matrix = html.substring(html.indexOf("<section id=\"flip-matrix\">"));
+        assertTrue(matrix.contains("rgba(200,40,40,1.000);color:#fff\" title=\"cat → dog: 2\">2</td>"), matrix);
+        String pc = matrix.substring(matrix.indexOf("<h3>pc</h3>"));
+        assertTrue(pc.contains("rgba(200,40,40,0.500);color:#222\" title=\"owl → cat: 1\">1</td>"), pc);
+    }
+
+    @Test
     void anUnreadableImageCostsItsThumbnailNotTheReport() throws IOException {
         RunResults results = new RunResults(LABELS, OLD, List.of(
                 new ModelResult("pc", 1, PC, flips(PC), PC_CONFIDENCE)), List.of(), OLD_CONFIDENCE);
@@ -159,7 +175,8 @@ class HtmlReportTest {
         int matrix = html.indexOf("<section id=\"flip-matrix\">");
         String pc = html.substring(html.indexOf("<h3>pc</h3>", matrix), html.indexOf("</article>",
                 html.indexOf("<h3>pc</h3>", matrix)));
-        // pc's flips: 0 cat→dog, 2 owl→cat, 4 dog→owl; the largest count (1) is the darkest cell.
+        // pc's flips: 0 cat→dog, 2 owl→cat, 4 dog→owl; the baseline's 0 cat→dog, 1 dog→owl. The largest count of
+        // either (1) is the darkest cell of both.
         for (String cell : List.of("cat → dog: 1", "owl → cat: 1", "dog → owl: 1")) {
             assertTrue(pc.contains("rgba(200,40,40,1.000);color:#fff\" title=\"" + cell + "\">1</td>"), cell + pc);
         }
