@@ -28,6 +28,7 @@ import dev.pct.train.loop.OnTheFlyTeacher;
 import dev.pct.train.loop.Prefetcher;
 import dev.pct.train.loop.StageLoss;
 import dev.pct.train.loop.TeacherSource;
+import dev.pct.train.report.Confidence;
 import dev.pct.train.report.EpochRecord;
 import dev.pct.train.report.ModelResult;
 import dev.pct.train.report.ReportWriter;
@@ -38,6 +39,7 @@ import dev.pct.train.update.OldLogits;
 import dev.pct.train.update.OldModel;
 import dev.pct.train.update.OldModelFiles;
 import dev.pct.train.update.StageNetwork;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +95,10 @@ public final class PcTraining {
     private static final String OLD_MODELS = "Old model's";
     /** The global gradient norm logit matching is clipped at when the training settings do not clip. */
     static final double LOGIT_MATCHING_CLIP_NORM = 5.0;
+    /** The input pipeline's measured rate, in the run directory. */
+    static final String INPUT_PIPELINE = "input-pipeline.json";
+    /** The old model's test logits, in its directory. */
+    static final String OLD_TEST_CACHE = "logits-test.cache";
     /** The teacher cache of the training split, in the old model's directory. */
     static final String TEACHER_CACHE = "teacher-train.logits";
     /** How long the input pipeline is measured alone before training. */
@@ -120,6 +127,7 @@ public final class PcTraining {
     private final int prefetch;
     private final Map<String, Object> provenance;
     private final Map<String, String> runFiles;
+    private final IntFunction<BufferedImage> testImages;
     /** The kept epoch of every stage of the current run, in training order. */
     private final List<SelectedEpoch> selected = new ArrayList<>();
 
@@ -182,6 +190,7 @@ public final class PcTraining {
         prefetch = b.prefetch;
         provenance = Map.copyOf(b.provenance);
         runFiles = Map.copyOf(b.runFiles);
+        testImages = b.testImages;
     }
 
     /**
@@ -241,12 +250,16 @@ public final class PcTraining {
                 LOADING_PROBE_SECONDS, seeds.get(0));
         LOG.info(String.format("Input pipeline alone: %.0f images/s with %d worker%s (%d ahead)", loadingRate,
                 workers, workers == 1 ? "" : "s", prefetch));
+        // For the report command, which measures nothing; apart from metrics.json, whose bytes a resumed run keeps.
+        var pipeline = new ObjectMapper().createObjectNode().put("imagesPerSecond", loadingRate).put("workers", workers);
+        AtomicFiles.writeString(runDir.resolve(INPUT_PIPELINE), pipeline.toString() + "\n");
         StageRunner runner = new StageRunner(device, data, evalBatchSize, prefetcher, exportArchitectureJar);
         List<EpochRecord> history = new ArrayList<>();
         List<ModelResult> results = new ArrayList<>();
         selected.clear();
         Map<String, Path> models = new LinkedHashMap<>();
         int[] oldTestPredictions;
+        float[] oldTestConfidences;
         Model oldStage = null;
         List<AutoCloseable> open = new ArrayList<>();
         try {
@@ -263,6 +276,7 @@ public final class PcTraining {
             LOG.info("Old model: {}", old == null ? "logits given" : old.description());
             OldOutputs outputs = oldOutputs(old, classes, prefetcher, open);
             oldTestPredictions = outputs.test();
+            oldTestConfidences = outputs.testConfidences();
             StageRunner.Reference reference = new StageRunner.Reference(outputs.validation(), oldTestPredictions);
             boolean distills = distills();
             // The plain retrain's rule: its lowest validation error, whatever the PC models' rule.
@@ -325,8 +339,17 @@ public final class PcTraining {
                 }
             }
         }
-        int[] testLabels = data.test().labels();
-        RunResults runResults = new RunResults(testLabels, oldTestPredictions, results, history);
+        RunResults runResults = new RunResults(data.test().labels(), oldTestPredictions, results, history,
+                oldTestConfidences);
+        writeReport(runResults, new ReportWriter.LoadingRate(loadingRate, workers));
+        LOG.info("Done in {} s. Old model test error {}. Report: {}", Math.round((System.nanoTime() - start) / 1e9),
+                String.format("%.4f", StageRunner.errorRate(oldTestPredictions, data.test().labels())),
+                runDir.resolve(ReportWriter.REPORT_HTML));
+        return new PcResult(runDir, runResults, table(results), models);
+    }
+
+    /** Writes report.md, report.html and the files beside them. */
+    private void writeReport(RunResults runResults, ReportWriter.LoadingRate loading) throws IOException {
         Map<String, String> settings = new LinkedHashMap<>();
         if (distills()) {
             sweep.forEach((label, l) -> settings.put(label, describe(l)));
@@ -336,27 +359,36 @@ public final class PcTraining {
             }
         }
         ReportWriter.builder().setRunDirectory(runDir).optClassNames(data.classNames())
-                .optLoadingRate(new ReportWriter.LoadingRate(loadingRate, workers))
+                .optLoadingRate(loading)
                 .optSelection(selected, selection)
                 .optSettings(sweep.size() > 1 || !sweep.containsKey(PC) ? settings : Map.of())
                 .optNotes(oldModel == null ? List.of() : oldModel.notes())
+                .optTestImages(testImages)
+                .optTitle(name)
                 .build().write(runResults);
+    }
+
+    private static String table(List<ModelResult> results) {
         Map<String, FlipReport> table = new LinkedHashMap<>();
         for (ModelResult r : results) {
             table.put(r.model() + " seed " + r.seed(), r.vsOld());
         }
-        LOG.info("Done in {} s. Old model test error {}. Report: {}", Math.round((System.nanoTime() - start) / 1e9),
-                String.format("%.4f", StageRunner.errorRate(oldTestPredictions, testLabels)),
-                runDir.resolve("report.md"));
-        return new PcResult(runDir, runResults, ReportWriter.formatTable(table), models);
+        return ReportWriter.formatTable(table);
     }
 
     /** Trains (or reads back) a reported stage of a seed and adds its results, history and kept epoch to the run's. */
     private StageRunner.Outcome run(StageRunner runner, StageRunner.Stage stage, int seed,
             StageRunner.Reference reference, int[] oldTestPredictions, List<ModelResult> results,
             List<EpochRecord> history, Map<String, Path> models) throws IOException {
-        String model = stage.name();
-        StageRunner.Outcome outcome = runner.run(stage, stageDirectory(seed, model), reference);
+        StageRunner.Outcome outcome = runner.run(stage, stageDirectory(seed, stage.name()), reference);
+        collect(stage.name(), seed, stage.selection().errorBound(), outcome, oldTestPredictions, results, history,
+                models);
+        return outcome;
+    }
+
+    /** Adds a reported stage's results, history and kept epoch to the run's. */
+    private void collect(String model, int seed, double errorBound, StageRunner.Outcome outcome,
+            int[] oldTestPredictions, List<ModelResult> results, List<EpochRecord> history, Map<String, Path> models) {
         history.addAll(outcome.history());
         if (outcome.exported() != null) {
             models.put(model + " seed " + seed, outcome.exported());
@@ -364,11 +396,128 @@ public final class PcTraining {
         int[] predictions = FlipAccumulator.argmax(outcome.testLogits(), data.classes());
         FlipAccumulator flips = new FlipAccumulator(data.classes());
         flips.add(data.test().labels(), oldTestPredictions, predictions);
-        results.add(new ModelResult(model, seed, predictions, flips.report()));
+        results.add(new ModelResult(model, seed, predictions, flips.report(),
+                Confidence.ofLogits(outcome.testLogits(), data.classes())));
         StageRunner.Selected s = outcome.selected();
         selected.add(new SelectedEpoch(model, seed, s.rule(), s.epoch(), s.epochsTrained(), s.fallback(),
-                stage.selection().errorBound(), outcome.selectedRecord()));
-        return outcome;
+                errorBound, outcome.selectedRecord()));
+    }
+
+    /** Adds the test results of a seed's ensemble of the first {@code k} members' test logits to the run's. */
+    private FlipReport collectEnsemble(String label, int seed, List<float[]> memberTestLogits, int k,
+            int[] oldTestPredictions, List<ModelResult> results) {
+        int classes = data.classes();
+        float[] mean = meanRows(memberTestLogits.subList(0, k));
+        int[] predictions = FlipAccumulator.argmax(mean, classes);
+        FlipAccumulator flips = new FlipAccumulator(classes);
+        flips.add(data.test().labels(), oldTestPredictions, predictions);
+        FlipReport report = flips.report();
+        results.add(new ModelResult(label, seed, predictions, report, Confidence.ofLogits(mean, classes)));
+        return report;
+    }
+
+    /**
+     * Writes the report of a finished run again ({@code report.md}, {@code report.html}, {@code metrics.json}, the
+     * CSVs and charts) from what its stages left in the run directory, training and evaluating nothing: the
+     * stages this training describes (the same builder settings as the run's) must all be done. A run written
+     * before {@code report.html} existed gets one; the input pipeline's rate comes from the run's {@value
+     * #INPUT_PIPELINE} (left out for a run that has none).
+     *
+     * @return the run directory, the results and the table, as {@link #run()} returned them
+     * @throws IOException naming the stage directory when a stage has not finished, or when a file cannot be read
+     * @throws dev.pct.train.io.RunDirectoryLockedException when a job holds the run directory
+     */
+    public PcResult report() throws IOException {
+        if (!Files.isDirectory(runDir)) {
+            throw new IOException(runDir + ": no such run directory");
+        }
+        try (RunLock held = RunLock.acquire(runDir)) {
+            return reportLocked();
+        }
+    }
+
+    private PcResult reportLocked() throws IOException {
+        int classes = data.classes();
+        int[] labels = data.test().labels();
+        float[] oldTest;
+        if (oldLogits != null) {
+            oldTest = oldLogits.test();
+        } else {
+            Path cache = runDir.resolve(OLD).resolve(OLD_TEST_CACHE);
+            if (!Files.exists(cache)) {
+                throw new IOException(cache + ": missing, so the old model's test outputs are unknown; pc-train train"
+                        + " --resume on the run directory finishes the run");
+            }
+            try (LogitCache c = LogitCache.openExisting(cache)) {
+                if (c.rows() != labels.length || c.classes() != classes) {
+                    throw new IOException(cache + ": holds " + c.rows() + " rows of " + c.classes() + " classes, but"
+                            + " the job's test set has " + labels.length + " samples of " + classes);
+                }
+                oldTest = c.readAll();
+            }
+        }
+        int[] oldTestPredictions = FlipAccumulator.argmax(oldTest, classes);
+        StageRunner runner = new StageRunner(device, data, evalBatchSize, null, exportArchitectureJar);
+        List<EpochRecord> history = new ArrayList<>();
+        List<ModelResult> results = new ArrayList<>();
+        Map<String, Path> models = new LinkedHashMap<>();
+        selected.clear();
+        if (oldArchitecture != null) {
+            history.addAll(runner.finished(OLD, seeds.get(0), runDir.resolve(OLD), false).history());
+        }
+        // The stages in the order run() trains them, so that the report lists them alike.
+        for (int seed : seeds) {
+            double baselineBest = Double.NaN;
+            StageRunner.Outcome baselineOutcome = null;
+            if (!distills() || baseline) {
+                baselineOutcome = runner.finished("baseline", seed, stageDirectory(seed, "baseline"), export);
+                collect("baseline", seed, Double.NaN, baselineOutcome, oldTestPredictions, results, history, models);
+                baselineBest = baselineOutcome.selectedRecord().validationError();
+            }
+            if (!distills()) {
+                continue;
+            }
+            TreeSet<Integer> sizes = ensembleSizes();
+            if (!sizes.isEmpty()) {
+                List<float[]> memberLogits = new ArrayList<>();
+                memberLogits.add(baselineOutcome.testLogits());
+                for (int j = 1; j < sizes.last(); j++) {
+                    String name = REFERENCE + "-" + (j + 1);
+                    memberLogits.add(runner.finished(name, Reference.memberSeed(seed, j), stageDirectory(seed, name),
+                            export).testLogits());
+                }
+                for (int k : sizes) {
+                    collectEnsemble(ensembleLabel(k), seed, memberLogits, k, oldTestPredictions, results);
+                }
+            }
+            double bound = selection.rule() == SelectionRule.LOWEST_NFR ? baselineBest + selection.errorMargin()
+                    : Double.NaN;
+            for (String setting : sweep.keySet()) {
+                collect(setting, seed, bound, runner.finished(setting, seed, stageDirectory(seed, setting), export),
+                        oldTestPredictions, results, history, models);
+            }
+        }
+        RunResults runResults = new RunResults(labels, oldTestPredictions, results, history,
+                Confidence.ofLogits(oldTest, classes));
+        writeReport(runResults, earlierLoadingRate());
+        LOG.info("Report of {} written again: {}", runDir, runDir.resolve(ReportWriter.REPORT_HTML));
+        return new PcResult(runDir, runResults, table(results), models);
+    }
+
+    /** The input pipeline's rate the run measured, or null for a run from before it was recorded. */
+    private ReportWriter.LoadingRate earlierLoadingRate() {
+        Path metrics = runDir.resolve(INPUT_PIPELINE);
+        if (!Files.exists(metrics)) {
+            return null;
+        }
+        try {
+            var pipeline = new ObjectMapper().readTree(metrics.toFile());
+            return pipeline.isObject() ? new ReportWriter.LoadingRate(pipeline.path("imagesPerSecond").asDouble(),
+                    pipeline.path("workers").asInt()) : null;
+        } catch (IOException e) {
+            LOG.warn("{}: unreadable ({}); the report leaves the input pipeline's rate out", metrics, e.getMessage());
+            return null;
+        }
     }
 
     /** A plain retrain of the new model (cross-entropy, the job's training), with its provenance. */
@@ -439,11 +588,7 @@ public final class PcTraining {
         }
         for (int k : sizes) {
             String label = ensembleLabel(k);
-            int[] predictions = FlipAccumulator.argmax(meanRows(testLogits.subList(0, k)), classes);
-            FlipAccumulator flips = new FlipAccumulator(classes);
-            flips.add(data.test().labels(), oldTestPredictions, predictions);
-            FlipReport report = flips.report();
-            results.add(new ModelResult(label, seed, predictions, report));
+            FlipReport report = collectEnsemble(label, seed, testLogits, k, oldTestPredictions, results);
             LOG.info(String.format("Reference ensemble of %d (seed %d): test error %.4f, test NFR %.4f against the old"
                     + " model", k, seed, report.errorRateNew(), report.negativeFlipRate()));
             List<Model> holders = new ArrayList<>();
@@ -526,7 +671,7 @@ public final class PcTraining {
      * The old model's outputs: its logits on the training split (the teacher's input; null when not needed), and
      * its predictions on the validation split (null when empty) and the test set.
      */
-    private record OldOutputs(LogitRows train, int[] validation, int[] test) {}
+    private record OldOutputs(LogitRows train, int[] validation, int[] test, float[] testConfidences) {}
 
     private OldOutputs oldOutputs(OldModel old, int classes, Prefetcher prefetcher, List<AutoCloseable> open)
             throws IOException {
@@ -534,7 +679,7 @@ public final class PcTraining {
         if (old == null) {
             return new OldOutputs(needTrain ? LogitRows.of(oldLogits.train(), classes) : null,
                     oldLogits.validation().length == 0 ? null : FlipAccumulator.argmax(oldLogits.validation(), classes),
-                    FlipAccumulator.argmax(oldLogits.test(), classes));
+                    FlipAccumulator.argmax(oldLogits.test(), classes), Confidence.ofLogits(oldLogits.test(), classes));
         }
         Path dir = runDir.resolve(OLD);
         LogitRows train = null;
@@ -552,11 +697,13 @@ public final class PcTraining {
             }
         }
         int[] test;
-        try (LogitCache cache = teacherCache(dir.resolve("logits-test.cache"), "test", old, data.oldTest(), classes,
+        float[] testConfidences;
+        try (LogitCache cache = teacherCache(dir.resolve(OLD_TEST_CACHE), "test", old, data.oldTest(), classes,
                 LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS)) {
             test = predictions(cache);
+            testConfidences = confidences(rows(cache));
         }
-        return new OldOutputs(train, validation, test);
+        return new OldOutputs(train, validation, test, testConfidences);
     }
 
     /**
@@ -614,6 +761,23 @@ public final class PcTraining {
                 return cache.rows(indices);
             }
         };
+    }
+
+    /** The softmax probability of every row's arg-max, read in chunks like {@link #predictions(LogitRows)}. */
+    private static float[] confidences(LogitRows cache) {
+        int n = cache.size();
+        int classes = cache.classes();
+        float[] out = new float[n];
+        int step = Math.max(1, (1 << 20) / classes);
+        for (int from = 0; from < n; from += step) {
+            int[] indices = new int[Math.min(n, from + step) - from];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = from + i;
+            }
+            float[] part = Confidence.ofLogits(cache.rows(indices), classes);
+            System.arraycopy(part, 0, out, from, part.length);
+        }
+        return out;
     }
 
     /** The arg-max of every row, read in chunks so that no split's logits need to fit in the heap at once. */
@@ -762,8 +926,22 @@ public final class PcTraining {
         private int prefetch = 4;
         private Map<String, Object> provenance = Map.of();
         private Map<String, String> runFiles = Map.of();
+        private IntFunction<BufferedImage> testImages;
 
         private Builder() {}
+
+        /**
+         * Sets where the report takes the test samples' images from, for the gallery of flipped samples in {@code
+         * report.html}.
+         *
+         * @param testImages the image of a test sample by its index in the test set; null (default) for a gallery
+         *     without images
+         * @return this builder
+         */
+        public Builder optTestImages(IntFunction<BufferedImage> testImages) {
+            this.testImages = testImages;
+            return this;
+        }
 
         /**
          * Sets the run directory (required); an existing one is resumed.

@@ -121,9 +121,7 @@ final class StageRunner {
         Path exported = stage.export() ? dir.resolve(MODEL_DIR) : null;
         if (Files.exists(dir.resolve(DONE))) {
             LOG.info("{} seed {}: finished earlier, results read from {}", stage.name(), stage.seed(), dir);
-            List<EpochRecord> history = StageHistory.read(dir.resolve(StageHistory.FILE));
-            return new Outcome(Logits.read(testCache, data.test().size(), data.classes()), history, exported,
-                    readSelected(dir.resolve(SELECTION), history));
+            return finished(stage.name(), stage.seed(), dir, stage.export());
         }
         Path historyFile = dir.resolve(StageHistory.FILE);
         TreeMap<Integer, EpochRecord> records = new TreeMap<>();
@@ -201,6 +199,26 @@ final class StageRunner {
                 return new Outcome(testLogits, new ArrayList<>(records.values()), exported, selected);
             }
         }
+    }
+
+    /**
+     * Reads back what a finished stage left, training nothing.
+     *
+     * @param name the model role
+     * @param seed its seed
+     * @param dir its directory
+     * @param export whether the stage exported its model
+     * @return its test logits, history and kept epoch
+     * @throws IOException naming the directory when the stage has not finished, or a file cannot be read
+     */
+    Outcome finished(String name, int seed, Path dir, boolean export) throws IOException {
+        if (!Files.exists(dir.resolve(DONE))) {
+            throw new IOException(dir + ": " + name + " seed " + seed + " has not finished (no '" + DONE + "' file);"
+                    + " pc-train train --resume on the run directory finishes the run");
+        }
+        List<EpochRecord> history = StageHistory.read(dir.resolve(StageHistory.FILE));
+        return new Outcome(Logits.read(dir.resolve(TEST_LOGITS), data.test().size(), data.classes()), history,
+                export ? dir.resolve(MODEL_DIR) : null, readSelected(dir.resolve(SELECTION), history));
     }
 
     private static void writeSelected(Path file, Selected selected) throws IOException {

@@ -7,6 +7,7 @@ import dev.pct.train.config.JobConfigLoader;
 import dev.pct.train.data.DataFormatException;
 import dev.pct.train.job.PcJob;
 import dev.pct.train.loop.NonFiniteLossException;
+import dev.pct.train.loop.Progress;
 import dev.pct.train.report.PredictionFiles;
 import dev.pct.train.report.ReportWriter;
 import java.io.IOException;
@@ -29,8 +30,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         version = "pc-train 0.1.0",
         description = "Positive-congruent training: update a classifier without breaking what the old one got right.",
-        subcommands = {PcTrainCli.Train.class, PcTrainCli.Evaluate.class, PcTrainCli.Predict.class,
-            PcTrainCli.Compare.class})
+        subcommands = {PcTrainCli.Train.class, PcTrainCli.Report.class, PcTrainCli.Evaluate.class,
+            PcTrainCli.Predict.class, PcTrainCli.Compare.class})
 public final class PcTrainCli implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -42,6 +43,11 @@ public final class PcTrainCli implements Callable<Integer> {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        if (Progress.onTerminal()) {
+            // Each console log line first erases the live progress bar's line (log4j2.xml reads the property), so
+            // the bar stays below the log instead of mixing with it; before the first logger exists.
+            System.setProperty("pct.console.eraseLine", "\r\u001b[K");
+        }
         System.exit(execute(args));
     }
 
@@ -145,7 +151,26 @@ public final class PcTrainCli implements Callable<Integer> {
             }
             PcJob.Result result = PcJob.run(job, dir);
             System.out.println(result.table());
-            System.out.println("Report: " + result.runDirectory().resolve("report.md"));
+            System.out.println("Report: " + result.runDirectory().resolve(ReportWriter.REPORT_HTML) + " (and "
+                    + ReportWriter.REPORT_MD + ")");
+            return 0;
+        }
+    }
+
+    /** {@code report}: writes a finished run's reports again. */
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "Write report.md and report.html (and metrics.json, the CSVs and charts) of a finished run "
+                    + "again from its directory, training nothing: runs made before report.html existed get one.")
+    static final class Report implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "RUN_DIR", description = "the directory a train command wrote")
+        private Path runDir;
+
+        @Override
+        public Integer call() throws IOException {
+            PcJob.Result result = PcJob.report(runDir);
+            System.out.println(result.table());
+            System.out.println("Report: " + result.runDirectory().resolve(ReportWriter.REPORT_HTML) + " (and "
+                    + ReportWriter.REPORT_MD + ")");
             return 0;
         }
     }

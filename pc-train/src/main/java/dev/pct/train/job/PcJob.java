@@ -74,6 +74,28 @@ public final class PcJob {
      * @throws IOException when files cannot be read or written
      */
     public static Result run(JobConfig config, Path runDir) throws IOException {
+        return execute(config, runDir, false);
+    }
+
+    /**
+     * Writes the report of a finished run again ({@code report.md}, {@code report.html} and the files beside them)
+     * from its run directory and saved configuration, training nothing (see {@link PcTraining#report()}): old runs
+     * get the current report.
+     *
+     * @param runDir the run directory a job wrote
+     * @return the results and the console table
+     * @throws IOException naming the file when the directory is not a finished run or a file cannot be read
+     */
+    public static Result report(Path runDir) throws IOException {
+        Path saved = runDir.resolve("config.yaml");
+        if (!Files.isRegularFile(saved)) {
+            throw new IOException(runDir + ": not a run directory (no config.yaml); report takes the directory a"
+                    + " train command wrote");
+        }
+        return execute(dev.pct.train.config.JobConfigLoader.load(saved, java.util.List.of()), runDir, true);
+    }
+
+    private static Result execute(JobConfig config, Path runDir, boolean reportOnly) throws IOException {
         Device device = Devices.resolve(config.device());
         OldModelConfig old = config.oldModel();
         logInputs(config);
@@ -100,7 +122,8 @@ public final class PcJob {
                 .optTeacherCachePrecision(old.cachePrecision())
                 .optExportArchitectureJar(config.newModel().exportArchitectureJar())
                 .optProvenance(provenance)
-                .optRunFiles(Map.of("config.yaml", config.toYaml()));
+                .optRunFiles(Map.of("config.yaml", config.toYaml()))
+                .optTestImages(i -> job.testSet().read(i).toBufferedImage());
         builder.optReference(reference(config.loss()));
         Map<String, PcSetting> sweep = new LinkedHashMap<>();
         SweepGrid.settings(config).forEach((name, setting) -> sweep.put(name,
@@ -132,7 +155,8 @@ public final class PcJob {
                 if (oldModel != null) {
                     builder.setOldModel(oldModel);
                 }
-                PcResult result = builder.build().run();
+                PcTraining training = builder.build();
+                PcResult result = reportOnly ? training.report() : training.run();
                 return new Result(result.runDirectory(), result.results(), result.table(), result.models());
             } finally {
                 if (oldModel != null) {

@@ -124,7 +124,10 @@ public final class Predict {
                 NDManager manager = NDManager.newBaseManager(dev)) {
             int classes;
             try (NDManager probe = manager.newSubManager()) {
-                classes = (int) loaded.logits(probe, batches.images(probe, new int[] {0}, null)).getShape().get(1);
+                // Two samples where there are: libtorch sends a one-sample convolution past oneDNN to NNPACK, whose
+                // start-up prints "Unsupported hardware" on CPUs it does not support (a warning about nothing used).
+                int[] first = samples.size() > 1 ? new int[] {0, 1} : new int[] {0};
+                classes = (int) loaded.logits(probe, batches.images(probe, first, null)).getShape().get(1);
             }
             CountedBatches counted = new CountedBatches(batches, classes);
             float[] logits;

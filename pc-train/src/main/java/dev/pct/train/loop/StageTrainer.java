@@ -197,14 +197,15 @@ public final class StageTrainer {
             p.getValue().getArray().setRequiresGradient(p.getValue().requiresGradient());
         }
         try (Trainer trainer = model.newTrainer(config);
-                Prefetcher own = prefetcher == null ? new Prefetcher(0, 1) : null) {
+                Prefetcher own = prefetcher == null ? new Prefetcher(0, 1) : null;
+                Progress progress = Progress.start(name, startEpoch + 1, settings.epochs(), steps)) {
             Prefetcher workers = prefetcher == null ? own : prefetcher;
             for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
                 if (stop.getAsBoolean()) {
                     LOG.info("{}: stopped early after epoch {}", name, epoch - 1);
                     break;
                 }
-                EpochRow row = runEpoch(trainer, optimizer, data, epoch, steps, workers);
+                EpochRow row = runEpoch(trainer, optimizer, data, epoch, steps, workers, progress);
                 rows.add(row);
                 // Before the checkpoint: a crash in between then repeats this epoch rather than losing its
                 // evaluation.
@@ -225,7 +226,7 @@ public final class StageTrainer {
     private record StepBatch(int[] indices, HostBatch images, TeacherSource.Prepared teacher) {}
 
     private EpochRow runEpoch(Trainer trainer, PcOptimizer optimizer, BatchSource data, int epoch, int steps,
-            Prefetcher workers) {
+            Prefetcher workers, Progress progress) {
         Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + epoch));
         int[] order = BatchMaker.shuffledIndices(data.size(), new Random(seed * 31_337L + epoch));
         int[] allLabels = data.labels();
@@ -239,10 +240,8 @@ public final class StageTrainer {
         double intervalLoss = 0;
         int intervalSteps = 0;
         long start = System.nanoTime();
-        String task = String.format("%s epoch %d/%d", name, epoch, settings.epochs());
         long waited;
-        try (Progress progress = Progress.start(task, steps);
-                NDManager epochManager = trainer.getManager().newSubManager(device);
+        try (NDManager epochManager = trainer.getManager().newSubManager(device);
                 Prefetcher.Batches<StepBatch> batches = workers.start(steps, step -> {
                     int from = step * batchSize;
                     int[] indices = java.util.Arrays.copyOfRange(order, from, Math.min(from + batchSize, data.size()));
@@ -317,9 +316,9 @@ public final class StageTrainer {
                     intervalLoss = total;
                     intervalSteps = 0;
                     double elapsed = (System.nanoTime() - start) / 1e9;
-                    progress.update(step + 1, mean, seen / elapsed);
+                    progress.update(epoch, step + 1, mean, seen / elapsed);
                 } else {
-                    progress.update(step + 1, Double.NaN, 0);
+                    progress.update(epoch, step + 1, Double.NaN, 0);
                 }
             }
             lossSum = deviceLoss.getFloat();

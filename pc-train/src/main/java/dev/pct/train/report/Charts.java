@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -43,10 +44,23 @@ final class Charts {
         return out.toByteArray();
     }
 
-    /** Test error against NFR: one series per new model, a point per seed, the old model at NFR 0. */
+    /**
+     * Test error against NFR: one series per new model, a point per seed, each model named beside its mean. The axes
+     * span the new models' points with a margin, not from 0, so that close models stay apart; the old model (NFR 0 by
+     * definition, usually a much higher error) is a labelled point when it falls in that range and named in the
+     * title otherwise.
+     */
     static byte[] errorVersusNegativeFlipRate(
             Map<String, List<double[]>> newModelPoints, List<Double> oldErrorRates, int width, int height,
             boolean withFront) throws IOException {
+        return BitmapEncoder.getBitmapBytes(errorVersusNegativeFlipRateChart(newModelPoints, oldErrorRates, width,
+                height, withFront), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** The chart of {@link #errorVersusNegativeFlipRate}, before it is drawn. */
+    static XYChart errorVersusNegativeFlipRateChart(
+            Map<String, List<double[]>> newModelPoints, List<Double> oldErrorRates, int width, int height,
+            boolean withFront) {
         XYChart chart =
                 new XYChartBuilder()
                         .width(width)
@@ -59,20 +73,43 @@ final class Charts {
         chart.getStyler().setMarkerSize(10);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        // Both axes start at 0: the old model sits at NFR 0 and the reader compares distances to it.
-        chart.getStyler().setXAxisMin(0.0);
-        chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setXAxisDecimalPattern("0.##");
         chart.getStyler().setYAxisDecimalPattern("0.##");
-        if (!oldErrorRates.isEmpty()) {
-            double[] x = new double[oldErrorRates.size()];
-            double[] y = oldErrorRates.stream().mapToDouble(v -> 100.0 * v).toArray();
-            chart.addSeries("old (reference)", x, y).setMarker(SeriesMarkers.DIAMOND);
+        double[] x = Range.EMPTY;
+        double[] y = Range.EMPTY;
+        for (List<double[]> points : newModelPoints.values()) {
+            for (double[] p : points) {
+                x = Range.include(x, 100.0 * p[0]);
+                y = Range.include(y, 100.0 * p[1]);
+            }
+        }
+        double[] xAxis = Range.padded(x);
+        double[] yAxis = Range.padded(y);
+        double oldError = oldErrorRates.stream().mapToDouble(v -> 100.0 * v).average().orElse(Double.NaN);
+        boolean oldInRange = !Double.isNaN(oldError) && xAxis[0] <= 0 && Range.contains(yAxis, oldError);
+        if (!newModelPoints.isEmpty()) {
+            chart.getStyler().setXAxisMin(xAxis[0]);
+            chart.getStyler().setXAxisMax(xAxis[1]);
+            chart.getStyler().setYAxisMin(yAxis[0]);
+            chart.getStyler().setYAxisMax(yAxis[1]);
+        }
+        if (!oldErrorRates.isEmpty() && (oldInRange || newModelPoints.isEmpty())) {
+            double[] oldX = new double[oldErrorRates.size()];
+            double[] oldY = oldErrorRates.stream().mapToDouble(v -> 100.0 * v).toArray();
+            chart.addSeries("old (reference)", oldX, oldY).setMarker(SeriesMarkers.DIAMOND);
+            chart.addAnnotation(label("old model", 0, oldError, xAxis, yAxis));
         }
         for (Map.Entry<String, List<double[]>> model : newModelPoints.entrySet()) {
-            double[] x = model.getValue().stream().mapToDouble(p -> 100.0 * p[0]).toArray();
-            double[] y = model.getValue().stream().mapToDouble(p -> 100.0 * p[1]).toArray();
-            chart.addSeries(model.getKey(), x, y);
+            double[] mx = model.getValue().stream().mapToDouble(p -> 100.0 * p[0]).toArray();
+            double[] my = model.getValue().stream().mapToDouble(p -> 100.0 * p[1]).toArray();
+            chart.addSeries(model.getKey(), mx, my);
+            chart.addAnnotation(label(displayName(model.getKey()), java.util.Arrays.stream(mx).average().orElse(0),
+                    java.util.Arrays.stream(my).average().orElse(0), xAxis, yAxis));
+        }
+        if (!oldInRange && !Double.isNaN(oldError) && !newModelPoints.isEmpty()) {
+            // Off the axes that keep the new models apart: named in the title instead.
+            chart.setTitle(String.format(java.util.Locale.ROOT, "Test error vs negative flip rate (old model: %.2f%%"
+                    + " error, NFR 0)", oldError));
         }
         if (withFront) {
             Map<String, double[]> means = new LinkedHashMap<>();
@@ -87,7 +124,49 @@ final class Charts {
                         .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line).setMarker(SeriesMarkers.NONE);
             }
         }
-        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        return chart;
+    }
+
+    /** The name a model's points carry on the chart: the plain retrain says what it is. */
+    static String displayName(String model) {
+        return model.equals(HtmlReport.BASELINE) ? "baseline (plain retrain)" : model;
+    }
+
+    /** A name just above its point, in data coordinates. */
+    private static AnnotationText label(String text, double x, double y, double[] xAxis, double[] yAxis) {
+        return new AnnotationText(text, x, y + 0.05 * (yAxis[1] - yAxis[0]), false);
+    }
+
+    /** Closed intervals {low, high} of chart values, empty as {+inf, -inf}. */
+    static final class Range {
+        static final double[] EMPTY = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        /** The margin on each side, as a share of the values' span: room for the names above the points. */
+        static final double MARGIN = 0.2;
+
+        private Range() {}
+
+        static double[] include(double[] range, double v) {
+            return Double.isFinite(v) ? new double[] {Math.min(range[0], v), Math.max(range[1], v)} : range;
+        }
+
+        static boolean contains(double[] range, double v) {
+            return v >= range[0] && v <= range[1];
+        }
+
+        /**
+         * The axis for values in {@code range}: the span widened by {@link #MARGIN} on each side (a single value, or
+         * values closer than 0.5 points, get a span of 0.5 points around them), never below 0 since rates are not.
+         */
+        static double[] padded(double[] range) {
+            if (range[0] > range[1]) {
+                return new double[] {0, 1};
+            }
+            double span = Math.max(range[1] - range[0], 0.5);
+            double center = (range[0] + range[1]) / 2;
+            double low = center - span / 2 - MARGIN * span;
+            double high = center + span / 2 + MARGIN * span;
+            return new double[] {Math.max(0, low), high};
+        }
     }
 
     /**

@@ -9,7 +9,9 @@ import dev.pct.core.metrics.Interval;
 import dev.pct.train.config.SelectionConfig;
 import dev.pct.train.config.SelectionRule;
 import dev.pct.train.io.AtomicFiles;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -30,6 +33,9 @@ import java.util.function.ToDoubleFunction;
  *       deviation over seeds of the error rate, NFR, PFR and relative NFR;
  *   <li>{@value #REPORT_MD}: a side-by-side table of the models, which samples flipped, and the
  *       per-class NFR;
+ *   <li>{@value #REPORT_HTML}: the same tables as one self-contained page, with a gallery of every new model's
+ *       flipped samples (images from {@link Builder#optTestImages}) beside the plain retrain's, the flip matrix as
+ *       a heat map, the charts inline and links to the CSVs;
  *   <li>{@code negative_flips_<model>.csv} per new model: {@code
  *       sample_index,label,old_prediction,new_prediction,model,seed}, one row per negative flip of
  *       each seed (the last two columns let the files be concatenated);
@@ -48,6 +54,10 @@ public final class ReportWriter {
     public static final String METRICS_JSON = "metrics.json";
     /** The human-readable report. */
     public static final String REPORT_MD = "report.md";
+    /** The same report as one self-contained web page, with the flipped samples' images. */
+    public static final String REPORT_HTML = "report.html";
+    /** The most flips one gallery of {@value #REPORT_HTML} holds (all are in the CSV). */
+    static final int GALLERY_LIMIT = 1000;
     /** The per-epoch history. */
     public static final String HISTORY_CSV = "history.csv";
     /** The learning-curve chart. */
@@ -73,6 +83,9 @@ public final class ReportWriter {
     private final SelectionConfig selection;
     private final Map<String, String> settings;
     private final List<String> notes;
+    private final IntFunction<BufferedImage> testImages;
+    private final int galleryPageSize;
+    private final String title;
 
     /**
      * How fast the input pipeline prepared batches with nothing else running.
@@ -88,6 +101,9 @@ public final class ReportWriter {
         selection = builder.selection;
         settings = builder.settings;
         notes = builder.notes;
+        testImages = builder.testImages;
+        galleryPageSize = builder.galleryPageSize;
+        title = builder.title;
         runDirectory = builder.runDirectory;
         classNames = builder.classNames;
         listedFlips = builder.listedFlips;
@@ -152,8 +168,11 @@ public final class ReportWriter {
         written.add(put(METRICS_JSON, metricsJson(models, labels)));
 
         boolean hasCurves = !results.history().isEmpty();
+        Map<String, byte[]> charts = new LinkedHashMap<>();
         if (hasCurves) {
-            written.add(put(LEARNING_CURVES_PNG, Charts.learningCurves(results.history(), chartWidth, chartHeight)));
+            byte[] curves = Charts.learningCurves(results.history(), chartWidth, chartHeight);
+            written.add(put(LEARNING_CURVES_PNG, curves));
+            charts.put("Learning curves: training loss and test error per epoch", curves);
         }
         Map<String, List<double[]>> points = new LinkedHashMap<>();
         newModels.forEach(
@@ -165,10 +184,36 @@ public final class ReportWriter {
                                         .toList()));
         List<Double> oldErrors =
                 models.stream().filter(ModelResult::isOldModel).map(r -> errorRate(r, labels)).toList();
-        written.add(put(ERROR_VS_NFR_PNG, Charts.errorVersusNegativeFlipRate(points, oldErrors, chartWidth, chartHeight,
-                newModels.size() > 2)));
+        byte[] scatter = Charts.errorVersusNegativeFlipRate(points, oldErrors, chartWidth, chartHeight,
+                newModels.size() > 2);
+        written.add(put(ERROR_VS_NFR_PNG, scatter));
+        charts.put("Test error against negative flip rate", scatter);
 
-        written.add(put(REPORT_MD, markdown(models, newModels, labels, oldPredictions, hasCurves, results.history())));
+        Markdown md = markdown(models, newModels, labels, oldPredictions, hasCurves, results.history());
+        written.add(put(REPORT_MD, md.joined()));
+
+        List<String[]> files = new ArrayList<>();
+        files.add(new String[] {REPORT_MD, "this report as Markdown"});
+        files.add(new String[] {METRICS_JSON, "every flip measure per model and seed"});
+        for (Map.Entry<String, List<ModelResult>> model : newModels.entrySet()) {
+            long rows = model.getValue().stream().mapToLong(r -> r.vsOld().negativeFlips()).sum();
+            files.add(new String[] {negativeFlipsFileName(model.getKey()), rows + " negative flips of "
+                    + model.getKey() + " (" + NEGATIVE_FLIPS_HEADER + ")"});
+        }
+        files.add(new String[] {HISTORY_CSV, "per model, seed and epoch"});
+        for (String[] f : new String[][] {{"config.yaml", "the effective job configuration"},
+            {"run-info.json", "versions, device and seeds"}, {"train.log", "the job's log"}}) {
+            if (Files.exists(runDirectory.resolve(f[0]))) {
+                files.add(f);
+            }
+        }
+        String pageTitle = "Run report: " + (title != null ? title : String.valueOf(
+                runDirectory.toAbsolutePath().normalize().getFileName()));
+        ModelResult old = models.get(0);
+        HtmlReport html = new HtmlReport(new HtmlReport.Content(pageTitle, md.summary(), md.perClass(),
+                List.of(md.selection(), md.sweep(), md.throughput()), newModels, old, labels, testImages, charts,
+                files, galleryPageSize, GALLERY_LIMIT), classNames);
+        written.add(put(REPORT_HTML, html.render()));
         return written;
     }
 
@@ -237,6 +282,7 @@ public final class ReportWriter {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("testSamples", labels.length);
+
         if (!classNames.isEmpty()) {
             ArrayNode names = root.putArray("classNames");
             classNames.forEach(names::add);
@@ -284,7 +330,7 @@ public final class ReportWriter {
         return node;
     }
 
-    private String markdown(
+    private Markdown markdown(
             List<ModelResult> models,
             Map<String, List<ModelResult>> newModels,
             int[] labels,
@@ -324,70 +370,84 @@ public final class ReportWriter {
         row(md, "negative flips", byModel, runs -> plainCount(runs, FlipReport::negativeFlips), false);
         row(md, "positive flips", byModel, runs -> plainCount(runs, FlipReport::positiveFlips), false);
 
-        md.append("\n## Negative flips\n\nSample index (true class: old prediction → new prediction).\n\n");
+        StringBuilder flipList = new StringBuilder();
+        flipList.append("\n## Negative flips\n\nSample index (true class: old prediction → new prediction).\n\n");
         if (newModels.isEmpty()) {
-            md.append("No new model in this run.\n");
+            flipList.append("No new model in this run.\n");
         }
         for (List<ModelResult> runs : newModels.values()) {
             for (ModelResult result : runs) {
                 FlipReport flips = result.vsOld();
                 long[] indices = flips.negativeFlipIndices();
                 int[] predictions = result.testPredictions();
-                md.append(String.format(
+                flipList.append(String.format(
                         Locale.ROOT,
                         "- **%s** (seed %d): %d negative flips (%s%%) in `%s`",
                         result.model(), result.seed(), flips.negativeFlips(),
                         percent(flips.negativeFlipRate()), negativeFlipsFileName(result.model())));
                 int shown = Math.min(listedFlips, indices.length);
                 if (shown > 0) {
-                    md.append(shown < indices.length ? "; first " + shown + ": " : ": ");
+                    flipList.append(shown < indices.length ? "; first " + shown + ": " : ": ");
                     for (int k = 0; k < shown; k++) {
                         int i = (int) indices[k];
-                        md.append(k == 0 ? "" : ", ")
+                        flipList.append(k == 0 ? "" : ", ")
                                 .append('#').append(i).append(" (").append(className(labels[i]))
                                 .append(": ").append(className(oldPredictions[i])).append(" → ")
                                 .append(className(predictions[i])).append(')');
                     }
                 }
-                md.append('\n');
+                flipList.append('\n');
             }
         }
 
+        StringBuilder perClass = new StringBuilder();
         if (!newModels.isEmpty()) {
-            md.append("\n## Negative flip rate per class\n\nPer true class: NF_c / n_c in %, "
+            perClass.append("\n## Negative flip rate per class\n\nPer true class: NF_c / n_c in %, "
                     + "mean over seeds.\n\n| class | samples |");
-            newModels.keySet().forEach(m -> md.append(' ').append(m).append(" |"));
-            md.append("\n|---|---|");
-            newModels.keySet().forEach(m -> md.append("---|"));
-            md.append('\n');
+            newModels.keySet().forEach(m -> perClass.append(' ').append(m).append(" |"));
+            perClass.append("\n|---|---|");
+            newModels.keySet().forEach(m -> perClass.append("---|"));
+            perClass.append('\n');
             long[] samples = newModels.values().iterator().next().get(0).vsOld().samplesPerClass();
             for (int c = 0; c < samples.length; c++) {
-                md.append("| ").append(className(c)).append(" | ").append(samples[c]).append(" |");
+                perClass.append("| ").append(className(c)).append(" | ").append(samples[c]).append(" |");
                 for (List<ModelResult> runs : newModels.values()) {
                     final int cls = c;
                     double mean = runs.stream()
                             .mapToDouble(r -> {
-                                double[] perClass = r.vsOld().negativeFlipRatePerClass();
-                                return cls < perClass.length ? perClass[cls] : 0.0;
+                                double[] rates = r.vsOld().negativeFlipRatePerClass();
+                                return cls < rates.length ? rates[cls] : 0.0;
                             })
                             .average()
                             .orElse(0.0);
-                    md.append(' ').append(percent(mean)).append(" |");
+                    perClass.append(' ').append(percent(mean)).append(" |");
                 }
-                md.append('\n');
+                perClass.append('\n');
             }
         }
 
-        selectionSection(md);
-        sweepSection(md, newModels, labels);
-        throughput(md, history);
+        StringBuilder selectionMd = new StringBuilder();
+        selectionSection(selectionMd);
+        StringBuilder sweepMd = new StringBuilder();
+        sweepSection(sweepMd, newModels, labels);
+        StringBuilder throughputMd = new StringBuilder();
+        throughput(throughputMd, history);
 
-        md.append("\n## Charts\n\n");
+        StringBuilder charts = new StringBuilder("\n## Charts\n\n");
         if (hasCurves) {
-            md.append("![learning curves](").append(LEARNING_CURVES_PNG).append(")\n\n");
+            charts.append("![learning curves](").append(LEARNING_CURVES_PNG).append(")\n\n");
         }
-        md.append("![test error vs negative flip rate](").append(ERROR_VS_NFR_PNG).append(")\n");
-        return md.toString();
+        charts.append("![test error vs negative flip rate](").append(ERROR_VS_NFR_PNG).append(")\n");
+        return new Markdown(md.toString(), flipList.toString(), perClass.toString(), selectionMd.toString(),
+                sweepMd.toString(), throughputMd.toString(), charts.toString());
+    }
+
+    /** The sections of {@code report.md}, in order; {@code report.html} renders the tables of most of them. */
+    private record Markdown(String summary, String flipList, String perClass, String selection, String sweep,
+            String throughput, String charts) {
+        String joined() {
+            return summary + flipList + perClass + selection + sweep + throughput + charts;
+        }
     }
 
     /**
@@ -624,6 +684,47 @@ public final class ReportWriter {
         private SelectionConfig selection;
         private Map<String, String> settings = Map.of();
         private List<String> notes = List.of();
+        private IntFunction<BufferedImage> testImages;
+        private int galleryPageSize = 100;
+        private String title;
+
+        /**
+         * Sets where {@value #REPORT_HTML} takes the test samples' images from, for its gallery of flipped samples.
+         *
+         * @param testImages the image of a test sample by its index in the test set (the CSV's {@code
+         *     sample_index}); null (default) for a gallery without images
+         * @return this builder
+         */
+        public Builder optTestImages(IntFunction<BufferedImage> testImages) {
+            this.testImages = testImages;
+            return this;
+        }
+
+        /**
+         * Sets how many flipped samples one page of a gallery in {@value #REPORT_HTML} shows; default 100.
+         *
+         * @param pageSize the number, {@code >= 1}
+         * @return this builder
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder optGalleryPageSize(int pageSize) {
+            if (pageSize < 1) {
+                throw new IllegalArgumentException("gallery page size must be >= 1, got " + pageSize);
+            }
+            galleryPageSize = pageSize;
+            return this;
+        }
+
+        /**
+         * Sets the name {@value #REPORT_HTML} gives the run in its title; default the run directory's name.
+         *
+         * @param title the name, e.g. the job's
+         * @return this builder
+         */
+        public Builder optTitle(String title) {
+            this.title = title;
+            return this;
+        }
 
         /**
          * Sets what the report must say before its results about how the models were loaded, e.g. that the

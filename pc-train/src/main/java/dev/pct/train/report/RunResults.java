@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param oldPredictions the old model's predicted class of every test sample
  * @param models one result per model and seed, in the order the report should show them
  * @param history the per-epoch measurements of every model and seed, possibly empty
+ * @param oldConfidences the probability the old model gave its predicted class, per test sample, or {@code null}
+ *     when unknown
  */
 public record RunResults(
-        int[] testLabels, int[] oldPredictions, List<ModelResult> models, List<EpochRecord> history) {
+        int[] testLabels, int[] oldPredictions, List<ModelResult> models, List<EpochRecord> history,
+        float[] oldConfidences) {
 
     /**
      * Creates run results after checking that every result covers the same test set and that each
@@ -36,6 +39,13 @@ public record RunResults(
         if (oldPredictions.length != n) {
             throw new IllegalArgumentException(
                     "oldPredictions has " + oldPredictions.length + " entries, testLabels has " + n);
+        }
+        if (oldConfidences != null) {
+            if (oldConfidences.length != n) {
+                throw new IllegalArgumentException(
+                        "oldConfidences has " + oldConfidences.length + " entries, testLabels has " + n);
+            }
+            oldConfidences = oldConfidences.clone();
         }
         for (ModelResult result : models) {
             String who = result.model() + " (seed " + result.seed() + ")";
@@ -65,6 +75,18 @@ public record RunResults(
     }
 
     /**
+     * Creates run results without the old model's confidences.
+     *
+     * @param testLabels the true class of every test sample
+     * @param oldPredictions the old model's predicted class of every test sample
+     * @param models one result per model and seed
+     * @param history the per-epoch measurements
+     */
+    public RunResults(int[] testLabels, int[] oldPredictions, List<ModelResult> models, List<EpochRecord> history) {
+        this(testLabels, oldPredictions, models, history, null);
+    }
+
+    /**
      * Returns the results with the old model first, then the new models in the given order.
      *
      * @return the old model's results (given, or built from {@code oldPredictions}) then the others
@@ -73,7 +95,7 @@ public record RunResults(
         List<ModelResult> ordered = new ArrayList<>();
         models.stream().filter(ModelResult::isOldModel).forEach(ordered::add);
         if (ordered.isEmpty()) {
-            ordered.add(new ModelResult("old", 0, oldPredictions, null));
+            ordered.add(new ModelResult("old", 0, oldPredictions, null, oldConfidences));
         }
         models.stream().filter(r -> !r.isOldModel()).forEach(ordered::add);
         return ordered;
@@ -99,6 +121,16 @@ public record RunResults(
         return oldPredictions.clone();
     }
 
+    /**
+     * Returns the old model's confidences.
+     *
+     * @return a copy, or {@code null} when unknown
+     */
+    @Override
+    public float[] oldConfidences() {
+        return oldConfidences == null ? null : oldConfidences.clone();
+    }
+
     /** {@inheritDoc} */
     @Override
     public boolean equals(Object o) {
@@ -106,13 +138,15 @@ public record RunResults(
                 && Arrays.equals(testLabels, r.testLabels)
                 && Arrays.equals(oldPredictions, r.oldPredictions)
                 && models.equals(r.models)
-                && history.equals(r.history);
+                && history.equals(r.history)
+                && Arrays.equals(oldConfidences, r.oldConfidences);
     }
 
     /** {@inheritDoc} */
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(testLabels), Arrays.hashCode(oldPredictions), models, history);
+        return Objects.hash(Arrays.hashCode(testLabels), Arrays.hashCode(oldPredictions), models, history,
+                Arrays.hashCode(oldConfidences));
     }
 
     /** {@inheritDoc} */

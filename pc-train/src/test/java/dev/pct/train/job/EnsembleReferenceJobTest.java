@@ -96,6 +96,15 @@ class EnsembleReferenceJobTest {
         assertArrayEquals(params, Files.readAllBytes(seed.resolve("pc").resolve("final.params")));
         assertArrayEquals(cacheBytes, Files.readAllBytes(cacheFile));
         assertEquals(cacheTime, Files.getLastModifiedTime(cacheFile), "the cache was reused, not rewritten");
+
+        // The report command writes the same reports from the files alone, the ensemble's column included.
+        byte[] markdown = Files.readAllBytes(run.resolve("report.md"));
+        byte[] html = Files.readAllBytes(run.resolve("report.html"));
+        Files.delete(run.resolve("report.md"));
+        Files.delete(run.resolve("report.html"));
+        assertEquals(0, CliRun.run("report", run.toString()).status());
+        assertArrayEquals(markdown, Files.readAllBytes(run.resolve("report.md")));
+        assertArrayEquals(html, Files.readAllBytes(run.resolve("report.html")));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.pct.train.job;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pct.core.metrics.FlipAccumulator;
@@ -9,6 +10,7 @@ import dev.pct.train.cli.PcTrainCli;
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.JobConfigLoader;
 import dev.pct.train.io.Logits;
+import dev.pct.train.testing.CliRun;
 import dev.pct.train.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -119,6 +121,11 @@ class SelectionJobTest {
         }
         Trees.delete(crashed.resolve("seed-1/pc-tau2-alpha1"));
         Files.delete(crashed.resolve("report.md"));
+        // The report command trains nothing: on an unfinished run it names the stage and writes no report.
+        CliRun.Result refused = CliRun.run("report", crashed.toString());
+        assertEquals(1, refused.status(), refused.err());
+        assertTrue(refused.err().contains(third + ": pc-tau2-alpha0 seed 1 has not finished"), refused.err());
+        assertFalse(Files.exists(crashed.resolve("report.md")));
 
         assertEquals(0, PcTrainCli.execute("train", "--resume", crashed.toString()));
         for (String setting : settings) {
@@ -130,6 +137,14 @@ class SelectionJobTest {
         String chosen = report.substring(report.indexOf("Chosen on validation"));
         assertEquals(chosen.substring(0, chosen.indexOf('\n')),
                 resumed.substring(resumed.indexOf("Chosen on validation")).split("\n")[0]);
+
+        // The report command on the finished sweep writes both reports as the job did, byte for byte.
+        byte[] markdown = Files.readAllBytes(straight.resolve("report.md"));
+        byte[] html = Files.readAllBytes(straight.resolve("report.html"));
+        Files.delete(straight.resolve("report.html"));
+        assertEquals(0, CliRun.run("report", straight.toString()).status());
+        assertArrayEquals(markdown, Files.readAllBytes(straight.resolve("report.md")));
+        assertArrayEquals(html, Files.readAllBytes(straight.resolve("report.html")));
     }
 
 }

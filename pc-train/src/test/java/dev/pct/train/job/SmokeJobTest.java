@@ -39,7 +39,7 @@ class SmokeJobTest {
         Path run = tmp.resolve("run");
         int status = PcTrainCli.execute("train", SMOKE.toString(), "--run-dir", run.toString());
         assertEquals(0, status);
-        for (String f : List.of("config.yaml", "run-info.json", "train.log", "metrics.json", "report.md",
+        for (String f : List.of("config.yaml", "run-info.json", "train.log", "metrics.json", "report.md", "report.html",
                 "history.csv", "learning_curves.png", "error_vs_nfr.png", "old/final.params",
                 "seed-1/pc/final.params", "seed-1/baseline/final.params")) {
             assertTrue(Files.exists(run.resolve(f)), "missing " + f);
@@ -73,6 +73,39 @@ class SmokeJobTest {
                 assertTrue(v >= 0 && v <= 1, line);
             }
         }
+    }
+
+    @Test
+    void reportCommandGivesAnOldRunTheHtmlReport() throws IOException {
+        Path run = tmp.resolve("run");
+        PcJob.run(smoke(), run);
+        byte[] markdown = Files.readAllBytes(run.resolve("report.md"));
+        byte[] html = Files.readAllBytes(run.resolve("report.html"));
+        byte[] metrics = Files.readAllBytes(run.resolve("metrics.json"));
+        byte[] pipeline = Files.readAllBytes(run.resolve("input-pipeline.json"));
+        // A run from before report.html: no HTML, and no recorded input-pipeline rate.
+        Files.delete(run.resolve("report.html"));
+        Files.delete(run.resolve("input-pipeline.json"));
+        java.nio.file.attribute.FileTime trained = Files.getLastModifiedTime(run.resolve("seed-1/pc/final.params"));
+
+        assertEquals(0, PcTrainCli.execute("report", run.toString()));
+        assertTrue(Files.exists(run.resolve("report.html")));
+        assertEquals(trained, Files.getLastModifiedTime(run.resolve("seed-1/pc/final.params")), "nothing retrained");
+        // Everything but the loading line (which the old run lacks) as the job wrote it.
+        String was = new String(markdown, java.nio.charset.StandardCharsets.UTF_8);
+        String loading = was.lines().filter(l -> l.startsWith("Loading alone")).findFirst().orElseThrow();
+        assertEquals(was.replace(loading + "\n\n", ""), Files.readString(run.resolve("report.md")));
+
+        // With the rate recorded, the same bytes as the job's.
+        Files.write(run.resolve("input-pipeline.json"), pipeline);
+        assertEquals(0, PcTrainCli.execute("report", run.toString()));
+        assertArrayEquals(markdown, Files.readAllBytes(run.resolve("report.md")));
+        assertArrayEquals(html, Files.readAllBytes(run.resolve("report.html")));
+        assertArrayEquals(metrics, Files.readAllBytes(run.resolve("metrics.json")));
+
+        CliRun.Result notARun = CliRun.run("report", tmp.toString());
+        assertEquals(1, notARun.status());
+        assertTrue(notARun.err().contains(tmp + ": not a run directory (no config.yaml)"), notARun.err());
     }
 
     @Test
