@@ -241,7 +241,8 @@ public final class PcTraining {
                 LOADING_PROBE_SECONDS, seeds.get(0));
         LOG.info(String.format("Input pipeline alone: %.0f images/s with %d worker%s (%d ahead)", loadingRate,
                 workers, workers == 1 ? "" : "s", prefetch));
-        StageRunner runner = new StageRunner(device, data, evalBatchSize, prefetcher, exportArchitectureJar);
+        StageRunner runner = new StageRunner(device, data, evalBatchSize, prefetcher, exportArchitectureJar,
+                selection.evaluateTest());
         List<EpochRecord> history = new ArrayList<>();
         List<ModelResult> results = new ArrayList<>();
         selected.clear();
@@ -703,6 +704,8 @@ public final class PcTraining {
         }
         info.put("selection", selection.rule().spelling() + (selection.rule() == SelectionRule.LOWEST_NFR
                 ? ", error margin " + selection.errorMargin() : "") + ", patience " + selection.patience());
+        info.put("evaluate_test", selection.evaluateTest().spelling());
+        info.put("evaluation_batch_size", evalBatchSize);
         info.put("pct_version", String.valueOf(PcTraining.class.getPackage().getImplementationVersion()));
         info.put("djl_version", Engine.getDjlVersion());
         Engine engine = Engine.getInstance();

@@ -233,17 +233,19 @@ public final class PcJob {
         JobData job = JobData.load(config.data(), config.seeds().get(0), null);
         Device device = Devices.resolve(config.device());
         int classes = job.data().classes();
+        // The job's training batch, as the job evaluates: see PcTraining.Builder#optEvaluationBatchSize.
+        int batchSize = config.training().batchSize();
         int[] oldPredictions = score(oldPath, config.oldModel().architecture() == null ? null
-                : config.oldModel().architecture().spec(), job, device, "--old", trustCode);
+                : config.oldModel().architecture().spec(), job, device, "--old", trustCode, batchSize);
         int[] newPredictions = score(newPath, config.newModel().architecture() == null ? null
-                : config.newModel().architecture().spec(), job, device, "--new", trustCode);
+                : config.newModel().architecture().spec(), job, device, "--new", trustCode, batchSize);
         FlipAccumulator flips = new FlipAccumulator(classes);
         flips.add(job.data().test().labels(), oldPredictions, newPredictions);
         return flips.report();
     }
 
     private static int[] score(Path file, dev.pct.train.model.ModelSpec spec, JobData job, Device device, String option,
-            boolean trustCode) throws IOException {
+            boolean trustCode, int batchSize) throws IOException {
         int classes = job.data().classes();
         SampleSource test = job.testSet();
         if (file.toString().endsWith(".csv")) {
@@ -258,7 +260,8 @@ public final class PcJob {
                         .optInput(newInput.withNormalizer(Normalizer.identity(newInput.channels()))).build());
                 try (OldModel exported = OldModelFiles.load(OldModelFiles.Kind.DJL, file, null, device, trustCode,
                         option + " " + file)) {
-                    return FlipAccumulator.argmax(Inference.logits(exported::logits, raw, 1024, model.getNDManager()),
+                    return FlipAccumulator.argmax(Inference.logits(exported::logits, raw, batchSize,
+                            model.getNDManager()),
                             classes);
                 }
             }
@@ -269,8 +272,8 @@ public final class PcJob {
             Block block = ModelFactory.build(spec, channels(job), height(job), width(job), classes);
             block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(job.data().test().sampleShape()));
             ParameterFiles.load(block, file, model.getNDManager(), Set.of());
-            return FlipAccumulator.argmax(Inference.logits(Inference.of(block), job.data().test(), 1024,
-                    model.getNDManager()), classes);
+            return FlipAccumulator.argmax(Inference.logits(Inference.of(block), job.data().test(),
+                    batchSize, model.getNDManager()), classes);
         }
     }
 
