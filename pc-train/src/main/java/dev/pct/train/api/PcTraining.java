@@ -114,6 +114,7 @@ public final class PcTraining {
     private final String name;
     private final boolean export;
     private final boolean exportArchitectureJar;
+    private final int profileEpoch;
     private final int evalBatchSize;
     private final int workers;
     private final LogitCache.Precision cachePrecision;
@@ -173,6 +174,7 @@ public final class PcTraining {
         name = b.name;
         export = b.export;
         exportArchitectureJar = b.exportArchitectureJar;
+        profileEpoch = b.profileEpoch;
         // The training batch by default: a training step at that size fits already, inference needs less (no
         // activations kept for backward), and at 1024 a CNN's evaluation buffers took the default job's
         // resident set from about 1.1 to 1.3 GB (and ran slower per sample on a 2-core CPU).
@@ -242,7 +244,7 @@ public final class PcTraining {
         LOG.info(String.format("Input pipeline alone: %.0f images/s with %d worker%s (%d ahead)", loadingRate,
                 workers, workers == 1 ? "" : "s", prefetch));
         StageRunner runner = new StageRunner(device, data, evalBatchSize, prefetcher, exportArchitectureJar,
-                selection.evaluateTest());
+                selection.evaluateTest(), profileEpoch);
         List<EpochRecord> history = new ArrayList<>();
         List<ModelResult> results = new ArrayList<>();
         selected.clear();
@@ -758,6 +760,7 @@ public final class PcTraining {
         private String name = "pct";
         private boolean export = true;
         private boolean exportArchitectureJar;
+        private int profileEpoch;
         /** 0: the training batch size. */
         private int evalBatchSize;
         private int workers = 2;
@@ -979,6 +982,24 @@ public final class PcTraining {
          */
         public Builder optExportArchitectureJar(boolean architectureJar) {
             this.exportArchitectureJar = architectureJar;
+            return this;
+        }
+
+        /**
+         * Profiles one epoch of every stage that trains it: libtorch's profiler records its operators and the
+         * training loop times its phases (data, forward, loss, backward, optimizer, host reads, evaluation), and
+         * each stage's directory gets {@code profile-epoch-N.md}, where the time went, and {@code
+         * profile-epoch-N.trace.json.gz}, the Chrome trace. The profiled epoch runs slower; its results are not
+         * changed. PyTorch engine only.
+         *
+         * @param epoch the 1-based epoch, or 0 (default) for none
+         * @return this builder
+         */
+        public Builder optProfileEpoch(int epoch) {
+            if (epoch < 0) {
+                throw new IllegalArgumentException("the profiled epoch must be >= 1 (0 for none), got " + epoch);
+            }
+            this.profileEpoch = epoch;
             return this;
         }
 

@@ -64,10 +64,12 @@ final class StageRunner {
     private final Prefetcher workers;
     private final boolean architectureJar;
     private final TestEvaluation testEvaluation;
+    private final int profileEpoch;
 
     StageRunner(Device device, PcData data, int evalBatchSize, Prefetcher workers, boolean architectureJar,
-            TestEvaluation testEvaluation) {
+            TestEvaluation testEvaluation, int profileEpoch) {
         this.architectureJar = architectureJar;
+        this.profileEpoch = profileEpoch;
         this.testEvaluation = testEvaluation;
         this.device = device;
         this.data = data;
@@ -140,7 +142,7 @@ final class StageRunner {
         try (Model model = Model.newInstance(stage.name() + "-seed" + stage.seed(), device)) {
             StageTrainer trainer = new StageTrainer(stage.name() + " seed " + stage.seed(), stage.seed(),
                     stage.training(), stage.loss(), stage.teacher(), device, new Checkpoint(dir.resolve("checkpoints")),
-                    workers);
+                    workers).optProfile(profileEpoch, dir);
             StageTrainer.Trained trained = trainer.train(model, stage.model(), data.train(), (row, block) -> {
                 long evaluationStart = System.nanoTime();
                 int[] validation = data.validation().size() == 0 ? null : predictions(block, data.validation(), model);

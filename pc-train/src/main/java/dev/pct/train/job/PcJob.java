@@ -74,6 +74,20 @@ public final class PcJob {
      * @throws IOException when files cannot be read or written
      */
     public static Result run(JobConfig config, Path runDir) throws IOException {
+        return run(config, runDir, 0);
+    }
+
+    /**
+     * Runs (or resumes) a job in a run directory, profiling one epoch of every stage (see {@link
+     * PcTraining.Builder#optProfileEpoch}).
+     *
+     * @param config the effective configuration
+     * @param runDir the run directory; an existing one is resumed
+     * @param profileEpoch the epoch to profile, 0 for none
+     * @return the results and the console table
+     * @throws IOException when files cannot be read or written
+     */
+    public static Result run(JobConfig config, Path runDir, int profileEpoch) throws IOException {
         Device device = Devices.resolve(config.device());
         OldModelConfig old = config.oldModel();
         logInputs(config);
@@ -100,7 +114,8 @@ public final class PcJob {
                 .optTeacherCachePrecision(old.cachePrecision())
                 .optExportArchitectureJar(config.newModel().exportArchitectureJar())
                 .optProvenance(provenance)
-                .optRunFiles(Map.of("config.yaml", config.toYaml()));
+                .optRunFiles(Map.of("config.yaml", config.toYaml()))
+                .optProfileEpoch(profileEpoch);
         builder.optReference(reference(config.loss()));
         Map<String, PcSetting> sweep = new LinkedHashMap<>();
         SweepGrid.settings(config).forEach((name, setting) -> sweep.put(name,

@@ -19,10 +19,15 @@ import ai.djl.util.Pair;
 import dev.pct.core.loss.LossParts;
 import dev.pct.train.config.TrainingConfig;
 import dev.pct.train.data.BatchMaker;
+import dev.pct.train.io.AtomicFiles;
 import dev.pct.train.optim.PcOptimizer;
 import dev.pct.train.update.NewModel;
 import dev.pct.train.update.StageNetwork;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +71,8 @@ public final class StageTrainer {
     private final Device device;
     private final Checkpoint checkpoint;
     private final Prefetcher prefetcher;
+    private int profileEpoch;
+    private Path profileDirectory;
 
     /**
      * Makes a stage trainer.
@@ -105,6 +113,25 @@ public final class StageTrainer {
         this.teacher = teacher;
         this.device = device;
         this.checkpoint = checkpoint;
+    }
+
+    /**
+     * Profiles one epoch: libtorch's profiler records every operator of that epoch and of the evaluation after it,
+     * and the loop times its phases; {@code profile-epoch-N.md} (where the time went, see {@link EpochProfile}) and
+     * {@code profile-epoch-N.trace.json.gz} (the Chrome trace) are written into {@code directory}. An epoch that is
+     * not trained here (restored from a checkpoint, or beyond the stage's epochs) is not profiled.
+     *
+     * @param epoch the 1-based epoch; 0 profiles none
+     * @param directory where the profile's files go
+     * @return this trainer
+     */
+    public StageTrainer optProfile(int epoch, Path directory) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException(name + ": the profiled epoch must be >= 1 (0 for none), got " + epoch);
+        }
+        this.profileEpoch = epoch;
+        this.profileDirectory = directory;
+        return this;
     }
 
     /** What a stage trained: its network and the rows of all its epochs, restored ones included. */
@@ -204,11 +231,38 @@ public final class StageTrainer {
                     LOG.info("{}: stopped early after epoch {}", name, epoch - 1);
                     break;
                 }
-                EpochRow row = runEpoch(trainer, optimizer, data, epoch, steps, workers);
-                rows.add(row);
-                // Before the checkpoint: a crash in between then repeats this epoch rather than losing its
-                // evaluation.
-                listener.onEpoch(row, model.getBlock());
+                boolean profiled = epoch == profileEpoch && profileDirectory != null;
+                if (profiled && !LibtorchProfiler.available()) {
+                    LOG.warn("{}: epoch {} not profiled: the profiler is the PyTorch engine's, this is {}", name,
+                            epoch, Engine.getInstance().getEngineName());
+                    profiled = false;
+                }
+                Path trace = profiled ? profileDirectory.resolve("profile-epoch-" + epoch + ".trace.json") : null;
+                PhaseClock clock = PhaseClock.OFF;
+                EpochRow row;
+                if (profiled) {
+                    Files.createDirectories(profileDirectory);
+                    LOG.info("{}: profiling epoch {} (libtorch's profiler; the epoch runs slower)", name, epoch);
+                    LibtorchProfiler.start();
+                    clock = PhaseClock.startNow();
+                }
+                try {
+                    row = runEpoch(trainer, optimizer, data, epoch, steps, workers, clock);
+                    rows.add(row);
+                    clock.mark(StepPhase.OTHER);
+                    // Before the checkpoint: a crash in between then repeats this epoch rather than losing its
+                    // evaluation.
+                    listener.onEpoch(row, model.getBlock());
+                    clock.mark(StepPhase.EVALUATION);
+                } finally {
+                    if (profiled) {
+                        LibtorchProfiler.stop(trace);
+                    }
+                }
+                if (profiled) {
+                    double before = rows.size() > 1 ? rows.get(rows.size() - 2).samplesPerSecond() : Double.NaN;
+                    writeProfile(model, trace, epoch, steps, data, clock.intervals(), row, before);
+                }
                 boolean last = epoch == settings.epochs();
                 if (checkpoint != null && (last
                         || settings.checkpointEveryEpochs() > 0 && epoch % settings.checkpointEveryEpochs() == 0)) {
@@ -221,11 +275,33 @@ public final class StageTrainer {
         return new Trained(network, rows);
     }
 
+    private void writeProfile(Model model, Path trace, int epoch, int steps, BatchSource data,
+            PhaseClock.Intervals intervals, EpochRow row, double unprofiledSamplesPerSecond) throws IOException {
+        List<ProfilerTrace.Ops> threads = ProfilerTrace.topLevelAtenOps(trace);
+        double matmul = EpochProfile.matmulGflops(model.getNDManager());
+        ForwardFlops flops = ForwardFlops.of(model.getBlock(), new Shape(1).addAll(data.sampleShape()));
+        EpochProfile profile = EpochProfile.of(name, epoch, (int) Math.round(row.samplesPerSecond() * row.seconds()),
+                steps, intervals, threads, flops, matmul, unprofiledSamplesPerSecond);
+        Path packed = trace.resolveSibling(trace.getFileName() + ".gz");
+        try (InputStream in = Files.newInputStream(trace);
+                OutputStream out = new GZIPOutputStream(
+                        Files.newOutputStream(packed))) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            throw AtomicFiles.naming(packed, e);
+        }
+        Files.delete(trace);
+        Path summary = trace.resolveSibling("profile-epoch-" + epoch + ".md");
+        String markdown = profile.toMarkdown(packed.getFileName().toString());
+        AtomicFiles.writeString(summary, markdown);
+        LOG.info("{}: epoch {} profiled, {} (trace {}):\n{}", name, epoch, summary, packed.getFileName(), markdown);
+    }
+
     /** What a worker makes ready for one step. */
     private record StepBatch(int[] indices, HostBatch images, TeacherSource.Prepared teacher) {}
 
     private EpochRow runEpoch(Trainer trainer, PcOptimizer optimizer, BatchSource data, int epoch, int steps,
-            Prefetcher workers) {
+            Prefetcher workers, PhaseClock clock) {
         Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + epoch));
         int[] order = BatchMaker.shuffledIndices(data.size(), new Random(seed * 31_337L + epoch));
         int[] allLabels = data.labels();
@@ -257,6 +333,7 @@ public final class StageTrainer {
             NDArray deviceCrossEntropy = epochManager.zeros(new Shape(), DataType.FLOAT32);
             NDArray deviceDistillation = epochManager.zeros(new Shape(), DataType.FLOAT32);
             NDArray deviceWrong = epochManager.zeros(new Shape(), DataType.FLOAT32);
+            clock.mark(StepPhase.OTHER);
             for (int step = 0; step < steps; step++) {
                 StepBatch next = batches.next();
                 int[] indices = next.indices();
@@ -268,16 +345,22 @@ public final class StageTrainer {
                     }
                     NDArray labels = batch.create(y);
                     NDList lossLabels = teacher.labels(batch, images, labels, next.teacher().create(batch));
+                    clock.mark(StepPhase.DATA);
                     try (GradientCollector collector = trainer.newGradientCollector()) {
                         NDList predictions = trainer.forward(new NDList(images));
+                        clock.mark(StepPhase.FORWARD);
                         LossParts parts = loss.evaluate(lossLabels, predictions);
+                        clock.mark(StepPhase.LOSS);
                         collector.backward(parts.loss());
+                        clock.mark(StepPhase.BACKWARD);
                         deviceLoss.addi(parts.loss().stopGradient());
                         deviceCrossEntropy.addi(parts.crossEntropy());
                         deviceDistillation.addi(parts.distillation());
                         NDArray predicted = predictions.singletonOrThrow().stopGradient().argMax(1);
                         deviceWrong.addi(predicted.neq(labels).toType(DataType.FLOAT32, false).sum());
+                        clock.mark(StepPhase.METRICS);
                     }
+                    clock.mark(StepPhase.OTHER);
                     List<Parameter> parameters = trainableParameters(trainer);
                     List<NDArray> gradients = new ArrayList<>(parameters.size());
                     parameters.forEach(p -> gradients.add(p.getArray().getGradient()));
@@ -299,13 +382,16 @@ public final class StageTrainer {
                     } finally {
                         gradients.forEach(NDArray::close);
                     }
+                    clock.mark(StepPhase.OPTIMIZER);
                 }
+                clock.mark(StepPhase.OTHER);
                 seen += indices.length;
                 intervalSteps++;
                 boolean logPoint = step + 1 == steps
                         || settings.logEverySteps() > 0 && (step + 1) % settings.logEverySteps() == 0;
                 if (logPoint) {
                     double total = deviceLoss.getFloat();
+                    clock.mark(StepPhase.HOST_READS);
                     double mean = (total - intervalLoss) / intervalSteps;
                     if (!Double.isFinite(total)) {
                         throw new NonFiniteLossException(String.format(
@@ -321,11 +407,13 @@ public final class StageTrainer {
                 } else {
                     progress.update(step + 1, Double.NaN, 0);
                 }
+                clock.mark(StepPhase.OTHER);
             }
             lossSum = deviceLoss.getFloat();
             crossEntropySum = deviceCrossEntropy.getFloat();
             distillationSum = deviceDistillation.getFloat();
             wrong = (long) deviceWrong.getFloat();
+            clock.mark(StepPhase.HOST_READS);
             waited = batches.waitedNanos();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
