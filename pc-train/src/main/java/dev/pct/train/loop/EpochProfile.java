@@ -30,10 +30,12 @@ import java.util.Map;
  *     epoch with the profiler off, in 1e9 operations per second
  * @param unprofiledSamplesPerSecond the training rate of the epoch before, which ran without the profiler (NaN for
  *     a first epoch)
+ * @param byMarkers true when operators were assigned to phases by the trace's marker calls (exact); false when by
+ *     time (the model called the marker operator too), which misplaces operators near a phase's ends
  */
 public record EpochProfile(String stage, int epoch, int samples, int steps, List<Phase> phases, List<Op> topOps,
         long otherThreadOps, double otherThreadSeconds, double forwardFlopsPerSample, boolean flopsComplete,
-        double matmulGflops, double unprofiledSamplesPerSecond) {
+        double matmulGflops, double unprofiledSamplesPerSecond, boolean byMarkers) {
 
     /**
      * One phase of the epoch.
@@ -87,6 +89,7 @@ public record EpochProfile(String stage, int epoch, int samples, int steps, List
         }
         long otherOps = 0;
         double otherSeconds = 0;
+        boolean byMarkers = false;
         for (int t = 0; t < threads.size(); t++) {
             ProfilerTrace.Ops ops = threads.get(t);
             if (t > 0) {
@@ -94,10 +97,22 @@ public record EpochProfile(String stage, int epoch, int samples, int steps, List
                 otherSeconds += ops.seconds();
                 continue;
             }
+            // One marker per mark: the trace's own phase boundaries. Otherwise (a model that calls the marker
+            // operator itself) fall back to the clocks, which are a few hundred microseconds apart.
+            byMarkers = ops.markerMicros().length == intervals.endNanos().length;
+            int marker = 0;
             for (int i = 0; i < ops.size(); i++) {
-                StepPhase phase = intervals.at(Math.round(ops.startMicros()[i] * 1000));
+                StepPhase phase;
+                if (byMarkers) {
+                    while (marker < ops.markerMicros().length && ops.markerMicros()[marker] <= ops.startMicros()[i]) {
+                        marker++;
+                    }
+                    phase = intervals.beforeMark(marker);
+                } else {
+                    phase = intervals.at(Math.round(ops.startMicros()[i] * 1000));
+                }
                 if (phase == null) {
-                    // Between starting the profiler and the clock, or after the last mark: a few calls at most.
+                    // After the last mark: the profiler's stop, a few calls at most.
                     phase = StepPhase.OTHER;
                 }
                 double seconds = ops.durationMicros()[i] / 1e6;
@@ -124,7 +139,8 @@ public record EpochProfile(String stage, int epoch, int samples, int steps, List
             }
         }
         return new EpochProfile(stage, epoch, samples, steps, List.copyOf(phases), costliest(training, 15), otherOps,
-                otherSeconds, forward.flops(), forward.complete(), matmulGflops, unprofiledSamplesPerSecond);
+                otherSeconds, forward.flops(), forward.complete(), matmulGflops, unprofiledSamplesPerSecond,
+                byMarkers);
     }
 
     private static List<Op> costliest(Map<String, double[]> names, int limit) {
@@ -207,7 +223,9 @@ public record EpochProfile(String stage, int epoch, int samples, int steps, List
                 + " `JniUtils.startProfile`); the trace is `%s` (chrome://tracing or ui.perfetto.dev). A phase's"
                 + " *libtorch* time is spent inside top-level aten operators (their nested operators included); the"
                 + " rest of its wall time is ours: Java, JNI calls, DJL's bookkeeping, garbage collection. The"
-                + " profiler adds a few microseconds to every operator, most of it to *ours*.%n%n", traceFile));
+                + " profiler adds a few microseconds to every operator, most of it to *ours*.%s%n%n", traceFile,
+                byMarkers ? "" : " Operators were placed in phases by time, not by the trace's markers (the model"
+                        + " calls `" + PhaseClock.MARKER + "` itself): those near a phase's ends may be misplaced."));
         md.append("| phase | wall s | share of training | libtorch s | operators | per step | ours s | costliest"
                 + " operators (s) |\n|---|---|---|---|---|---|---|---|\n");
         double ops = 0;

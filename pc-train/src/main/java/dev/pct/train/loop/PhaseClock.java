@@ -1,32 +1,45 @@
 package dev.pct.train.loop;
 
+import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 
 /**
  * Splits an epoch's wall time into {@link StepPhase}s: each {@link #mark} gives the time since the previous mark
  * to a phase. {@link #OFF} ignores marks, so an unprofiled epoch pays a branch per mark and nothing else.
+ *
+ * <p>A running clock also calls a {@linkplain #MARKER marker operator} at every mark, so that libtorch's trace
+ * records the same moments on its own clock. The trace's timestamps are not Java's: they start a few hundred
+ * microseconds off (measured here: 0.3-0.5 ms, varying), more than many phases last, so operators are assigned
+ * to phases by their order relative to the markers (one thread runs both, in program order), not by time.
  */
 final class PhaseClock {
     /** A clock that records nothing. */
-    static final PhaseClock OFF = new PhaseClock(false);
+    static final PhaseClock OFF = new PhaseClock(false, null);
+
+    /** The marker operator: one no training or evaluation path calls. */
+    static final String MARKER = "aten::erfinv";
 
     private final boolean on;
+    private final NDArray marker;
     private long origin;
     private long[] ends = new long[1024];
     private byte[] phases = new byte[1024];
     private int count;
 
-    private PhaseClock(boolean on) {
+    private PhaseClock(boolean on, NDArray marker) {
         this.on = on;
+        this.marker = marker;
     }
 
     /**
      * Returns a clock that starts now.
      *
+     * @param marker a small array on the profiled thread's device that marks are made with (the caller closes it),
+     *     or null for no marker calls
      * @return the clock
      */
-    static PhaseClock startNow() {
-        PhaseClock clock = new PhaseClock(true);
+    static PhaseClock startNow(NDArray marker) {
+        PhaseClock clock = new PhaseClock(true, marker);
         clock.origin = System.nanoTime();
         return clock;
     }
@@ -48,6 +61,9 @@ final class PhaseClock {
         ends[count] = now - origin;
         phases[count] = (byte) phase.ordinal();
         count++;
+        if (marker != null) {
+            marker.erfinv().close();
+        }
     }
 
     /**
@@ -67,6 +83,17 @@ final class PhaseClock {
      * @param phases each interval's phase ordinal
      */
     record Intervals(long[] endNanos, byte[] phases) {
+
+        /**
+         * Returns the phase of the operators a trace records after marker {@code index - 1} and before marker
+         * {@code index}: marks close their phase.
+         *
+         * @param index the number of markers before the operator
+         * @return the phase, or null after the last mark
+         */
+        StepPhase beforeMark(int index) {
+            return index < phases.length ? StepPhase.values()[phases[index]] : null;
+        }
 
         /**
          * Returns the phase that held at a time.

@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * The top-level aten operators of a libtorch profiler trace: those no other aten operator on the same thread
  * encloses, i.e. one dispatch each that Java (through JNI) or autograd's backward asked for; the operators nested
- * in them are their implementation.
+ * in them are their implementation. Calls of a marker operator (one the profiled code issues to mark moments, see
+ * {@link PhaseClock}) are kept apart, as the trace's own record of those moments.
  *
  * <p>DJL's {@code JniUtils.stopProfile} writes the legacy profiler's events as a Chrome trace: a JSON array of
  * complete events ({@code "ph": "X"}) with a name, a start {@code ts} and a duration {@code dur} in microseconds
@@ -35,8 +36,10 @@ final class ProfilerTrace {
      * @param nameIndex each operator's name
      * @param startMicros each operator's start, ascending
      * @param durationMicros each operator's duration
+     * @param markerMicros the starts of the marker operator's calls, ascending
      */
-    record Ops(String thread, List<String> names, int[] nameIndex, double[] startMicros, double[] durationMicros) {
+    record Ops(String thread, List<String> names, int[] nameIndex, double[] startMicros, double[] durationMicros,
+            double[] markerMicros) {
 
         /** The number of operators. */
         int size() {
@@ -55,12 +58,13 @@ final class ProfilerTrace {
      * Reads the top-level aten operators of every thread of a trace.
      *
      * @param file the trace
-     * @return per thread, the one with the most operator time first
+     * @param marker the marker operator's name, e.g. {@code aten::erfinv}
+     * @return per thread: the one with the most marker calls first, then by operator time
      * @throws IOException if the file cannot be read or is not such a trace (the message names it)
      */
-    static List<Ops> topLevelAtenOps(Path file) throws IOException {
+    static List<Ops> topLevelAtenOps(Path file, String marker) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return topLevelAtenOps(in);
+            return topLevelAtenOps(in, marker);
         } catch (IOException | IllegalArgumentException e) {
             throw new IOException(file + ": not a libtorch profiler trace (" + e.getMessage() + ")", e);
         }
@@ -70,11 +74,12 @@ final class ProfilerTrace {
      * Reads the top-level aten operators of every thread of a trace.
      *
      * @param in the trace's JSON: an array of events, or an object with a {@code traceEvents} array
-     * @return per thread, the one with the most operator time first
+     * @param marker the marker operator's name
+     * @return per thread: the one with the most marker calls first, then by operator time
      * @throws IOException if it cannot be read
      * @throws IllegalArgumentException if it is not a Chrome trace
      */
-    static List<Ops> topLevelAtenOps(InputStream in) throws IOException {
+    static List<Ops> topLevelAtenOps(InputStream in, String marker) throws IOException {
         Map<String, Integer> nameIds = new HashMap<>();
         List<String> names = new ArrayList<>();
         Map<String, Events> byThread = new HashMap<>();
@@ -123,8 +128,10 @@ final class ProfilerTrace {
             }
         }
         List<Ops> out = new ArrayList<>();
-        byThread.forEach((thread, events) -> out.add(events.topLevel(thread, names)));
-        out.sort(Comparator.comparingDouble(Ops::seconds).reversed());
+        Integer markerId = nameIds.get(marker);
+        byThread.forEach((thread, events) -> out.add(events.topLevel(thread, names, markerId == null ? -1 : markerId)));
+        out.sort(Comparator.<Ops>comparingInt(o -> o.markerMicros().length).reversed()
+                .thenComparing(Comparator.comparingDouble(Ops::seconds).reversed()));
         return out;
     }
 
@@ -147,7 +154,7 @@ final class ProfilerTrace {
             count++;
         }
 
-        Ops topLevel(String thread, List<String> names) {
+        Ops topLevel(String thread, List<String> names, int marker) {
             // Outer before inner: by start, and at equal starts the longer first.
             Integer[] order = new Integer[count];
             for (int i = 0; i < count; i++) {
@@ -159,10 +166,16 @@ final class ProfilerTrace {
             double[] topStart = new double[count];
             double[] topDuration = new double[count];
             int top = 0;
+            double[] markers = new double[count];
+            int markerCount = 0;
             double openEnd = Double.NEGATIVE_INFINITY;
             for (int i : order) {
                 // Inside the last top-level operator when it starts before that one ends.
                 if (start[i] < openEnd) {
+                    continue;
+                }
+                if (name[i] == marker) {
+                    markers[markerCount++] = start[i];
                     continue;
                 }
                 topName[top] = name[i];
@@ -172,7 +185,7 @@ final class ProfilerTrace {
                 openEnd = start[i] + duration[i];
             }
             return new Ops(thread, List.copyOf(names), Arrays.copyOf(topName, top), Arrays.copyOf(topStart, top),
-                    Arrays.copyOf(topDuration, top));
+                    Arrays.copyOf(topDuration, top), Arrays.copyOf(markers, markerCount));
         }
     }
 }

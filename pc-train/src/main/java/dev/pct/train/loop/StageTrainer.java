@@ -240,11 +240,13 @@ public final class StageTrainer {
                 Path trace = profiled ? profileDirectory.resolve("profile-epoch-" + epoch + ".trace.json") : null;
                 PhaseClock clock = PhaseClock.OFF;
                 EpochRow row;
+                NDArray marker = null;
                 if (profiled) {
                     Files.createDirectories(profileDirectory);
                     LOG.info("{}: profiling epoch {} (libtorch's profiler; the epoch runs slower)", name, epoch);
+                    marker = trainer.getManager().zeros(new Shape(1));
                     LibtorchProfiler.start();
-                    clock = PhaseClock.startNow();
+                    clock = PhaseClock.startNow(marker);
                 }
                 try {
                     row = runEpoch(trainer, optimizer, data, epoch, steps, workers, clock);
@@ -257,6 +259,7 @@ public final class StageTrainer {
                 } finally {
                     if (profiled) {
                         LibtorchProfiler.stop(trace);
+                        marker.close();
                     }
                 }
                 if (profiled) {
@@ -277,7 +280,7 @@ public final class StageTrainer {
 
     private void writeProfile(Model model, Path trace, int epoch, int steps, BatchSource data,
             PhaseClock.Intervals intervals, EpochRow row, double unprofiledSamplesPerSecond) throws IOException {
-        List<ProfilerTrace.Ops> threads = ProfilerTrace.topLevelAtenOps(trace);
+        List<ProfilerTrace.Ops> threads = ProfilerTrace.topLevelAtenOps(trace, PhaseClock.MARKER);
         double matmul = EpochProfile.matmulGflops(model.getNDManager());
         ForwardFlops flops = ForwardFlops.of(model.getBlock(), new Shape(1).addAll(data.sampleShape()));
         EpochProfile profile = EpochProfile.of(name, epoch, (int) Math.round(row.samplesPerSecond() * row.seconds()),

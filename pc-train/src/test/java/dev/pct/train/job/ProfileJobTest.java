@@ -78,6 +78,10 @@ class ProfileJobTest {
             assertTrue(md.contains(phase), phase + " missing:\n" + md);
         }
         assertTrue(md.contains(String.format(java.util.Locale.ROOT, "%,d samples in %d steps", train, steps)), md);
+        // Phases from the trace's own markers, and the training operators without the evaluation's.
+        assertFalse(md.contains("placed in phases by time"), md);
+        assertTrue(md.contains("| `aten::conv2d` | " + steps + " |") && md.contains("| `aten::convolution_backward` | "
+                + steps + " |"), md);
         // The smoke CNN by hand: conv 1->8 3x3 at 8x8, dense 128->16 and 16->4: 13,440 operations per sample.
         assertTrue(md.contains("Forward pass: 0.01344 MFLOP per sample"), md);
         assertTrue(md.contains("the unprofiled epoch before took"), md);

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class EpochProfileTest {
 
     private static List<ProfilerTrace.Ops> parse(String json) throws IOException {
-        return ProfilerTrace.topLevelAtenOps(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+        return ProfilerTrace.topLevelAtenOps(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                PhaseClock.MARKER);
     }
 
     private static String event(String name, double ts, double dur, int tid) {
@@ -40,7 +41,8 @@ class EpochProfileTest {
     void onlyAtenOperatorsThatNoOtherAtenOperatorEnclosesAreTopLevel() throws IOException {
         // Thread 1: conv2d [0, 100) holding convolution [1, 99) holding mkldnn_convolution; an autograd scope
         // (not aten) [200, 300) holding mm [210, 250) and add_ [250, 260); addmm [300, 320) starts where the
-        // scope ends. At equal starts the longer event is the outer one. Thread 2: one empty, 5 us.
+        // scope ends. At equal starts the longer event is the outer one. Two marker calls, at 150 and 400. Thread
+        // 2: one empty of 500 us, more operator time but no markers.
         String json = "[\n" + String.join(",\n",
                 event("aten::convolution", 1, 98, 1),
                 event("aten::conv2d", 0, 100, 1),
@@ -50,7 +52,9 @@ class EpochProfileTest {
                 event("aten::t", 210, 2, 1),
                 event("aten::add_", 250, 10, 1),
                 event("aten::addmm", 300, 20, 1),
-                event("aten::empty", 7, 5, 2)) + "\n]\n";
+                event(PhaseClock.MARKER, 150, 3, 1),
+                event(PhaseClock.MARKER, 400, 3, 1),
+                event("aten::empty", 7, 500, 2)) + "\n]\n";
         List<ProfilerTrace.Ops> threads = parse(json);
         assertEquals(2, threads.size());
         ProfilerTrace.Ops main = threads.get(0);
@@ -64,7 +68,9 @@ class EpochProfileTest {
         assertArrayEquals(new double[] {100, 40, 10, 20}, main.durationMicros(), 0);
         // 170 us in all; the sums of a few exact binary fractions of decimal inputs: 1e-12 s absorbs rounding.
         assertEquals(170e-6, main.seconds(), 1e-12);
+        assertArrayEquals(new double[] {150, 400}, main.markerMicros(), 0);
         assertEquals(1, threads.get(1).size());
+        assertEquals(0, threads.get(1).markerMicros().length);
     }
 
     @Test
@@ -73,7 +79,7 @@ class EpochProfileTest {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("not-a-trace", ".json");
         try {
             java.nio.file.Files.writeString(file, "[{\"name\": \"aten::mm\", \"ph\": \"X\", \"ts\": \"x\"}]");
-            IOException e = assertThrows(IOException.class, () -> ProfilerTrace.topLevelAtenOps(file));
+            IOException e = assertThrows(IOException.class, () -> ProfilerTrace.topLevelAtenOps(file, PhaseClock.MARKER));
             assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("aten::mm"),
                     e.getMessage());
         } finally {
@@ -103,7 +109,7 @@ class EpochProfileTest {
 
     @Test
     void aRunningClockRecordsEveryMarkAndTheOffClockNone() {
-        PhaseClock clock = PhaseClock.startNow();
+        PhaseClock clock = PhaseClock.startNow(null);
         for (int i = 0; i < 3000; i++) {
             clock.mark(i % 2 == 0 ? StepPhase.FORWARD : StepPhase.BACKWARD);
         }
@@ -117,27 +123,42 @@ class EpochProfileTest {
         assertEquals(0, PhaseClock.OFF.intervals().endNanos().length);
     }
 
-    @Test
-    void operatorsCountInThePhaseTheyStartIn() {
-        // Phases on the clock, in ns: data [0, 1000), forward [1000, 5000), optimizer [5000, 6000),
-        // evaluation [6000, 9000). Operators in us: to [0.2, 0.7) in data; conv2d at 1 and addmm at 3 in forward;
-        // mul_ twice in the optimizer; conv2d once in evaluation; one after the last mark, counted as other.
-        PhaseClock.Intervals intervals = new PhaseClock.Intervals(new long[] {1000, 5000, 6000, 9000},
+    /** Data [0, 1000), forward [1000, 5000), optimizer [5000, 6000), evaluation [6000, 9000), in ns. */
+    private static PhaseClock.Intervals fourPhases() {
+        return new PhaseClock.Intervals(new long[] {1000, 5000, 6000, 9000},
                 new byte[] {(byte) StepPhase.DATA.ordinal(), (byte) StepPhase.FORWARD.ordinal(),
                     (byte) StepPhase.OPTIMIZER.ordinal(), (byte) StepPhase.EVALUATION.ordinal()});
-        List<String> names = List.of("aten::to", "aten::conv2d", "aten::addmm", "aten::mul_");
-        ProfilerTrace.Ops main = new ProfilerTrace.Ops("1", names, new int[] {0, 1, 2, 3, 3, 1, 0},
-                new double[] {0.2, 1, 3, 5.1, 5.5, 6.5, 9.5}, new double[] {0.5, 2, 1.5, 0.25, 0.25, 2, 0.1});
-        ProfilerTrace.Ops other = new ProfilerTrace.Ops("2", names, new int[] {0}, new double[] {1}, new double[] {4});
-        EpochProfile profile = EpochProfile.of("pc seed 1", 2, 100, 1, intervals, List.of(main, other),
-                new ForwardFlops(1e6, true), 50, Double.NaN);
-        // Sums of a few decimal microseconds over 1e6: 1e-15 s is far below any of them and above the rounding.
+    }
+
+    /**
+     * Operators in us on a trace clock 0.3 us behind Java's, markers at the four marks: to at 0.5 and copy_ at 1.1
+     * (before the first marker at 1.3, though after Java's first mark at 1.0), conv2d at 1.5 and addmm at 3, mul_ at
+     * 5.5 and 5.8, conv2d at 7 in evaluation, to at 9.5 after the last marker.
+     */
+    private static ProfilerTrace.Ops mainThread(double[] markers) {
+        List<String> names = List.of("aten::to", "aten::conv2d", "aten::addmm", "aten::mul_", "aten::copy_");
+        return new ProfilerTrace.Ops("1", names, new int[] {0, 4, 1, 2, 3, 3, 1, 0},
+                new double[] {0.5, 1.1, 1.5, 3, 5.5, 5.8, 7, 9.5}, new double[] {0.5, 0.1, 1, 1.5, 0.25, 0.25, 2, 0.1},
+                markers);
+    }
+
+    @Test
+    void operatorsCountInThePhaseWhoseMarkerFollowsThem() {
+        ProfilerTrace.Ops other = new ProfilerTrace.Ops("2", List.of("aten::to"), new int[] {0}, new double[] {1},
+                new double[] {4}, new double[0]);
+        EpochProfile profile = EpochProfile.of("pc seed 1", 2, 100, 1, fourPhases(),
+                List.of(mainThread(new double[] {1.3, 5.3, 6.3, 9.3}), other), new ForwardFlops(1e6, true), 50,
+                Double.NaN);
+        assertTrue(profile.byMarkers());
+        // Walls from Java's clock; operator times are sums of a few decimal microseconds over 1e6: 1e-15 s is far
+        // below any of them and above the rounding.
         assertEquals(1e-6, profile.phase(StepPhase.DATA).wallSeconds(), 1e-15);
-        assertEquals(0.5e-6, profile.phase(StepPhase.DATA).opSeconds(), 1e-15);
-        assertEquals(0.5e-6, profile.phase(StepPhase.DATA).ourSeconds(), 1e-15);
+        assertEquals(2, profile.phase(StepPhase.DATA).ops());
+        assertEquals(0.6e-6, profile.phase(StepPhase.DATA).opSeconds(), 1e-15);
+        assertEquals(0.4e-6, profile.phase(StepPhase.DATA).ourSeconds(), 1e-15);
         assertEquals(2, profile.phase(StepPhase.FORWARD).ops());
-        assertEquals(3.5e-6, profile.phase(StepPhase.FORWARD).opSeconds(), 1e-15);
-        assertEquals(List.of("aten::conv2d", "aten::addmm"),
+        assertEquals(2.5e-6, profile.phase(StepPhase.FORWARD).opSeconds(), 1e-15);
+        assertEquals(List.of("aten::addmm", "aten::conv2d"),
                 profile.phase(StepPhase.FORWARD).top().stream().map(EpochProfile.Op::name).toList());
         assertEquals(2, profile.phase(StepPhase.OPTIMIZER).ops());
         assertEquals(1, profile.phase(StepPhase.EVALUATION).ops());
@@ -152,8 +173,20 @@ class EpochProfileTest {
         assertEquals(4e-6, profile.otherThreadSeconds(), 1e-15);
         assertEquals(3e8, profile.trainingFlops(), 0);
         String md = profile.toMarkdown("t.json.gz");
-        assertTrue(md.contains("| forward | 0.00 |") && md.contains("`conv2d` 0.00, `addmm` 0.00")
-                && md.contains("Other threads ran 1 operators"), md);
+        assertTrue(md.contains("| forward | 0.00 |") && md.contains("`addmm` 0.00, `conv2d` 0.00")
+                && md.contains("Other threads ran 1 operators") && !md.contains("placed in phases by time"), md);
+    }
+
+    @Test
+    void withoutOneMarkerPerMarkOperatorsArePlacedByTimeAndThePageSaysSo() {
+        // A model that calls the marker operator itself: three markers for four marks.
+        EpochProfile profile = EpochProfile.of("pc seed 1", 2, 100, 1, fourPhases(),
+                List.of(mainThread(new double[] {1.3, 2, 5.3})), new ForwardFlops(1e6, true), 50, Double.NaN);
+        assertFalse(profile.byMarkers());
+        // copy_ at 1.1 us is after Java's first mark at 1.0 us: forward by time.
+        assertEquals(1, profile.phase(StepPhase.DATA).ops());
+        assertEquals(3, profile.phase(StepPhase.FORWARD).ops());
+        assertTrue(profile.toMarkdown("t.json.gz").contains("placed in phases by time"));
     }
 
     @Test
