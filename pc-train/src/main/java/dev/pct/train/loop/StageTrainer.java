@@ -5,6 +5,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -335,7 +336,12 @@ public final class StageTrainer {
             NDArray deviceLoss = epochManager.zeros(new Shape(), DataType.FLOAT32);
             NDArray deviceCrossEntropy = epochManager.zeros(new Shape(), DataType.FLOAT32);
             NDArray deviceDistillation = epochManager.zeros(new Shape(), DataType.FLOAT32);
-            NDArray deviceWrong = epochManager.zeros(new Shape(), DataType.FLOAT32);
+            NDArray deviceWrong = epochManager.zeros(new Shape(), DataType.INT64);
+            NDArray zero = epochManager.zeros(new Shape(), DataType.FLOAT32);
+            NDArray clipNorm = settings.gradClipNorm() > 0
+                    ? epochManager.full(new Shape(), (float) settings.gradClipNorm()) : null;
+            // The parameters do not change within an epoch: listed once, not per step.
+            List<Parameter> parameters = trainableParameters(trainer);
             clock.mark(StepPhase.OTHER);
             for (int step = 0; step < steps; step++) {
                 StepBatch next = batches.next();
@@ -349,27 +355,29 @@ public final class StageTrainer {
                     NDArray labels = batch.create(y);
                     NDList lossLabels = teacher.labels(batch, images, labels, next.teacher().create(batch));
                     clock.mark(StepPhase.DATA);
+                    NDList predictions;
+                    LossParts parts;
                     try (GradientCollector collector = trainer.newGradientCollector()) {
-                        NDList predictions = trainer.forward(new NDList(images));
+                        predictions = trainer.forward(new NDList(images));
                         clock.mark(StepPhase.FORWARD);
-                        LossParts parts = loss.evaluate(lossLabels, predictions);
+                        parts = loss.evaluate(lossLabels, predictions);
                         clock.mark(StepPhase.LOSS);
                         collector.backward(parts.loss());
                         clock.mark(StepPhase.BACKWARD);
-                        deviceLoss.addi(parts.loss().stopGradient());
-                        deviceCrossEntropy.addi(parts.crossEntropy());
-                        deviceDistillation.addi(parts.distillation());
-                        NDArray predicted = predictions.singletonOrThrow().stopGradient().argMax(1);
-                        deviceWrong.addi(predicted.neq(labels).toType(DataType.FLOAT32, false).sum());
-                        clock.mark(StepPhase.METRICS);
                     }
                     clock.mark(StepPhase.OTHER);
-                    List<Parameter> parameters = trainableParameters(trainer);
+                    // Outside the collector autograd records nothing, so the sums need no detached copies.
+                    deviceLoss.addi(parts.loss());
+                    deviceCrossEntropy.addi(parts.crossEntropy());
+                    deviceDistillation.addi(parts.distillation());
+                    // A count of booleans sums to int64, which the counter is: no conversion.
+                    deviceWrong.addi(predictions.singletonOrThrow().argMax(1).neq(labels).sum());
+                    clock.mark(StepPhase.METRICS);
                     List<NDArray> gradients = new ArrayList<>(parameters.size());
                     parameters.forEach(p -> gradients.add(p.getArray().getGradient()));
                     try {
-                        if (settings.gradClipNorm() > 0) {
-                            clipGradients(gradients, settings.gradClipNorm());
+                        if (clipNorm != null) {
+                            clipGradients(gradients, clipNorm).close();
                         }
                         // The update DJL's trainer.step() does for one device, without its per-step copy of
                         // every gradient (and its gradient handles, which accumulated in the model's manager).
@@ -378,9 +386,9 @@ public final class StageTrainer {
                         }
                         optimizer.nextStep();
                         // PyTorch accumulates gradients across backward passes; DJL's native optimizers clear
-                        // them, ours must too.
+                        // them, ours must too. Times an array zero, as DJL's muli(0f) did, without making one.
                         for (NDArray g : gradients) {
-                            g.muli(0f);
+                            g.muli(zero);
                         }
                     } finally {
                         gradients.forEach(NDArray::close);
@@ -415,7 +423,7 @@ public final class StageTrainer {
             lossSum = deviceLoss.getFloat();
             crossEntropySum = deviceCrossEntropy.getFloat();
             distillationSum = deviceDistillation.getFloat();
-            wrong = (long) deviceWrong.getFloat();
+            wrong = deviceWrong.getLong();
             clock.mark(StepPhase.HOST_READS);
             waited = batches.waitedNanos();
         }
@@ -445,30 +453,34 @@ public final class StageTrainer {
     }
 
     /**
-     * Scales gradients so that their global L2 norm is at most {@code maxNorm} (one host read).
+     * Scales gradients so that their global L2 norm is at most {@code maxNorm}: by {@code min(1, maxNorm / (norm +
+     * 1e-6))}, computed on the device, so a step reads nothing back to the host (on a GPU that read waits for the
+     * whole step).
      *
      * @param grads the gradients, modified in place
-     * @param maxNorm the largest allowed global norm
-     * @return the global norm before clipping
+     * @param maxNorm the largest allowed global norm, a scalar array on the gradients' device
+     * @return the global norm before clipping, a scalar array the caller closes
      */
-    static double clipGradients(List<NDArray> grads, double maxNorm) {
+    static NDArray clipGradients(List<NDArray> grads, NDArray maxNorm) {
+        NDManager manager = maxNorm.getManager();
         if (grads.isEmpty()) {
-            return 0;
+            return manager.zeros(new Shape());
         }
-        double squared;
+        NDArray norm;
         try (NDScope scope = new NDScope()) {
-            NDArray sum = grads.get(0).square().sum();
-            for (int i = 1; i < grads.size(); i++) {
-                sum.addi(grads.get(i).square().sum());
+            // The norm of the per-gradient norms is the global norm: P + 1 ops instead of 3P.
+            NDList norms = new NDList(grads.size());
+            for (NDArray g : grads) {
+                norms.add(g.norm());
             }
-            squared = sum.getFloat();
-        }
-        double norm = Math.sqrt(squared);
-        if (norm > maxNorm) {
-            float scale = (float) (maxNorm / (norm + 1e-6));
+            norm = NDArrays.stack(norms).norm();
+            NDArray scale = maxNorm.div(norm.add(manager.full(new Shape(), 1e-6f)))
+                    .minimum(manager.ones(new Shape()));
             for (NDArray g : grads) {
                 g.muli(scale);
             }
+            NDScope.unregister(norm);
+            norm.attach(manager);
         }
         return norm;
     }
