@@ -176,8 +176,9 @@ public final class PcTraining {
         exportArchitectureJar = b.exportArchitectureJar;
         profileEpoch = b.profileEpoch;
         // The training batch by default: a training step at that size fits already, inference needs less (no
-        // activations kept for backward), and at 1024 a CNN's evaluation buffers took the default job's
-        // resident set from about 1.1 to 1.3 GB (and ran slower per sample on a 2-core CPU).
+        // activations kept for backward), and it allocates the sizes the step has just freed. At 1024 a CNN's
+        // activations pass glibc's largest mmap threshold (32 MiB), so every call faulted in fresh pages (the
+        // wider CNN of issue 21: 6.5 min of system time) and the resident set grew from about 1.1 to 1.3 GB.
         evalBatchSize = b.evalBatchSize > 0 ? b.evalBatchSize : training.batchSize();
         workers = b.workers;
         cachePrecision = b.cachePrecision;
@@ -1004,7 +1005,9 @@ public final class PcTraining {
         }
 
         /**
-         * Sets the batch size of evaluation passes; default the training batch size.
+         * Sets the batch size of evaluation passes; default the training batch size, which allocates what the
+         * training step has just freed (a larger batch's activations can pass the allocator's threshold above
+         * which every call maps fresh pages; see README, "Where the job's time goes").
          *
          * @param evalBatchSize samples per forward pass, &gt;= 1
          * @return this builder
