@@ -265,7 +265,12 @@ public final class StageTrainer {
                 }
                 if (profiled) {
                     double before = rows.size() > 1 ? rows.get(rows.size() - 2).samplesPerSecond() : Double.NaN;
-                    writeProfile(model, trace, epoch, steps, data, clock.intervals(), row, before);
+                    try {
+                        writeProfile(model, trace, epoch, steps, data, clock.intervals(), row, before);
+                    } catch (IOException | RuntimeException e) {
+                        // A diagnostic: the run goes on without it.
+                        LOG.warn("{}: the profile of epoch {} was not written: {}", name, epoch, e.getMessage());
+                    }
                 }
                 boolean last = epoch == settings.epochs();
                 if (checkpoint != null && (last
@@ -288,8 +293,7 @@ public final class StageTrainer {
                 steps, intervals, threads, flops, matmul, unprofiledSamplesPerSecond);
         Path packed = trace.resolveSibling(trace.getFileName() + ".gz");
         try (InputStream in = Files.newInputStream(trace);
-                OutputStream out = new GZIPOutputStream(
-                        Files.newOutputStream(packed))) {
+                OutputStream out = new GZIPOutputStream(Files.newOutputStream(packed))) {
             in.transferTo(out);
         } catch (IOException e) {
             throw AtomicFiles.naming(packed, e);
@@ -479,6 +483,7 @@ public final class StageTrainer {
             for (NDArray g : grads) {
                 g.muli(scale);
             }
+            scope.suppressNotUsedWarning();
             NDScope.unregister(norm);
             norm.attach(manager);
         }
