@@ -241,11 +241,13 @@ public final class StageTrainer {
                 Path trace = profiled ? profileDirectory.resolve("profile-epoch-" + epoch + ".trace.json") : null;
                 PhaseClock clock = PhaseClock.OFF;
                 EpochRow row;
-                NDArray marker = null;
+                NDManager markers = null;
                 if (profiled) {
                     Files.createDirectories(profileDirectory);
                     LOG.info("{}: profiling epoch {} (libtorch's profiler; the epoch runs slower)", name, epoch);
-                    marker = trainer.getManager().zeros(new Shape(1));
+                    // Its own manager: the epoch's count of live arrays under the model stays what it is unprofiled.
+                    markers = NDManager.newBaseManager(device);
+                    NDArray marker = markers.zeros(new Shape(1));
                     LibtorchProfiler.start();
                     clock = PhaseClock.startNow(marker);
                 }
@@ -260,7 +262,7 @@ public final class StageTrainer {
                 } finally {
                     if (profiled) {
                         LibtorchProfiler.stop(trace);
-                        marker.close();
+                        markers.close();
                     }
                 }
                 if (profiled) {
