@@ -121,6 +121,7 @@ public final class PcTraining {
     private final String name;
     private final boolean export;
     private final boolean exportArchitectureJar;
+    private final int profileEpoch;
     private final int evalBatchSize;
     private final int workers;
     private final LogitCache.Precision cachePrecision;
@@ -181,9 +182,11 @@ public final class PcTraining {
         name = b.name;
         export = b.export;
         exportArchitectureJar = b.exportArchitectureJar;
+        profileEpoch = b.profileEpoch;
         // The training batch by default: a training step at that size fits already, inference needs less (no
-        // activations kept for backward), and at 1024 a CNN's evaluation buffers took the default job's
-        // resident set from about 1.1 to 1.3 GB (and ran slower per sample on a 2-core CPU).
+        // activations kept for backward), and it allocates the sizes the step has just freed. At 1024 a CNN's
+        // activations pass glibc's largest mmap threshold (32 MiB), so every call faulted in fresh pages (the
+        // wider CNN of issue 21: 6.5 min of system time) and the resident set grew from about 1.1 to 1.3 GB.
         evalBatchSize = b.evalBatchSize > 0 ? b.evalBatchSize : training.batchSize();
         workers = b.workers;
         cachePrecision = b.cachePrecision;
@@ -253,7 +256,8 @@ public final class PcTraining {
         // For the report command, which measures nothing; apart from metrics.json, whose bytes a resumed run keeps.
         var pipeline = new ObjectMapper().createObjectNode().put("imagesPerSecond", loadingRate).put("workers", workers);
         AtomicFiles.writeString(runDir.resolve(INPUT_PIPELINE), pipeline.toString() + "\n");
-        StageRunner runner = new StageRunner(device, data, evalBatchSize, prefetcher, exportArchitectureJar);
+        StageRunner runner = new StageRunner(device, data, evalBatchSize, prefetcher, exportArchitectureJar,
+                selection.evaluateTest(), profileEpoch);
         List<EpochRecord> history = new ArrayList<>();
         List<ModelResult> results = new ArrayList<>();
         selected.clear();
@@ -457,7 +461,8 @@ public final class PcTraining {
             }
         }
         int[] oldTestPredictions = FlipAccumulator.argmax(oldTest, classes);
-        StageRunner runner = new StageRunner(device, data, evalBatchSize, null, exportArchitectureJar);
+        StageRunner runner = new StageRunner(device, data, evalBatchSize, null, exportArchitectureJar,
+                selection.evaluateTest(), 0);
         List<EpochRecord> history = new ArrayList<>();
         List<ModelResult> results = new ArrayList<>();
         Map<String, Path> models = new LinkedHashMap<>();
@@ -867,6 +872,8 @@ public final class PcTraining {
         }
         info.put("selection", selection.rule().spelling() + (selection.rule() == SelectionRule.LOWEST_NFR
                 ? ", error margin " + selection.errorMargin() : "") + ", patience " + selection.patience());
+        info.put("evaluate_test", selection.evaluateTest().spelling());
+        info.put("evaluation_batch_size", evalBatchSize);
         info.put("pct_version", String.valueOf(PcTraining.class.getPackage().getImplementationVersion()));
         info.put("djl_version", Engine.getDjlVersion());
         Engine engine = Engine.getInstance();
@@ -919,6 +926,7 @@ public final class PcTraining {
         private String name = "pct";
         private boolean export = true;
         private boolean exportArchitectureJar;
+        private int profileEpoch;
         /** 0: the training batch size. */
         private int evalBatchSize;
         private int workers = 2;
@@ -1158,7 +1166,27 @@ public final class PcTraining {
         }
 
         /**
-         * Sets the batch size of evaluation passes; default the training batch size.
+         * Profiles one epoch of every stage that trains it: libtorch's profiler records its operators and the
+         * training loop times its phases (data, forward, loss, backward, optimizer, host reads, evaluation), and
+         * each stage's directory gets {@code profile-epoch-N.md}, where the time went, and {@code
+         * profile-epoch-N.trace.json.gz}, the Chrome trace. The profiled epoch runs slower; its results are not
+         * changed. PyTorch engine only.
+         *
+         * @param epoch the 1-based epoch, or 0 (default) for none
+         * @return this builder
+         */
+        public Builder optProfileEpoch(int epoch) {
+            if (epoch < 0) {
+                throw new IllegalArgumentException("the profiled epoch must be >= 1 (0 for none), got " + epoch);
+            }
+            this.profileEpoch = epoch;
+            return this;
+        }
+
+        /**
+         * Sets the batch size of evaluation passes; default the training batch size, which allocates what the
+         * training step has just freed (a larger batch's activations can pass the allocator's threshold above
+         * which every call maps fresh pages; see README, "Where the job's time goes").
          *
          * @param evalBatchSize samples per forward pass, &gt;= 1
          * @return this builder

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.core.metrics.FlipReport;
 import dev.pct.train.config.SelectionRule;
+import dev.pct.train.config.TestEvaluation;
 import dev.pct.train.config.TrainingConfig;
 import dev.pct.train.data.ModelInput;
 import dev.pct.train.data.PcData;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one stage of an update (the old model, a plain retrain, a PC model) in its own directory: trains it,
- * evaluates it on the validation and test sets after every epoch, and when it is done writes its final
+ * evaluates it on the validation set (and the test set, unless that is scored for the kept epoch only) after every
+ * epoch, logging the time that takes as a share of the epoch's training time, and when it is done writes its final
  * parameters, its test logits, its history and (for new models) its exported model, then a {@code done}
  * marker. A stage with the marker is read back instead of trained; one without resumes from its newest
  * checkpoint.
@@ -61,9 +63,14 @@ final class StageRunner {
     private final int evalBatchSize;
     private final Prefetcher workers;
     private final boolean architectureJar;
+    private final TestEvaluation testEvaluation;
+    private final int profileEpoch;
 
-    StageRunner(Device device, PcData data, int evalBatchSize, Prefetcher workers, boolean architectureJar) {
+    StageRunner(Device device, PcData data, int evalBatchSize, Prefetcher workers, boolean architectureJar,
+            TestEvaluation testEvaluation, int profileEpoch) {
         this.architectureJar = architectureJar;
+        this.profileEpoch = profileEpoch;
+        this.testEvaluation = testEvaluation;
         this.device = device;
         this.data = data;
         this.evalBatchSize = evalBatchSize;
@@ -133,8 +140,9 @@ final class StageRunner {
         try (Model model = Model.newInstance(stage.name() + "-seed" + stage.seed(), device)) {
             StageTrainer trainer = new StageTrainer(stage.name() + " seed " + stage.seed(), stage.seed(),
                     stage.training(), stage.loss(), stage.teacher(), device, new Checkpoint(dir.resolve("checkpoints")),
-                    workers);
+                    workers).optProfile(profileEpoch, dir);
             StageTrainer.Trained trained = trainer.train(model, stage.model(), data.train(), (row, block) -> {
+                long evaluationStart = System.nanoTime();
                 int[] validation = data.validation().size() == 0 ? null : predictions(block, data.validation(), model);
                 double validationError = validation == null ? Double.NaN
                         : errorRate(validation, data.validation().labels());
@@ -142,17 +150,22 @@ final class StageRunner {
                 double validationNfr = validation == null || reference.validationPredictions() == null ? Double.NaN
                         : flips(data.validation().labels(), reference.validationPredictions(), validation)
                                 .negativeFlipRate();
-                int[] test = predictions(block, data.test(), model);
-                double testError = errorRate(test, data.test().labels());
-                double testNfr = reference.testPredictions() == null ? Double.NaN
-                        : flips(data.test().labels(), reference.testPredictions(), test).negativeFlipRate();
+                double[] test = testEvaluation == TestEvaluation.EVERY_EPOCH
+                        ? testFigures(predictions(block, data.test(), model), reference)
+                        : new double[] {Double.NaN, Double.NaN};
+                double evaluationSeconds = (System.nanoTime() - evaluationStart) / 1e9;
+                // Like the data wait, a share of the epoch's training time: what evaluating costs per epoch trained.
+                double evaluationShare = row.seconds() > 0 ? evaluationSeconds / row.seconds() : Double.NaN;
                 records.put(row.epoch(), new EpochRecord(stage.name(), stage.seed(), row.epoch(), row.trainLoss(),
                         row.crossEntropy(), row.distillation(), row.trainError(), validationError, validationNfr,
-                        testError, testNfr, row.samplesPerSecond(), row.seconds(),
-                        row.seconds() > 0 ? row.dataWaitSeconds() / row.seconds() : Double.NaN));
-                LOG.info(String.format("%s seed %d epoch %d: validation error %.4f, validation NFR %s, test error %.4f,"
-                                + " test NFR %s", stage.name(), stage.seed(), row.epoch(), validationError,
-                        rate(validationNfr), testError, rate(testNfr)));
+                        test[0], test[1], row.samplesPerSecond(), row.seconds(),
+                        row.seconds() > 0 ? row.dataWaitSeconds() / row.seconds() : Double.NaN, evaluationShare));
+                LOG.info(String.format("%s seed %d epoch %d: validation error %s, validation NFR %s, %s; evaluation"
+                                + " %.1f s (%.1f%% of the epoch's training time)", stage.name(), stage.seed(),
+                        row.epoch(), rate(validationError), rate(validationNfr),
+                        testEvaluation == TestEvaluation.EVERY_EPOCH
+                                ? "test error " + rate(test[0]) + ", test NFR " + rate(test[1])
+                                : "test scored for the kept epoch only", evaluationSeconds, 100 * evaluationShare));
                 selection.offer(row.epoch(), validationError, validationNfr);
                 try {
                     // Parameters first: a crash between the two repeats this epoch (same figures, same choice).
@@ -186,6 +199,14 @@ final class StageRunner {
                 float[] testLogits = Inference.logits(Inference.of(block), data.test(), evalBatchSize,
                         chosenModel.getNDManager(), workers);
                 Logits.write(testCache, testLogits, data.classes());
+                if (testEvaluation == TestEvaluation.SELECTED && records.containsKey(choice.epoch())) {
+                    // Scored once: the kept epoch's test figures, from the logits the stage keeps.
+                    double[] test = testFigures(FlipAccumulator.argmax(testLogits, data.classes()), reference);
+                    records.put(choice.epoch(), records.get(choice.epoch()).withTest(test[0], test[1]));
+                    StageHistory.write(historyFile, new ArrayList<>(records.values()));
+                    LOG.info(String.format("%s seed %d epoch %d (kept): test error %s, test NFR %s", stage.name(),
+                            stage.seed(), choice.epoch(), rate(test[0]), rate(test[1])));
+                }
                 if (exported != null) {
                     try {
                         ModelExport.write(exported, network.exportNet(), description(network, stage), architectureJar);
@@ -280,6 +301,13 @@ final class StageRunner {
     private int[] predictions(Block block, BatchSource set, Model model) {
         return FlipAccumulator.argmax(Inference.logits(Inference.of(block), set, evalBatchSize, model.getNDManager(),
                 workers), data.classes());
+    }
+
+    /** {test error, test NFR (NaN without the old model's predictions)} of a stage's test predictions. */
+    private double[] testFigures(int[] test, Reference reference) {
+        double nfr = reference.testPredictions() == null ? Double.NaN
+                : flips(data.test().labels(), reference.testPredictions(), test).negativeFlipRate();
+        return new double[] {errorRate(test, data.test().labels()), nfr};
     }
 
     FlipReport flips(int[] labels, int[] oldPredictions, int[] newPredictions) {

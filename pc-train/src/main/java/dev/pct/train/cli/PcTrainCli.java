@@ -121,8 +121,18 @@ public final class PcTrainCli implements Callable<Integer> {
                         + "the job; refused otherwise")
         private boolean trustModelCode;
 
+        @Option(names = "--profile-epoch", paramLabel = "N", defaultValue = "0",
+                description = "profile epoch N of every stage that trains it: where the time goes (data, forward, "
+                        + "loss, backward, optimizer, host reads, evaluation; libtorch's operators and ours), into "
+                        + "<stage>/profile-epoch-N.md with a Chrome trace beside it; the epoch runs slower")
+        private int profileEpoch;
+
         @Override
         public Integer call() throws IOException {
+            if (profileEpoch < 0) {
+                throw new IllegalArgumentException("--profile-epoch: expected an epoch >= 1 (0 for none), got "
+                        + profileEpoch);
+            }
             JobConfig job;
             Path dir;
             if (resume != null) {
@@ -149,7 +159,7 @@ public final class PcTrainCli implements Callable<Integer> {
                 job = load(config, all);
                 dir = runDir != null ? runDir : job.runDirectory(LocalDateTime.now());
             }
-            PcJob.Result result = PcJob.run(job, dir);
+            PcJob.Result result = PcJob.run(job, dir, profileEpoch);
             System.out.println(result.table());
             System.out.println("Report: " + result.runDirectory().resolve(ReportWriter.REPORT_HTML) + " (and "
                     + ReportWriter.REPORT_MD + ")");

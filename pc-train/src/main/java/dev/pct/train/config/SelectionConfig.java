@@ -13,15 +13,19 @@ package dev.pct.train.config;
  * @param patience early stopping: a model stops after this many epochs without a newly selected epoch
  *     (for {@code lowest_nfr}, counted from its first epoch within the bound); 0 = off (default). Not used with
  *     {@code last}
+ * @param evaluateTest when each model's test split is scored: {@code every_epoch} (default; the learning curves
+ *     show test error and NFR per epoch) or {@code selected} (once, for the kept epoch: a large test set is not
+ *     scored every epoch); YAML {@code evaluate_test}. The kept epoch's test figures are the same either way
  */
-public record SelectionConfig(SelectionRule rule, double errorMargin, int patience) {
+public record SelectionConfig(SelectionRule rule, double errorMargin, int patience, TestEvaluation evaluateTest) {
 
     /**
-     * Returns the defaults: keep the last epoch, margin 0.3 points, no early stopping.
+     * Returns the defaults: keep the last epoch, margin 0.3 points, no early stopping, the test split scored every
+     * epoch.
      *
      * @return the defaults
      */
     public static SelectionConfig defaults() {
-        return new SelectionConfig(SelectionRule.LAST, 0.003, 0);
+        return new SelectionConfig(SelectionRule.LAST, 0.003, 0, TestEvaluation.EVERY_EPOCH);
     }
 }

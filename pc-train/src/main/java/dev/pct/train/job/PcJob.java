@@ -74,7 +74,21 @@ public final class PcJob {
      * @throws IOException when files cannot be read or written
      */
     public static Result run(JobConfig config, Path runDir) throws IOException {
-        return execute(config, runDir, false);
+        return run(config, runDir, 0);
+    }
+
+    /**
+     * Runs (or resumes) a job in a run directory, profiling one epoch of every stage (see {@link
+     * PcTraining.Builder#optProfileEpoch}).
+     *
+     * @param config the effective configuration
+     * @param runDir the run directory; an existing one is resumed
+     * @param profileEpoch the epoch to profile, 0 for none
+     * @return the results and the console table
+     * @throws IOException when files cannot be read or written
+     */
+    public static Result run(JobConfig config, Path runDir, int profileEpoch) throws IOException {
+        return execute(config, runDir, false, profileEpoch);
     }
 
     /**
@@ -92,10 +106,11 @@ public final class PcJob {
             throw new IOException(runDir + ": not a run directory (no config.yaml); report takes the directory a"
                     + " train command wrote");
         }
-        return execute(dev.pct.train.config.JobConfigLoader.load(saved, java.util.List.of()), runDir, true);
+        return execute(dev.pct.train.config.JobConfigLoader.load(saved, java.util.List.of()), runDir, true, 0);
     }
 
-    private static Result execute(JobConfig config, Path runDir, boolean reportOnly) throws IOException {
+    private static Result execute(JobConfig config, Path runDir, boolean reportOnly, int profileEpoch)
+            throws IOException {
         Device device = Devices.resolve(config.device());
         OldModelConfig old = config.oldModel();
         logInputs(config);
@@ -123,7 +138,8 @@ public final class PcJob {
                 .optExportArchitectureJar(config.newModel().exportArchitectureJar())
                 .optProvenance(provenance)
                 .optRunFiles(Map.of("config.yaml", config.toYaml()))
-                .optTestImages(i -> job.testSet().read(i).toBufferedImage());
+                .optTestImages(i -> job.testSet().read(i).toBufferedImage())
+                .optProfileEpoch(profileEpoch);
         builder.optReference(reference(config.loss()));
         Map<String, PcSetting> sweep = new LinkedHashMap<>();
         SweepGrid.settings(config).forEach((name, setting) -> sweep.put(name,
@@ -257,17 +273,19 @@ public final class PcJob {
         JobData job = JobData.load(config.data(), config.seeds().get(0), null);
         Device device = Devices.resolve(config.device());
         int classes = job.data().classes();
+        // The job's training batch, as the job evaluates: see PcTraining.Builder#optEvaluationBatchSize.
+        int batchSize = config.training().batchSize();
         int[] oldPredictions = score(oldPath, config.oldModel().architecture() == null ? null
-                : config.oldModel().architecture().spec(), job, device, "--old", trustCode);
+                : config.oldModel().architecture().spec(), job, device, "--old", trustCode, batchSize);
         int[] newPredictions = score(newPath, config.newModel().architecture() == null ? null
-                : config.newModel().architecture().spec(), job, device, "--new", trustCode);
+                : config.newModel().architecture().spec(), job, device, "--new", trustCode, batchSize);
         FlipAccumulator flips = new FlipAccumulator(classes);
         flips.add(job.data().test().labels(), oldPredictions, newPredictions);
         return flips.report();
     }
 
     private static int[] score(Path file, dev.pct.train.model.ModelSpec spec, JobData job, Device device, String option,
-            boolean trustCode) throws IOException {
+            boolean trustCode, int batchSize) throws IOException {
         int classes = job.data().classes();
         SampleSource test = job.testSet();
         if (file.toString().endsWith(".csv")) {
@@ -282,7 +300,8 @@ public final class PcJob {
                         .optInput(newInput.withNormalizer(Normalizer.identity(newInput.channels()))).build());
                 try (OldModel exported = OldModelFiles.load(OldModelFiles.Kind.DJL, file, null, device, trustCode,
                         option + " " + file)) {
-                    return FlipAccumulator.argmax(Inference.logits(exported::logits, raw, 1024, model.getNDManager()),
+                    return FlipAccumulator.argmax(Inference.logits(exported::logits, raw, batchSize,
+                            model.getNDManager()),
                             classes);
                 }
             }
@@ -293,8 +312,8 @@ public final class PcJob {
             Block block = ModelFactory.build(spec, channels(job), height(job), width(job), classes);
             block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(job.data().test().sampleShape()));
             ParameterFiles.load(block, file, model.getNDManager(), Set.of());
-            return FlipAccumulator.argmax(Inference.logits(Inference.of(block), job.data().test(), 1024,
-                    model.getNDManager()), classes);
+            return FlipAccumulator.argmax(Inference.logits(Inference.of(block), job.data().test(),
+                    batchSize, model.getNDManager()), classes);
         }
     }
 

@@ -5,6 +5,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -19,10 +20,15 @@ import ai.djl.util.Pair;
 import dev.pct.core.loss.LossParts;
 import dev.pct.train.config.TrainingConfig;
 import dev.pct.train.data.BatchMaker;
+import dev.pct.train.io.AtomicFiles;
 import dev.pct.train.optim.PcOptimizer;
 import dev.pct.train.update.NewModel;
 import dev.pct.train.update.StageNetwork;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +72,8 @@ public final class StageTrainer {
     private final Device device;
     private final Checkpoint checkpoint;
     private final Prefetcher prefetcher;
+    private int profileEpoch;
+    private Path profileDirectory;
 
     /**
      * Makes a stage trainer.
@@ -105,6 +114,25 @@ public final class StageTrainer {
         this.teacher = teacher;
         this.device = device;
         this.checkpoint = checkpoint;
+    }
+
+    /**
+     * Profiles one epoch: libtorch's profiler records every operator of that epoch and of the evaluation after it,
+     * and the loop times its phases; {@code profile-epoch-N.md} (where the time went, see {@link EpochProfile}) and
+     * {@code profile-epoch-N.trace.json.gz} (the Chrome trace) are written into {@code directory}. An epoch that is
+     * not trained here (restored from a checkpoint, or beyond the stage's epochs) is not profiled.
+     *
+     * @param epoch the 1-based epoch; 0 profiles none
+     * @param directory where the profile's files go
+     * @return this trainer
+     */
+    public StageTrainer optProfile(int epoch, Path directory) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException(name + ": the profiled epoch must be >= 1 (0 for none), got " + epoch);
+        }
+        this.profileEpoch = epoch;
+        this.profileDirectory = directory;
+        return this;
     }
 
     /** What a stage trained: its network and the rows of all its epochs, restored ones included. */
@@ -205,11 +233,48 @@ public final class StageTrainer {
                     LOG.info("{}: stopped early after epoch {}", name, epoch - 1);
                     break;
                 }
-                EpochRow row = runEpoch(trainer, optimizer, data, epoch, steps, workers, progress);
-                rows.add(row);
-                // Before the checkpoint: a crash in between then repeats this epoch rather than losing its
-                // evaluation.
-                listener.onEpoch(row, model.getBlock());
+                boolean profiled = epoch == profileEpoch && profileDirectory != null;
+                if (profiled && !LibtorchProfiler.available()) {
+                    LOG.warn("{}: epoch {} not profiled: the profiler is the PyTorch engine's, this is {}", name,
+                            epoch, Engine.getInstance().getEngineName());
+                    profiled = false;
+                }
+                Path trace = profiled ? profileDirectory.resolve("profile-epoch-" + epoch + ".trace.json") : null;
+                PhaseClock clock = PhaseClock.OFF;
+                EpochRow row;
+                NDManager markers = null;
+                if (profiled) {
+                    Files.createDirectories(profileDirectory);
+                    LOG.info("{}: profiling epoch {} (libtorch's profiler; the epoch runs slower)", name, epoch);
+                    // Its own manager: the epoch's count of live arrays under the model stays what it is unprofiled.
+                    markers = NDManager.newBaseManager(device);
+                    NDArray marker = markers.zeros(new Shape(1));
+                    LibtorchProfiler.start();
+                    clock = PhaseClock.startNow(marker);
+                }
+                try {
+                    row = runEpoch(trainer, optimizer, data, epoch, steps, workers, progress, clock);
+                    rows.add(row);
+                    clock.mark(StepPhase.OTHER);
+                    // Before the checkpoint: a crash in between then repeats this epoch rather than losing its
+                    // evaluation.
+                    listener.onEpoch(row, model.getBlock());
+                    clock.mark(StepPhase.EVALUATION);
+                } finally {
+                    if (profiled) {
+                        LibtorchProfiler.stop(trace);
+                        markers.close();
+                    }
+                }
+                if (profiled) {
+                    double before = rows.size() > 1 ? rows.get(rows.size() - 2).samplesPerSecond() : Double.NaN;
+                    try {
+                        writeProfile(model, trace, epoch, steps, data, clock.intervals(), row, before);
+                    } catch (IOException | RuntimeException e) {
+                        // A diagnostic: the run goes on without it.
+                        LOG.warn("{}: the profile of epoch {} was not written: {}", name, epoch, e.getMessage());
+                    }
+                }
                 boolean last = epoch == settings.epochs();
                 if (checkpoint != null && (last
                         || settings.checkpointEveryEpochs() > 0 && epoch % settings.checkpointEveryEpochs() == 0)) {
@@ -222,11 +287,32 @@ public final class StageTrainer {
         return new Trained(network, rows);
     }
 
+    private void writeProfile(Model model, Path trace, int epoch, int steps, BatchSource data,
+            PhaseClock.Intervals intervals, EpochRow row, double unprofiledSamplesPerSecond) throws IOException {
+        List<ProfilerTrace.Ops> threads = ProfilerTrace.topLevelAtenOps(trace, PhaseClock.MARKER);
+        double matmul = EpochProfile.matmulGflops(model.getNDManager());
+        ForwardFlops flops = ForwardFlops.of(model.getBlock(), new Shape(1).addAll(data.sampleShape()));
+        EpochProfile profile = EpochProfile.of(name, epoch, (int) Math.round(row.samplesPerSecond() * row.seconds()),
+                steps, intervals, threads, flops, matmul, unprofiledSamplesPerSecond);
+        Path packed = trace.resolveSibling(trace.getFileName() + ".gz");
+        try (InputStream in = Files.newInputStream(trace);
+                OutputStream out = new GZIPOutputStream(Files.newOutputStream(packed))) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            throw AtomicFiles.naming(packed, e);
+        }
+        Files.delete(trace);
+        Path summary = trace.resolveSibling("profile-epoch-" + epoch + ".md");
+        String markdown = profile.toMarkdown(packed.getFileName().toString());
+        AtomicFiles.writeString(summary, markdown);
+        LOG.info("{}: epoch {} profiled, {} (trace {}):\n{}", name, epoch, summary, packed.getFileName(), markdown);
+    }
+
     /** What a worker makes ready for one step. */
     private record StepBatch(int[] indices, HostBatch images, TeacherSource.Prepared teacher) {}
 
     private EpochRow runEpoch(Trainer trainer, PcOptimizer optimizer, BatchSource data, int epoch, int steps,
-            Prefetcher workers, Progress progress) {
+            Prefetcher workers, Progress progress, PhaseClock clock) {
         Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + epoch));
         int[] order = BatchMaker.shuffledIndices(data.size(), new Random(seed * 31_337L + epoch));
         int[] allLabels = data.labels();
@@ -255,7 +341,13 @@ public final class StageTrainer {
             NDArray deviceLoss = epochManager.zeros(new Shape(), DataType.FLOAT32);
             NDArray deviceCrossEntropy = epochManager.zeros(new Shape(), DataType.FLOAT32);
             NDArray deviceDistillation = epochManager.zeros(new Shape(), DataType.FLOAT32);
-            NDArray deviceWrong = epochManager.zeros(new Shape(), DataType.FLOAT32);
+            NDArray deviceWrong = epochManager.zeros(new Shape(), DataType.INT64);
+            NDArray zero = epochManager.zeros(new Shape(), DataType.FLOAT32);
+            NDArray clipNorm = settings.gradClipNorm() > 0
+                    ? epochManager.full(new Shape(), (float) settings.gradClipNorm()) : null;
+            // The parameters do not change within an epoch: listed once, not per step.
+            List<Parameter> parameters = trainableParameters(trainer);
+            clock.mark(StepPhase.OTHER);
             for (int step = 0; step < steps; step++) {
                 StepBatch next = batches.next();
                 int[] indices = next.indices();
@@ -267,22 +359,30 @@ public final class StageTrainer {
                     }
                     NDArray labels = batch.create(y);
                     NDList lossLabels = teacher.labels(batch, images, labels, next.teacher().create(batch));
+                    clock.mark(StepPhase.DATA);
+                    NDList predictions;
+                    LossParts parts;
                     try (GradientCollector collector = trainer.newGradientCollector()) {
-                        NDList predictions = trainer.forward(new NDList(images));
-                        LossParts parts = loss.evaluate(lossLabels, predictions);
+                        predictions = trainer.forward(new NDList(images));
+                        clock.mark(StepPhase.FORWARD);
+                        parts = loss.evaluate(lossLabels, predictions);
+                        clock.mark(StepPhase.LOSS);
                         collector.backward(parts.loss());
-                        deviceLoss.addi(parts.loss().stopGradient());
-                        deviceCrossEntropy.addi(parts.crossEntropy());
-                        deviceDistillation.addi(parts.distillation());
-                        NDArray predicted = predictions.singletonOrThrow().stopGradient().argMax(1);
-                        deviceWrong.addi(predicted.neq(labels).toType(DataType.FLOAT32, false).sum());
+                        clock.mark(StepPhase.BACKWARD);
                     }
-                    List<Parameter> parameters = trainableParameters(trainer);
+                    clock.mark(StepPhase.OTHER);
+                    // Outside the collector autograd records nothing, so the sums need no detached copies.
+                    deviceLoss.addi(parts.loss());
+                    deviceCrossEntropy.addi(parts.crossEntropy());
+                    deviceDistillation.addi(parts.distillation());
+                    // A count of booleans sums to int64, which the counter is: no conversion.
+                    deviceWrong.addi(predictions.singletonOrThrow().argMax(1).neq(labels).sum());
+                    clock.mark(StepPhase.METRICS);
                     List<NDArray> gradients = new ArrayList<>(parameters.size());
                     parameters.forEach(p -> gradients.add(p.getArray().getGradient()));
                     try {
-                        if (settings.gradClipNorm() > 0) {
-                            clipGradients(gradients, settings.gradClipNorm());
+                        if (clipNorm != null) {
+                            clipGradients(gradients, clipNorm).close();
                         }
                         // The update DJL's trainer.step() does for one device, without its per-step copy of
                         // every gradient (and its gradient handles, which accumulated in the model's manager).
@@ -291,20 +391,23 @@ public final class StageTrainer {
                         }
                         optimizer.nextStep();
                         // PyTorch accumulates gradients across backward passes; DJL's native optimizers clear
-                        // them, ours must too.
+                        // them, ours must too. Times an array zero, as DJL's muli(0f) did, without making one.
                         for (NDArray g : gradients) {
-                            g.muli(0f);
+                            g.muli(zero);
                         }
                     } finally {
                         gradients.forEach(NDArray::close);
                     }
+                    clock.mark(StepPhase.OPTIMIZER);
                 }
+                clock.mark(StepPhase.OTHER);
                 seen += indices.length;
                 intervalSteps++;
                 boolean logPoint = step + 1 == steps
                         || settings.logEverySteps() > 0 && (step + 1) % settings.logEverySteps() == 0;
                 if (logPoint) {
                     double total = deviceLoss.getFloat();
+                    clock.mark(StepPhase.HOST_READS);
                     double mean = (total - intervalLoss) / intervalSteps;
                     if (!Double.isFinite(total)) {
                         throw new NonFiniteLossException(String.format(
@@ -320,11 +423,13 @@ public final class StageTrainer {
                 } else {
                     progress.update(epoch, step + 1, Double.NaN, 0);
                 }
+                clock.mark(StepPhase.OTHER);
             }
             lossSum = deviceLoss.getFloat();
             crossEntropySum = deviceCrossEntropy.getFloat();
             distillationSum = deviceDistillation.getFloat();
-            wrong = (long) deviceWrong.getFloat();
+            wrong = deviceWrong.getLong();
+            clock.mark(StepPhase.HOST_READS);
             waited = batches.waitedNanos();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -353,30 +458,35 @@ public final class StageTrainer {
     }
 
     /**
-     * Scales gradients so that their global L2 norm is at most {@code maxNorm} (one host read).
+     * Scales gradients so that their global L2 norm is at most {@code maxNorm}: by {@code min(1, maxNorm / (norm +
+     * 1e-6))}, computed on the device, so a step reads nothing back to the host (on a GPU that read waits for the
+     * whole step).
      *
      * @param grads the gradients, modified in place
-     * @param maxNorm the largest allowed global norm
-     * @return the global norm before clipping
+     * @param maxNorm the largest allowed global norm, a scalar array on the gradients' device
+     * @return the global norm before clipping, a scalar array the caller closes
      */
-    static double clipGradients(List<NDArray> grads, double maxNorm) {
+    static NDArray clipGradients(List<NDArray> grads, NDArray maxNorm) {
+        NDManager manager = maxNorm.getManager();
         if (grads.isEmpty()) {
-            return 0;
+            return manager.zeros(new Shape());
         }
-        double squared;
+        NDArray norm;
         try (NDScope scope = new NDScope()) {
-            NDArray sum = grads.get(0).square().sum();
-            for (int i = 1; i < grads.size(); i++) {
-                sum.addi(grads.get(i).square().sum());
+            // The norm of the per-gradient norms is the global norm: P + 1 ops instead of 3P.
+            NDList norms = new NDList(grads.size());
+            for (NDArray g : grads) {
+                norms.add(g.norm());
             }
-            squared = sum.getFloat();
-        }
-        double norm = Math.sqrt(squared);
-        if (norm > maxNorm) {
-            float scale = (float) (maxNorm / (norm + 1e-6));
+            norm = NDArrays.stack(norms).norm();
+            NDArray scale = maxNorm.div(norm.add(manager.full(new Shape(), 1e-6f)))
+                    .minimum(manager.ones(new Shape()));
             for (NDArray g : grads) {
                 g.muli(scale);
             }
+            scope.suppressNotUsedWarning();
+            NDScope.unregister(norm);
+            norm.attach(manager);
         }
         return norm;
     }

@@ -3,7 +3,9 @@ package dev.pct.train.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.optimizer.Optimizer;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -39,6 +41,11 @@ public final class PcOptimizer extends Optimizer {
     private final Map<String, NDArray[]> state = new LinkedHashMap<>();
     private final NDManager stateManager;
     private final Map<String, Float> learningRateMultipliers;
+    /** Scalars of constant values (momentum, weight decay, betas), by value. */
+    private final Map<Float, NDArray> constants = new HashMap<>();
+    /** Scalars that hold for one step (learning rates, Adam's step size), by value, of step {@link #stepScalarsAt}. */
+    private final Map<Float, NDArray> stepScalars = new HashMap<>();
+    private long stepScalarsAt = -1;
     private long step;
 
     private PcOptimizer(Builder builder) {
@@ -86,27 +93,34 @@ public final class PcOptimizer extends Optimizer {
         step++;
     }
 
-    /** {@inheritDoc} */
+    /**
+     * Updates a parameter from its gradient, using the gradient as scratch space: on return it holds an
+     * intermediate of the update, not the gradient. The training loop clears gradients after every step, as
+     * DJL's {@code Trainer} does before every backward pass, so nothing reads it afterwards.
+     *
+     * <p>Every constant of the update (learning rate, momentum, weight decay, Adam's betas) is a scalar array the
+     * optimizer keeps on the parameter's device, made once (the learning rate once per step): DJL's {@code
+     * mul(Number)} family makes and frees a scalar from a Java buffer for every call, two more native calls each,
+     * and on a GPU a host-to-device copy each.
+     *
+     * @param parameterId the parameter's id
+     * @param weight the parameter, updated in place
+     * @param grad its gradient, overwritten
+     */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         float lr = (float) schedule.rateAt(step) * learningRateMultipliers.getOrDefault(parameterId, 1f);
+        // The gradient becomes the step: scaled, decayed, then (Nesterov) the look-ahead. Each in-place op computes
+        // what the out-of-place form did, in the same order of operands, so the weights are the same bits.
         NDArray g = grad;
-        boolean own = false;
         if (rescaleGrad != 1f) {
-            g = g.mul(rescaleGrad);
-            own = true;
+            g.muli(constant(rescaleGrad));
         }
         if (weightDecay != 0f) {
-            NDArray decayed;
             // weight.mul lands in the model's manager: close it or it stays there for the whole run.
-            try (NDArray decay = weight.mul(weightDecay)) {
-                decayed = g.add(decay);
+            try (NDArray decay = weight.mul(constant(weightDecay))) {
+                g.addi(decay);
             }
-            if (own) {
-                g.close();
-            }
-            g = decayed;
-            own = true;
         }
         switch (kind) {
             case SGD:
@@ -119,16 +133,12 @@ public final class PcOptimizer extends Optimizer {
             default:
                 throw new IllegalStateException("unknown optimizer " + kind);
         }
-        if (own) {
-            g.close();
-        }
     }
 
-    private void sgdUpdate(String id, NDArray weight, NDArray g, float lr) {
+    private void sgdUpdate(String id, NDArray weight, NDArray g, float rate) {
+        NDArray lr = perStep(rate);
         if (momentum == 0f) {
-            try (NDArray delta = g.mul(lr)) {
-                weight.subi(delta);
-            }
+            weight.subi(g.muli(lr));
             return;
         }
         NDArray[] buffers = state.get(id);
@@ -139,14 +149,15 @@ public final class PcOptimizer extends Optimizer {
             state.put(id, new NDArray[] {v});
             buffers = state.get(id);
         } else {
-            buffers[0].muli(momentum).addi(g);
+            buffers[0].muli(constant(momentum)).addi(g);
         }
         NDArray v = buffers[0];
         if (kind == Kind.NESTEROV) {
-            try (NDArray lookAhead = v.mul(momentum)) {
-                lookAhead.addi(g).muli(lr);
-                weight.subi(lookAhead);
+            // w -= lr * (g + momentum * v)
+            try (NDArray lookAhead = v.mul(constant(momentum))) {
+                g.addi(lookAhead);
             }
+            weight.subi(g.muli(lr));
         } else {
             try (NDArray delta = v.mul(lr)) {
                 weight.subi(delta);
@@ -154,7 +165,7 @@ public final class PcOptimizer extends Optimizer {
         }
     }
 
-    private void adamUpdate(String id, NDArray weight, NDArray g, float lr) {
+    private void adamUpdate(String id, NDArray weight, NDArray g, float rate) {
         NDArray[] buffers = state.get(id);
         if (buffers == null) {
             NDArray m = g.zerosLike();
@@ -166,27 +177,49 @@ public final class PcOptimizer extends Optimizer {
         }
         NDArray m = buffers[0];
         NDArray v = buffers[1];
-        m.muli(beta1);
-        try (NDArray gs = g.mul(1f - beta1)) {
+        m.muli(constant(beta1));
+        try (NDArray gs = g.mul(constant(1f - beta1))) {
             m.addi(gs);
         }
-        v.muli(beta2);
+        v.muli(constant(beta2));
         try (NDArray g2 = g.square()) {
-            g2.muli(1f - beta2);
+            g2.muli(constant(1f - beta2));
             v.addi(g2);
         }
         long t = step + 1;
         double correction1 = 1 - Math.pow(beta1, t);
         double correction2 = 1 - Math.pow(beta2, t);
-        float stepSize = (float) (lr * Math.sqrt(correction2) / correction1);
+        float stepSize = (float) (rate * Math.sqrt(correction2) / correction1);
         float eps = (float) (epsilon * Math.sqrt(correction2));
         try (NDArray denominator = v.sqrt()) {
-            denominator.addi(eps);
+            denominator.addi(perStep(eps));
             try (NDArray delta = m.div(denominator)) {
-                delta.muli(stepSize);
+                delta.muli(perStep(stepSize));
                 weight.subi(delta);
             }
         }
+    }
+
+    /** A scalar array of a constant value, kept for the optimizer's life. */
+    private NDArray constant(float value) {
+        return constants.computeIfAbsent(value, v -> scalar(v));
+    }
+
+    /** A scalar array of a value that holds for this step; the previous step's are closed. */
+    private NDArray perStep(float value) {
+        if (stepScalarsAt != step) {
+            stepScalars.values().forEach(NDArray::close);
+            stepScalars.clear();
+            stepScalarsAt = step;
+        }
+        return stepScalars.computeIfAbsent(value, v -> scalar(v));
+    }
+
+    private NDArray scalar(float value) {
+        // Made by the engine on the state's device, from no Java buffer.
+        NDArray scalar = stateManager.full(new Shape(), value);
+        scalar.setName("__pc_optimizer_scalar__");
+        return scalar;
     }
 
     /**

@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param seconds the wall-clock duration of the epoch
  * @param dataWaitShare the share of the epoch's training time the loop waited for its next batch (input
  *     preparation not keeping up), in {@code [0, 1]}; NaN when not measured
+ * @param evaluationShare the time scoring the validation and test splits after the epoch took, as a share of the
+ *     epoch's training time ({@code seconds}); above 0, and above 1 when evaluating took longer than training;
+ *     NaN when not measured
  */
 public record EpochRecord(
         String model,
@@ -40,7 +43,8 @@ public record EpochRecord(
         double testNegativeFlipRate,
         double samplesPerSecond,
         double seconds,
-        double dataWaitShare) {
+        double dataWaitShare,
+        double evaluationShare) {
 
     /**
      * Creates a record after checking the identifying fields.
@@ -55,5 +59,45 @@ public record EpochRecord(
         if (epoch < 0) {
             throw new IllegalArgumentException("EpochRecord epoch must be >= 0, got " + epoch + " for " + model);
         }
+    }
+
+    /**
+     * Creates a record whose evaluation time was not measured ({@code evaluationShare} NaN).
+     *
+     * @param model the model role
+     * @param seed the random seed
+     * @param epoch the epoch number
+     * @param trainLoss the mean total training loss
+     * @param crossEntropy the mean cross-entropy part
+     * @param distillation the mean distillation part
+     * @param trainError the training error rate
+     * @param validationError the validation error rate
+     * @param validationNegativeFlipRate the validation negative flip rate
+     * @param testError the test error rate
+     * @param testNegativeFlipRate the test negative flip rate
+     * @param samplesPerSecond the training throughput
+     * @param seconds the epoch's training time
+     * @param dataWaitShare the share of it spent waiting for data
+     */
+    public EpochRecord(String model, int seed, int epoch, double trainLoss, double crossEntropy, double distillation,
+            double trainError, double validationError, double validationNegativeFlipRate, double testError,
+            double testNegativeFlipRate, double samplesPerSecond, double seconds, double dataWaitShare) {
+        this(model, seed, epoch, trainLoss, crossEntropy, distillation, trainError, validationError,
+                validationNegativeFlipRate, testError, testNegativeFlipRate, samplesPerSecond, seconds, dataWaitShare,
+                Double.NaN);
+    }
+
+    /**
+     * Returns this record with the test figures replaced, e.g. for the kept epoch of a stage that scores the test
+     * split only once.
+     *
+     * @param error the test error rate
+     * @param negativeFlipRate the test negative flip rate (NaN without an old model)
+     * @return the record with those figures
+     */
+    public EpochRecord withTest(double error, double negativeFlipRate) {
+        return new EpochRecord(model, seed, epoch, trainLoss, crossEntropy, distillation, trainError, validationError,
+                validationNegativeFlipRate, error, negativeFlipRate, samplesPerSecond, seconds, dataWaitShare,
+                evaluationShare);
     }
 }

@@ -71,7 +71,7 @@ public final class ReportWriter {
     public static final String HISTORY_HEADER =
             "model,seed,epoch,train_loss,cross_entropy,distillation,train_error,validation_error,"
                     + "validation_negative_flip_rate,test_error,test_negative_flip_rate,samples_per_second,seconds,"
-                    + "data_wait_share";
+                    + "data_wait_share,evaluation_share";
 
     private final Path runDirectory;
     private final List<String> classNames;
@@ -266,7 +266,7 @@ public final class ReportWriter {
                     new double[] {
                         r.trainLoss(), r.crossEntropy(), r.distillation(), r.trainError(), r.validationError(),
                         r.validationNegativeFlipRate(), r.testError(), r.testNegativeFlipRate(), r.samplesPerSecond(), r.seconds(),
-                        r.dataWaitShare()
+                        r.dataWaitShare(), r.evaluationShare()
                     }) {
                 csv.append(',');
                 if (Double.isFinite(v)) {

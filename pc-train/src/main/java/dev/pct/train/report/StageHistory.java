@@ -13,7 +13,7 @@ public final class StageHistory {
     public static final String FILE = "epochs.csv";
     private static final String HEADER = "model,seed,epoch,train_loss,cross_entropy,distillation,train_error,"
             + "validation_error,validation_nfr,test_error,test_nfr,samples_per_second,seconds,"
-            + "data_wait_share";
+            + "data_wait_share,evaluation_share";
 
     private StageHistory() {}
 
@@ -26,7 +26,8 @@ public final class StageHistory {
                     .append(r.validationError()).append(',').append(r.validationNegativeFlipRate()).append(',')
                     .append(r.testError()).append(',')
                     .append(r.testNegativeFlipRate()).append(',').append(r.samplesPerSecond()).append(',')
-                    .append(r.seconds()).append(',').append(r.dataWaitShare()).append('\n');
+                    .append(r.seconds()).append(',').append(r.dataWaitShare()).append(',')
+                    .append(r.evaluationShare()).append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());
     }
@@ -39,13 +40,14 @@ public final class StageHistory {
         List<String> lines = Files.readAllLines(file);
         for (int i = 1; i < lines.size(); i++) {
             String[] f = lines.get(i).split(",");
-            // 13 fields: written before the data-wait share was measured.
-            if (f.length != 13 && f.length != 14) {
-                throw new IOException(file + ":" + (i + 1) + ": expected 14 fields (" + HEADER + ")");
+            // 13 fields: written before the data-wait share was measured; 14 before the evaluation share.
+            if (f.length < 13 || f.length > 15) {
+                throw new IOException(file + ":" + (i + 1) + ": expected 15 fields (" + HEADER + "), got "
+                        + f.length);
             }
             out.add(new EpochRecord(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), d(f[3]), d(f[4]),
                     d(f[5]), d(f[6]), d(f[7]), d(f[8]), d(f[9]), d(f[10]), d(f[11]), d(f[12]),
-                    f.length > 13 ? d(f[13]) : Double.NaN));
+                    f.length > 13 ? d(f[13]) : Double.NaN, f.length > 14 ? d(f[14]) : Double.NaN));
         }
         return out;
     }

@@ -41,7 +41,20 @@ class SelectionAndSweepConfigTest {
     @Test
     void selectionIsRead() throws IOException {
         JobConfig config = load(MINIMAL + "selection: {rule: lowest_nfr, error_margin: 0.005, patience: 3}\n");
-        assertEquals(new SelectionConfig(SelectionRule.LOWEST_NFR, 0.005, 3), config.selection());
+        assertEquals(new SelectionConfig(SelectionRule.LOWEST_NFR, 0.005, 3, TestEvaluation.EVERY_EPOCH),
+                config.selection());
+    }
+
+    @Test
+    void theTestSplitIsScoredEveryEpochUnlessSelectedOnlyIsAsked() throws IOException {
+        assertEquals(TestEvaluation.EVERY_EPOCH, load(MINIMAL).selection().evaluateTest());
+        assertEquals(TestEvaluation.SELECTED,
+                load(MINIMAL + "selection: {evaluate_test: selected}\n").selection().evaluateTest());
+        assertEquals(TestEvaluation.SELECTED,
+                load(MINIMAL, "selection.evaluate_test=selected").selection().evaluateTest());
+        String message = failure(MINIMAL + "selection: {evaluate_test: kept}\n");
+        assertTrue(message.contains("selection.evaluate_test") && message.contains("kept")
+                && message.contains("every_epoch, selected"), message);
     }
 
     @Test
@@ -107,7 +120,7 @@ class SelectionAndSweepConfigTest {
     @Test
     void theEffectiveConfigWritesSelectionAndSweepAndLoadsBackEqual() throws IOException {
         JobConfig config = load(MINIMAL + """
-                selection: {rule: lowest_error, patience: 2}
+                selection: {rule: lowest_error, patience: 2, evaluate_test: selected}
                 sweep:
                   - {key: loss.beta, values: [1, 5.5]}
                 """);

@@ -28,24 +28,36 @@ class SelectionJobTest {
     @TempDir
     Path tmp;
 
-    /** history.csv rows of one model: {epoch, validation error, validation NFR, test error}. */
+    /**
+     * history.csv rows of one model: {epoch, validation error, validation NFR, test error, test NFR, evaluation
+     * share}, NaN where the cell is empty.
+     */
     private static List<double[]> history(Path run, String model) throws IOException {
         List<String> lines = Files.readAllLines(run.resolve("history.csv"));
         List<String> header = List.of(lines.get(0).split(","));
-        int epoch = header.indexOf("epoch");
-        int validationError = header.indexOf("validation_error");
-        int validationNfr = header.indexOf("validation_negative_flip_rate");
-        int testError = header.indexOf("test_error");
+        List<Integer> columns = Stream.of("epoch", "validation_error", "validation_negative_flip_rate", "test_error",
+                "test_negative_flip_rate", "evaluation_share").map(header::indexOf).toList();
+        assertTrue(!columns.contains(-1), "history.csv header " + header);
         List<double[]> rows = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",", -1);
             if (f[0].equals(model)) {
-                rows.add(new double[] {Double.parseDouble(f[epoch]), Double.parseDouble(f[validationError]),
-                    f[validationNfr].isEmpty() ? Double.NaN : Double.parseDouble(f[validationNfr]),
-                    Double.parseDouble(f[testError])});
+                rows.add(columns.stream().mapToDouble(c -> f[c].isEmpty() ? Double.NaN : Double.parseDouble(f[c]))
+                        .toArray());
             }
         }
         return rows;
+    }
+
+    private static double[] flipFigures(Path logits, int[] labels, int[] old) throws IOException {
+        int[] predictions = FlipAccumulator.argmax(Logits.read(logits, labels.length, 4), 4);
+        int wrong = 0;
+        int negativeFlips = 0;
+        for (int i = 0; i < labels.length; i++) {
+            wrong += predictions[i] != labels[i] ? 1 : 0;
+            negativeFlips += old[i] == labels[i] && predictions[i] != labels[i] ? 1 : 0;
+        }
+        return new double[] {(double) wrong / labels.length, (double) negativeFlips / labels.length};
     }
 
     private static double testError(Path logits, int[] labels) throws IOException {
@@ -86,6 +98,57 @@ class SelectionJobTest {
         }
         String report = Files.readString(run.resolve("report.md"));
         assertTrue(report.contains("## Selection") && report.contains("lowest validation error"), report);
+    }
+
+    @Test
+    void theTestSplitScoredOnlyForTheKeptEpochGivesThatEpochTheSameFiguresAndTrainsTheSameModels()
+            throws IOException {
+        List<String> overrides = List.of("training.epochs=4", "selection.rule=lowest_error");
+        Path every = tmp.resolve("every");
+        PcJob.run(JobConfigLoader.load(SMOKE, overrides), every);
+        List<String> selectedOnly = new ArrayList<>(overrides);
+        selectedOnly.add("selection.evaluate_test=selected");
+        JobConfig config = JobConfigLoader.load(SMOKE, selectedOnly);
+        Path once = tmp.resolve("once");
+        PcJob.run(config, once);
+        int[] labels = JobData.load(config.data(), 1, null).data().test().labels();
+        int[] old = FlipAccumulator.argmax(Logits.read(once.resolve("old").resolve("logits-test.bin"), labels.length,
+                4), 4);
+        for (String model : List.of("old", "baseline", "pc")) {
+            Path stage = Path.of("seed-1", model);
+            if (model.equals("old")) {
+                stage = Path.of("old");
+            }
+            // Scoring the test split is reporting only: the same parameters and test logits either way.
+            assertArrayEquals(Files.readAllBytes(every.resolve(stage).resolve("final.params")),
+                    Files.readAllBytes(once.resolve(stage).resolve("final.params")), model);
+            assertArrayEquals(Files.readAllBytes(every.resolve(stage).resolve("logits-test.bin")),
+                    Files.readAllBytes(once.resolve(stage).resolve("logits-test.bin")), model);
+            String selection = Files.readString(once.resolve(stage).resolve("selection.json"));
+            int kept = Integer.parseInt(selection.replaceAll("(?s).*\"epoch\" : (\\d+).*", "$1"));
+            List<double[]> everyRows = history(every, model);
+            List<double[]> onceRows = history(once, model);
+            assertEquals(4, onceRows.size(), model);
+            for (int e = 0; e < 4; e++) {
+                double[] r = onceRows.get(e);
+                // Validation figures are counts over the same predictions: equal exactly.
+                assertEquals(everyRows.get(e)[1], r[1], 0, model + " epoch " + (e + 1) + " validation error");
+                assertTrue(r[5] > 0, model + " epoch " + (e + 1) + ": evaluation share " + r[5]);
+                assertTrue(everyRows.get(e)[5] > 0 && Double.isFinite(everyRows.get(e)[3]), model);
+                if ((int) r[0] == kept) {
+                    // The same count over the same total, both through Double.toString: 1e-12 absorbs the last bit.
+                    double[] counted = flipFigures(once.resolve(stage).resolve("logits-test.bin"), labels, old);
+                    assertEquals(counted[0], r[3], 1e-12, model + " kept epoch test error");
+                    assertEquals(everyRows.get(e)[3], r[3], 1e-12, model + " kept epoch test error");
+                    if (!model.equals("old")) {
+                        assertEquals(counted[1], r[4], 1e-12, model + " kept epoch test NFR");
+                    }
+                } else {
+                    assertTrue(Double.isNaN(r[3]) && Double.isNaN(r[4]),
+                            model + " epoch " + (e + 1) + " was not to be scored on the test split");
+                }
+            }
+        }
     }
 
     @Test

@@ -205,18 +205,23 @@ class StageTrainerTest {
     @Test
     void gradientClippingScalesToTheGlobalNormComputedByHand() {
         try (NDManager m = NDManager.newBaseManager()) {
-            // Global norm of (3, 4) and (12): sqrt(9 + 16 + 144) = 13.
+            // Global norm of (3, 4) and (12): sqrt(9 + 16 + 144) = 13 (the norms 5 and 12, then sqrt(25 + 144)).
             List<NDArray> grads = new ArrayList<>(List.of(m.create(new float[] {3f, 4f}), m.create(new float[] {12f})));
-            double norm = StageTrainer.clipGradients(grads, 6.5);
-            // sqrt(169) = 13 and the scale 6.5 / 13 = 0.5 are exact, so are the scaled values; 1e-5 is slack.
-            assertEquals(13.0, norm, 1e-5);
+            NDArray norm = StageTrainer.clipGradients(grads, m.full(new Shape(), 6.5f));
+            // sqrt(169) = 13 is exact in float32; the scale 6.5 / (13 + 1e-6) is 0.5 within 4e-8, so the scaled
+            // values are within 1e-6 of 1.5, 2 and 6; 1e-5 is slack.
+            assertEquals(13f, norm.getFloat(), 1e-5f);
             assertEquals(1.5f, grads.get(0).toFloatArray()[0], 1e-5f);
             assertEquals(2f, grads.get(0).toFloatArray()[1], 1e-5f);
             assertEquals(6f, grads.get(1).toFloatArray()[0], 1e-5f);
-            // Under the limit nothing changes.
+            // Under the limit the scale is exactly 1: nothing changes.
             float before = grads.get(1).toFloatArray()[0];
-            StageTrainer.clipGradients(grads, 100);
-            assertEquals(before, grads.get(1).toFloatArray()[0], 0f); // exact: left alone
+            StageTrainer.clipGradients(grads, m.full(new Shape(), 100f));
+            assertEquals(before, grads.get(1).toFloatArray()[0], 0f); // exact: times 1
+            // Nothing made inside is left behind but the norm the caller owns.
+            int arrays = m.getManagedArrays().size();
+            StageTrainer.clipGradients(grads, m.full(new Shape(), 100f)).close();
+            assertEquals(arrays + 1, m.getManagedArrays().size(), "only the new maximum stays");
         }
     }
 }

@@ -58,7 +58,7 @@ class ReportWriterTest {
                         new EpochRecord("old", 7, 1, 1.25, 1.25, Double.NaN, 0.4, Double.NaN, Double.NaN, 0.5, 0.0, 1000.0, 2.5, 0.01),
                         new EpochRecord("old", 7, 2, 0.75, 0.75, Double.NaN, 0.3, Double.NaN, Double.NaN, 0.33, 0.0, 1100.0, 2.0, 0.02),
                         new EpochRecord("pc", 1, 1, 1.5, 1.0, 0.5, 0.35, 0.3, 0.05, 0.3, 0.1, 900.0, 3.0, Double.NaN),
-                        new EpochRecord("pc", 1, 2, 1.0, 0.625, 0.375, 0.2, 0.2, 0.04, 0.16, 0.0, 950.0, 3.0, 0.0));
+                        new EpochRecord("pc", 1, 2, 1.0, 0.625, 0.375, 0.2, 0.2, 0.04, 0.16, 0.0, 950.0, 3.0, 0.0, 0.125));
         return new RunResults(
                 LABELS,
                 OLD,
@@ -100,10 +100,10 @@ class ReportWriterTest {
         List<String> lines = Files.readAllLines(dir.resolve("run").resolve(ReportWriter.HISTORY_CSV));
         assertEquals(5, lines.size());
         assertEquals(ReportWriter.HISTORY_HEADER, lines.get(0));
-        assertEquals("old,7,1,1.25,1.25,,0.4,,,0.5,0.0,1000.0,2.5,0.01", lines.get(1));
-        // An unmeasured data-wait share is an empty cell like any NaN.
-        assertEquals("pc,1,1,1.5,1.0,0.5,0.35,0.3,0.05,0.3,0.1,900.0,3.0,", lines.get(3));
-        assertEquals("pc,1,2,1.0,0.625,0.375,0.2,0.2,0.04,0.16,0.0,950.0,3.0,0.0", lines.get(4));
+        // An unmeasured data-wait or evaluation share is an empty cell like any NaN.
+        assertEquals("old,7,1,1.25,1.25,,0.4,,,0.5,0.0,1000.0,2.5,0.01,", lines.get(1));
+        assertEquals("pc,1,1,1.5,1.0,0.5,0.35,0.3,0.05,0.3,0.1,900.0,3.0,,", lines.get(3));
+        assertEquals("pc,1,2,1.0,0.625,0.375,0.2,0.2,0.04,0.16,0.0,950.0,3.0,0.0,0.125", lines.get(4));
     }
 
     @Test
