@@ -135,7 +135,9 @@ final class TeacherTerms {
      * e_y_i + a_i q_i} and {@code k_i = a_i sum_c q_ic log q_ic}.
      */
     private NDList softTargetLabels(NDArray yCol, Terms terms, int n, int c) {
-        NDArray logQ = terms.target.logSoftmax(1);
+        // The KL target is log q already (the old logits' log-softmax at tau 1): a second log-softmax would
+        // change its last bits, and with them every soft-target run's result.
+        NDArray logQ = terms.target;
         NDArray q = logQ.exp();
         // q * log q from the log-softmax: finite where q underflows to 0, so no 0 * -inf.
         NDArray selfTerm = q.mul(logQ).sum(CLASS_AXIS);
