@@ -159,12 +159,16 @@ public final class PcTrainCli implements Callable<Integer> {
                 job = load(config, all);
                 dir = runDir != null ? runDir : job.runDirectory(LocalDateTime.now());
             }
-            PcJob.Result result = PcJob.run(job, dir, profileEpoch);
-            System.out.println(result.table());
-            System.out.println("Report: " + result.runDirectory().resolve(ReportWriter.REPORT_HTML) + " (and "
-                    + ReportWriter.REPORT_MD + ")");
-            return 0;
+            return printed(PcJob.run(job, dir, profileEpoch));
         }
+    }
+
+    /** Prints a job's side-by-side table and where its reports are; returns the exit code 0. */
+    private static int printed(PcJob.Result result) {
+        System.out.println(result.table());
+        System.out.println("Report: " + result.runDirectory().resolve(ReportWriter.REPORT_HTML) + " (and "
+                + ReportWriter.REPORT_MD + ")");
+        return 0;
     }
 
     /** {@code report}: writes a finished run's reports again. */
@@ -177,11 +181,7 @@ public final class PcTrainCli implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            PcJob.Result result = PcJob.report(runDir);
-            System.out.println(result.table());
-            System.out.println("Report: " + result.runDirectory().resolve(ReportWriter.REPORT_HTML) + " (and "
-                    + ReportWriter.REPORT_MD + ")");
-            return 0;
+            return printed(PcJob.report(runDir));
         }
     }
 
