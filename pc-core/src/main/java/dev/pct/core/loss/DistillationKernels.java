@@ -16,7 +16,7 @@ final class DistillationKernels {
      * Up to this many logits (N·C) the soft-target loss is a row product, a row sum and a mean (five
      * native calls); above, one inner product of flattened views, which writes no N×C product.
      */
-    static final long SMALL_SOFT_TARGET = 1L << 16;
+    private static final long SMALL_SOFT_TARGET = 1L << 16;
 
     /** Above this KL (nats) per sample the direct form is exact to float32 and the precise form is skipped. */
     private static final float DIRECT_FORM_KL = 1f;

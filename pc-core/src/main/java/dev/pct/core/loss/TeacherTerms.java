@@ -26,8 +26,6 @@ final class TeacherTerms {
     static final String TAG_PREFIX = "pct.";
 
     private final LossOptions options;
-    /** Whether {@link #make} gives the soft-target layout (see the loss's class doc). */
-    private final boolean softTarget;
     /** The name of the general layout's target: the settings that array depends on. */
     private final String generalTag;
     /** The name of the soft-target layout's target, or null when this loss does not make one. */
@@ -35,9 +33,8 @@ final class TeacherTerms {
 
     TeacherTerms(LossOptions options) {
         this.options = options;
-        this.softTarget = options.softTarget();
         this.softTargetTag =
-                softTarget
+                options.softTarget()
                         ? TAG_PREFIX
                                 + "softTarget{distance=KL, tau=1.0, alpha="
                                 + options.alpha()
@@ -58,15 +55,6 @@ final class TeacherTerms {
                         + (options.distance() == Distance.KL ? ", tau=" + options.tau() : "")
                         + (options.distance() == Distance.LDI ? ", " + options.ldiSettings() : "")
                         + "}";
-    }
-
-    /**
-     * Whether this loss's own precomputed labels are the soft-target layout.
-     *
-     * @return whether {@link #make} gives {@code [y (N, 1), combinedTarget, selfConstant]}
-     */
-    boolean softTarget() {
-        return softTarget;
     }
 
     /**
@@ -111,7 +99,7 @@ final class TeacherTerms {
                 NDArray mask = given.neq(constant(given, 0f)).toType(DataType.FLOAT32, false);
                 terms = new Terms(terms.target, mask, terms.classWeights);
             }
-            if (softTarget) {
+            if (options.softTarget()) {
                 result = softTargetLabels(yCol, terms, n, c);
                 result.get(1).setName(softTargetTag);
             } else if (options.distance() == Distance.LDI) {
@@ -174,7 +162,7 @@ final class TeacherTerms {
     void checkLayout(boolean soft, String name) {
         if (!soft) {
             checkTag(name, generalTag);
-        } else if (softTarget) {
+        } else if (options.softTarget()) {
             checkTag(name, softTargetTag);
         } else {
             throw new IllegalArgumentException(
