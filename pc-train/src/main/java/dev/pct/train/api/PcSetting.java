@@ -1,6 +1,7 @@
 package dev.pct.train.api;
 
 import dev.pct.core.loss.FocalDistillationLoss;
+import dev.pct.train.reference.Reference;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,9 @@
 package dev.pct.train.api;
 
+import static dev.pct.train.report.ModelRoles.BASELINE;
+import static dev.pct.train.report.ModelRoles.OLD;
+import static dev.pct.train.report.ModelRoles.PC;
+
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -11,29 +15,33 @@ import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.core.metrics.FlipReport;
-import dev.pct.train.config.SelectionConfig;
-import dev.pct.train.config.SelectionRule;
-import dev.pct.train.config.TrainingConfig;
+import dev.pct.train.data.BatchSource;
 import dev.pct.train.data.PcData;
 import dev.pct.train.io.AtomicFiles;
-import dev.pct.train.io.LogitCache;
 import dev.pct.train.io.RunLock;
 import dev.pct.train.io.RunLog;
-import dev.pct.train.loop.BatchSource;
-import dev.pct.train.loop.CachedTeacher;
+import dev.pct.train.io.Spelling;
 import dev.pct.train.loop.Inference;
 import dev.pct.train.loop.LoadingProbe;
-import dev.pct.train.loop.LogitRows;
-import dev.pct.train.loop.OnTheFlyTeacher;
 import dev.pct.train.loop.Prefetcher;
 import dev.pct.train.loop.StageLoss;
-import dev.pct.train.loop.TeacherSource;
+import dev.pct.train.loop.TrainingSettings;
+import dev.pct.train.reference.MeanOldModel;
+import dev.pct.train.reference.Reference;
 import dev.pct.train.report.Confidence;
 import dev.pct.train.report.EpochRecord;
 import dev.pct.train.report.ModelResult;
 import dev.pct.train.report.ReportWriter;
 import dev.pct.train.report.RunResults;
 import dev.pct.train.report.SelectedEpoch;
+import dev.pct.train.selection.EpochSelection;
+import dev.pct.train.selection.SelectionRule;
+import dev.pct.train.selection.SelectionSettings;
+import dev.pct.train.teacher.CachedTeacher;
+import dev.pct.train.teacher.LogitCache;
+import dev.pct.train.teacher.LogitRows;
+import dev.pct.train.teacher.OnTheFlyTeacher;
+import dev.pct.train.teacher.TeacherSource;
 import dev.pct.train.update.NewModel;
 import dev.pct.train.update.OldLogits;
 import dev.pct.train.update.OldModel;
@@ -70,7 +78,7 @@ import org.slf4j.LoggerFactory;
  *         .setOldModel(OldModel.of(productionModel))            // or setOldLogits(...)
  *         .setNewModel(NewModel.of("my resnet", () -> myResNet())) // or NewModel.torchScript(...)
  *         .optLoss(FocalDistillationLoss.builder().optTau(1f).optAlpha(0f).optBeta(1f).build())
- *         .optTraining(TrainingConfig.builder().optEpochs(15).build())
+ *         .optTraining(TrainingSettings.builder().optEpochs(15).build())
  *         .build()
  *         .run();
  * }</pre>
@@ -86,8 +94,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PcTraining {
     private static final Logger LOG = LoggerFactory.getLogger(PcTraining.class);
-    private static final String OLD = "old";
-    private static final String PC = "pc";
     /** The report's name of a seed's reference ensemble. */
     static final String ENSEMBLE = "ensemble";
     /** The directory of a seed's ensemble cache, and the prefix of its extra members' stages. */
@@ -110,11 +116,11 @@ public final class PcTraining {
     private final OldModel oldModel;
     private final OldLogits oldLogits;
     private final NewModel oldArchitecture;
-    private final TrainingConfig oldTraining;
+    private final TrainingSettings oldTraining;
     private final FocalDistillationLoss loss;
     private final Map<String, PcSetting> sweep;
-    private final SelectionConfig selection;
-    private final TrainingConfig training;
+    private final SelectionSettings selection;
+    private final TrainingSettings training;
     private final List<Integer> seeds;
     private final boolean baseline;
     private final Device device;
@@ -162,7 +168,7 @@ public final class PcTraining {
                     + " models' validation error by the plain retrain's); use lowest_error or train the baseline");
         }
         for (Map.Entry<String, PcSetting> setting : sweep.entrySet()) {
-            if (!setting.getKey().matches("[A-Za-z0-9._-]+") || setting.getKey().equals("baseline")
+            if (!setting.getKey().matches("[A-Za-z0-9._-]+") || setting.getKey().equals(BASELINE)
                     || setting.getKey().equals(OLD) || setting.getKey().equals(ENSEMBLE)
                     || setting.getKey().startsWith(REFERENCE)) {
                 throw new IllegalArgumentException("sweep setting name '" + setting.getKey() + "': expected letters,"
@@ -290,7 +296,7 @@ public final class PcTraining {
             for (int seed : seeds) {
                 double baselineBest = Double.NaN;
                 StageRunner.Outcome baselineOutcome = null;
-                StageRunner.Stage baselineStage = plainRetrain("baseline", seed, baselineSpec, "cross-entropy");
+                StageRunner.Stage baselineStage = plainRetrain(BASELINE, seed, baselineSpec, "cross-entropy");
                 if (!distills || baseline) {
                     baselineOutcome = run(runner, baselineStage, seed, reference, oldTestPredictions, results,
                             history, models);
@@ -475,8 +481,8 @@ public final class PcTraining {
             double baselineBest = Double.NaN;
             StageRunner.Outcome baselineOutcome = null;
             if (!distills() || baseline) {
-                baselineOutcome = runner.finished("baseline", seed, stageDirectory(seed, "baseline"), export);
-                collect("baseline", seed, Double.NaN, baselineOutcome, oldTestPredictions, results, history, models);
+                baselineOutcome = runner.finished(BASELINE, seed, stageDirectory(seed, BASELINE), export);
+                collect(BASELINE, seed, Double.NaN, baselineOutcome, oldTestPredictions, results, history, models);
                 baselineBest = baselineOutcome.selectedRecord().validationError();
             }
             if (!distills()) {
@@ -533,7 +539,7 @@ public final class PcTraining {
 
     /** A stage of a new model, with its provenance; {@code trainSeed} is the seed it trains with. */
     private StageRunner.Stage stage(String model, int trainSeed, StageLoss stageLoss, TeacherSource teacher,
-            EpochSelection.Spec spec, String lossDescription, TrainingConfig stageTraining) {
+            EpochSelection.Spec spec, String lossDescription, TrainingSettings stageTraining) {
         Map<String, Object> stageProvenance = new LinkedHashMap<>(provenance);
         stageProvenance.put("run", runDir.toAbsolutePath().toString());
         stageProvenance.put("model", model);
@@ -605,7 +611,7 @@ public final class PcTraining {
                     members.add(OldModel.of(runner.load(stages.get(j), dirs.get(j), holder).block(),
                             stages.get(j).name() + " seed " + stages.get(j).seed()));
                 }
-                OldModel ensemble = OldModel.mean(members, "mean logits of " + k + " plain retrains");
+                OldModel ensemble = MeanOldModel.mean(members, "mean logits of " + k + " plain retrains");
                 LogitCache cache = teacherCache(runDir.resolve("seed-" + seed).resolve(REFERENCE)
                                 .resolve("teacher-train-" + k + ".logits"), "train", ensemble, data.train(), classes,
                         cachePrecision, prefetcher, "Reference ensemble's");
@@ -650,8 +656,8 @@ public final class PcTraining {
      * on Fashion-MNIST logit matching diverged to NaN in its first epoch without clipping (README); a configured
      * norm is kept.
      */
-    private TrainingConfig trainingFor(FocalDistillationLoss settingLoss) {
-        TrainingConfig chosen = trainingFor(training, settingLoss);
+    private TrainingSettings trainingFor(FocalDistillationLoss settingLoss) {
+        TrainingSettings chosen = trainingFor(training, settingLoss);
         if (chosen != training) {
             LOG.info("{} distillation: clipping gradients at global norm {} (training.grad_clip_norm is 0; set it"
                     + " to choose another norm)", settingLoss.getDistance(), LOGIT_MATCHING_CLIP_NORM);
@@ -659,7 +665,7 @@ public final class PcTraining {
         return chosen;
     }
 
-    static TrainingConfig trainingFor(TrainingConfig training, FocalDistillationLoss settingLoss) {
+    static TrainingSettings trainingFor(TrainingSettings training, FocalDistillationLoss settingLoss) {
         if (settingLoss.getDistance() != Distance.KL && settingLoss.getLambda() > 0
                 && !(training.gradClipNorm() > 0)) {
             return training.withGradClipNorm(LOGIT_MATCHING_CLIP_NORM);
@@ -870,9 +876,9 @@ public final class PcTraining {
             sweep.forEach((label, l) -> settings.put(label, describe(l)));
             info.put("sweep", settings);
         }
-        info.put("selection", selection.rule().spelling() + (selection.rule() == SelectionRule.LOWEST_NFR
+        info.put("selection", Spelling.of(selection.rule()) + (selection.rule() == SelectionRule.LOWEST_NFR
                 ? ", error margin " + selection.errorMargin() : "") + ", patience " + selection.patience());
-        info.put("evaluate_test", selection.evaluateTest().spelling());
+        info.put("evaluate_test", Spelling.of(selection.evaluateTest()));
         info.put("evaluation_batch_size", evalBatchSize);
         info.put("pct_version", String.valueOf(PcTraining.class.getPackage().getImplementationVersion()));
         info.put("djl_version", Engine.getDjlVersion());
@@ -913,13 +919,13 @@ public final class PcTraining {
         private OldModel oldModel;
         private OldLogits oldLogits;
         private NewModel oldArchitecture;
-        private TrainingConfig oldTraining;
+        private TrainingSettings oldTraining;
         private FocalDistillationLoss loss = FocalDistillationLoss.builder().build();
         private final Map<String, FocalDistillationLoss> sweep = new LinkedHashMap<>();
         private final Map<String, PcSetting> sweepSettings = new LinkedHashMap<>();
         private Reference reference = Reference.OLD;
-        private SelectionConfig selection = SelectionConfig.defaults();
-        private TrainingConfig training = TrainingConfig.defaults();
+        private SelectionSettings selection = SelectionSettings.defaults();
+        private TrainingSettings training = TrainingSettings.defaults();
         private List<Integer> seeds = List.of(1);
         private boolean baseline = true;
         private Device device;
@@ -1014,7 +1020,7 @@ public final class PcTraining {
          * @param oldTraining how it trains
          * @return this builder
          */
-        public Builder setOldModelToTrain(NewModel architecture, TrainingConfig oldTraining) {
+        public Builder setOldModelToTrain(NewModel architecture, TrainingSettings oldTraining) {
             this.oldArchitecture = architecture;
             this.oldTraining = Objects.requireNonNull(oldTraining, "oldTraining");
             return this;
@@ -1080,18 +1086,18 @@ public final class PcTraining {
          * @param selection the rule, error margin and patience
          * @return this builder
          */
-        public Builder optSelection(SelectionConfig selection) {
+        public Builder optSelection(SelectionSettings selection) {
             this.selection = Objects.requireNonNull(selection, "selection");
             return this;
         }
 
         /**
-         * Sets how the new models train; default {@link TrainingConfig#defaults()}.
+         * Sets how the new models train; default {@link TrainingSettings#defaults()}.
          *
          * @param training the settings
          * @return this builder
          */
-        public Builder optTraining(TrainingConfig training) {
+        public Builder optTraining(TrainingSettings training) {
             this.training = Objects.requireNonNull(training, "training");
             return this;
         }

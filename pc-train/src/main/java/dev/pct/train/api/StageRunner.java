@@ -9,23 +9,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.core.metrics.FlipReport;
-import dev.pct.train.config.SelectionRule;
-import dev.pct.train.config.TestEvaluation;
-import dev.pct.train.config.TrainingConfig;
+import dev.pct.train.data.BatchSource;
 import dev.pct.train.data.ModelInput;
 import dev.pct.train.data.PcData;
 import dev.pct.train.export.ModelExport;
 import dev.pct.train.io.AtomicFiles;
 import dev.pct.train.io.Logits;
-import dev.pct.train.loop.BatchSource;
 import dev.pct.train.loop.Checkpoint;
 import dev.pct.train.loop.Inference;
 import dev.pct.train.loop.Prefetcher;
 import dev.pct.train.loop.StageLoss;
 import dev.pct.train.loop.StageTrainer;
-import dev.pct.train.loop.TeacherSource;
+import dev.pct.train.loop.TrainingSettings;
+import dev.pct.train.reference.Reference;
 import dev.pct.train.report.EpochRecord;
 import dev.pct.train.report.StageHistory;
+import dev.pct.train.selection.EpochSelection;
+import dev.pct.train.selection.SelectionRule;
+import dev.pct.train.selection.TestEvaluation;
+import dev.pct.train.teacher.TeacherSource;
 import dev.pct.train.update.NewModel;
 import dev.pct.train.update.StageNetwork;
 import java.io.IOException;
@@ -90,7 +92,7 @@ final class StageRunner {
      * @param provenance facts for the exported model's metadata
      * @param selection which epoch is kept, and early stopping
      */
-    record Stage(String name, int seed, NewModel model, TrainingConfig training, StageLoss loss, TeacherSource teacher,
+    record Stage(String name, int seed, NewModel model, TrainingSettings training, StageLoss loss, TeacherSource teacher,
             boolean export, Map<String, Object> provenance, EpochSelection.Spec selection) {}
 
     /**

@@ -5,10 +5,10 @@ import dev.pct.train.config.ConfigException;
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.JobConfigLoader;
 import dev.pct.train.data.DataFormatException;
+import dev.pct.train.io.PredictionFiles;
 import dev.pct.train.job.PcJob;
 import dev.pct.train.loop.NonFiniteLossException;
 import dev.pct.train.loop.Progress;
-import dev.pct.train.report.PredictionFiles;
 import dev.pct.train.report.ReportWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,10 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** The {@code pc-train} command line: train a PC job, evaluate saved models, compare prediction files. */
 @Command(

@@ -1,40 +1,34 @@
 package dev.pct.train.config;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationConfig;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
-import dev.pct.core.loss.ClassReduction;
-import dev.pct.core.loss.SampleFilter;
-import dev.pct.train.data.ChannelOrder;
-import dev.pct.train.data.ResizeMode;
-import dev.pct.train.io.LogitCache;
-import dev.pct.train.model.Architecture;
-import dev.pct.train.update.NewModel;
-import dev.pct.train.optim.LearningRateSchedule;
-import dev.pct.train.optim.PcOptimizer;
+import dev.pct.train.io.Spelling;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /** The one Jackson YAML mapper of the config package, set up to be strict and snake_case. */
 final class ConfigMappers {
-
-    /** The enumerations of other packages that job files name, spelled as their lower-case names. */
-    static final List<Class<? extends Enum<?>>> DOMAIN_ENUMS = List.of(SampleFilter.class, ClassReduction.class,
-            PcOptimizer.Kind.class, LearningRateSchedule.Type.class, Architecture.class, ChannelOrder.class,
-            NewModel.Head.class, ResizeMode.class, LogitCache.Precision.class);
 
     /**
      * The most a job file may hold, in bytes and in YAML code points. The shipped job files are under 3 KB and a
@@ -51,25 +45,35 @@ final class ConfigMappers {
 
     private ConfigMappers() {}
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void lowerCase(SimpleModule module, Class<? extends Enum<?>> type) {
-        module.addSerializer((Class) type, new StdSerializer<Enum<?>>((Class) type) {
-            private static final long serialVersionUID = 1L;
+    /** Writes every enumeration constant as its {@link Spelling}. */
+    private static final class SpelledSerializer extends StdSerializer<Enum<?>> {
+        private static final long serialVersionUID = 1L;
 
-            @Override
-            public void serialize(Enum<?> value, JsonGenerator generator, SerializerProvider provider)
-                    throws IOException {
-                generator.writeString(ConfigEnum.spelling(value));
-            }
-        });
-        module.addDeserializer((Class) type, new FromStringDeserializer(type) {
-            private static final long serialVersionUID = 1L;
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        SpelledSerializer(Class<?> type) {
+            super((Class) type);
+        }
 
-            @Override
-            protected Object _deserialize(String value, DeserializationContext context) {
-                return ConfigEnum.fromSpelling((Class) type, value);
-            }
-        });
+        @Override
+        public void serialize(Enum<?> value, JsonGenerator generator, SerializerProvider provider)
+                throws IOException {
+            generator.writeString(Spelling.of(value));
+        }
+    }
+
+    /** Reads every enumeration constant from its {@link Spelling}; another text fails, naming the valid ones. */
+    private static final class SpelledDeserializer extends FromStringDeserializer<Object> {
+        private static final long serialVersionUID = 1L;
+
+        SpelledDeserializer(Class<?> type) {
+            super(type);
+        }
+
+        @Override
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        protected Object _deserialize(String value, DeserializationContext context) {
+            return Spelling.parse((Class) handledType(), value);
+        }
     }
 
     private static YAMLMapper build() {
@@ -84,10 +88,25 @@ final class ConfigMappers {
                 return Path.of(value);
             }
         });
-        // Domain enumerations (pc-core's, the optimizer's, the architecture) are written in lower case.
-        for (Class<? extends Enum<?>> type : DOMAIN_ENUMS) {
-            lowerCase(paths, type);
-        }
+        // Every enumeration, the config's own, the domain's and pc-core's, is spelled by one rule (Spelling).
+        paths.setSerializerModifier(new BeanSerializerModifier() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public JsonSerializer<?> modifyEnumSerializer(SerializationConfig config, JavaType type,
+                    BeanDescription description, JsonSerializer<?> serializer) {
+                return new SpelledSerializer(type.getRawClass());
+            }
+        });
+        paths.setDeserializerModifier(new BeanDeserializerModifier() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public JsonDeserializer<?> modifyEnumDeserializer(DeserializationConfig config, JavaType type,
+                    BeanDescription description, JsonDeserializer<?> deserializer) {
+                return new SpelledDeserializer(type.getRawClass());
+            }
+        });
         LoaderOptions limits = new LoaderOptions();
         limits.setCodePointLimit(MAX_JOB_FILE_SIZE);
         // Jackson reads YAML as a stream of events and never expands an alias (nor instantiates a !!class tag),

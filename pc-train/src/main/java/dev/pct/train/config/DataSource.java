@@ -1,51 +1,29 @@
 package dev.pct.train.config;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pct.train.io.Spelling;
 
 /** Where the training and test images come from. */
-public enum DataSource implements ConfigEnum {
+public enum DataSource {
     /** IDX files (MNIST, Fashion-MNIST), gzipped or not, in the folder {@code data.path}. */
-    IDX("idx"),
+    IDX,
 
     /** CIFAR-10 binary batches in the folder {@code data.path}. */
-    CIFAR10("cifar10"),
+    CIFAR10,
 
     /** CIFAR-100 binary files in the folder {@code data.path}. */
-    CIFAR100("cifar100"),
+    CIFAR100,
 
     /** {@code data.path}/train and /test, one sub-folder of images per class. */
-    IMAGE_FOLDER("image-folder"),
+    @JsonProperty("image-folder")
+    IMAGE_FOLDER,
 
     /** Generated Gaussian class clusters, see {@code data.synthetic}; needs no files. */
-    SYNTHETIC("synthetic");
+    SYNTHETIC;
 
-    private final String spelling;
-
-    DataSource(String spelling) {
-        this.spelling = spelling;
-    }
-
-    @JsonValue
-    @Override
-    public String spelling() {
-        return spelling;
-    }
-
-    /**
-     * Returns the constant written {@code text} in YAML.
-     *
-     * @param text the YAML spelling
-     * @return the constant
-     * @throws IllegalArgumentException if {@code text} is not a valid spelling
-     */
-    @JsonCreator
-    public static DataSource fromSpelling(String text) {
-        return ConfigEnum.fromSpelling(DataSource.class, text);
-    }
-
+    /** Returns the constant's spelling in job files ({@link Spelling}), which messages and provenance show. */
     @Override
     public String toString() {
-        return spelling;
+        return Spelling.of(this);
     }
 }

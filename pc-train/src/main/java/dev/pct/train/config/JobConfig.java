@@ -1,5 +1,7 @@
 package dev.pct.train.config;
 
+import dev.pct.train.loop.TrainingSettings;
+import dev.pct.train.selection.SelectionSettings;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -41,8 +43,8 @@ public record JobConfig(
         OldModelConfig oldModel,
         NewModelConfig newModel,
         LossConfig loss,
-        TrainingConfig training,
-        SelectionConfig selection,
+        TrainingSettings training,
+        SelectionSettings selection,
         List<SweepAxis> sweep) {
 
     private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -57,7 +59,7 @@ public record JobConfig(
     static JobConfig template() {
         return new JobConfig(null, List.of(1), "auto", Path.of("runs"), true, DataConfig.template(),
                 OldModelConfig.template(), NewModelConfig.template(), LossConfig.defaults(),
-                TrainingConfig.defaults(), SelectionConfig.defaults(), List.of());
+                TrainingSettings.defaults(), SelectionSettings.defaults(), List.of());
     }
 
     /**
@@ -65,7 +67,7 @@ public record JobConfig(
      *
      * @return the old model's training settings
      */
-    public TrainingConfig oldModelTraining() {
+    public TrainingSettings oldModelTraining() {
         return oldModel.training() != null ? oldModel.training() : training;
     }
 

@@ -8,6 +8,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.pct.train.io.Spelling;
+import dev.pct.train.loop.TrainingSettings;
+import dev.pct.train.optim.OptimizerSettings;
+import dev.pct.train.optim.ScheduleSettings;
+import dev.pct.train.selection.SelectionSettings;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -42,10 +47,10 @@ final class JobConfigSchema {
             Map.entry(PreprocessingConfig.class, PreprocessingConfig::defaults),
             Map.entry(NewModelConfig.class, NewModelConfig::template),
             Map.entry(LossConfig.class, LossConfig::defaults),
-            Map.entry(TrainingConfig.class, TrainingConfig::defaults),
-            Map.entry(OptimizerConfig.class, OptimizerConfig::defaults),
-            Map.entry(ScheduleConfig.class, ScheduleConfig::defaults),
-            Map.entry(SelectionConfig.class, SelectionConfig::defaults));
+            Map.entry(TrainingSettings.class, TrainingSettings::defaults),
+            Map.entry(OptimizerSettings.class, OptimizerSettings::defaults),
+            Map.entry(ScheduleSettings.class, ScheduleSettings::defaults),
+            Map.entry(SelectionSettings.class, SelectionSettings::defaults));
 
     /** Values that may stay null; whether they are needed depends on other values (checked after binding). */
     private static final Set<String> NULLABLE = Set.of(
@@ -130,7 +135,7 @@ final class JobConfigSchema {
             return "a path";
         }
         if (raw.isEnum()) {
-            return "one of: " + ConfigEnum.spellings(raw);
+            return "one of: " + Spelling.all(raw);
         }
         if (raw == List.class) {
             Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
@@ -243,7 +248,7 @@ final class JobConfigSchema {
             return node;
         }
         if (raw.isEnum()) {
-            if (!node.isTextual() || !ConfigEnum.isSpelling(raw, node.textValue())) {
+            if (!node.isTextual() || !Spelling.isSpelling(raw, node.textValue())) {
                 problems.invalid(path, node, describe(type));
             }
             return node;

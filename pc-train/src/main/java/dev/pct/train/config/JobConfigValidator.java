@@ -1,7 +1,11 @@
 package dev.pct.train.config;
 
+import dev.pct.train.loop.TrainingSettings;
 import dev.pct.train.model.Architecture;
-
+import dev.pct.train.optim.OptimizerSettings;
+import dev.pct.train.optim.ScheduleSettings;
+import dev.pct.train.selection.SelectionRule;
+import dev.pct.train.selection.SelectionSettings;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,7 +46,7 @@ final class JobConfigValidator {
     }
 
     private void validateSelection(JobConfig config) {
-        SelectionConfig selection = config.selection();
+        SelectionSettings selection = config.selection();
         atLeast("selection.error_margin", selection.errorMargin(), 0);
         atLeast("selection.patience", selection.patience(), 0);
         if (selection.rule() != SelectionRule.LAST && !(config.data().validationFraction() > 0)) {
@@ -265,7 +269,7 @@ final class JobConfigValidator {
         }
     }
 
-    private void validateTraining(String path, TrainingConfig training) {
+    private void validateTraining(String path, TrainingSettings training) {
         atLeast(path + ".epochs", training.epochs(), 1);
         atLeast(path + ".batch_size", training.batchSize(), 1);
         if (!(training.learningRate() > 0) || Double.isInfinite(training.learningRate())) {
@@ -276,7 +280,7 @@ final class JobConfigValidator {
         atLeast(path + ".log_every_steps", training.logEverySteps(), 0);
         atLeast(path + ".checkpoint_every_epochs", training.checkpointEveryEpochs(), 0);
 
-        OptimizerConfig optimizer = training.optimizer();
+        OptimizerSettings optimizer = training.optimizer();
         unitInterval(path + ".optimizer.momentum", optimizer.momentum());
         unitInterval(path + ".optimizer.beta1", optimizer.beta1());
         unitInterval(path + ".optimizer.beta2", optimizer.beta2());
@@ -284,7 +288,7 @@ final class JobConfigValidator {
             problems.invalid(path + ".optimizer.epsilon", optimizer.epsilon(), "a number > 0");
         }
 
-        ScheduleConfig schedule = training.schedule();
+        ScheduleSettings schedule = training.schedule();
         // Equal is allowed so that a one-epoch run keeps the default warm-up of one epoch.
         if (schedule.warmupEpochs() < 0 || schedule.warmupEpochs() > training.epochs()) {
             problems.invalid(path + ".schedule.warmup_epochs", schedule.warmupEpochs(),

@@ -2,6 +2,8 @@ package dev.pct.train.config;
 
 import dev.pct.core.loss.ClassReduction;
 import dev.pct.core.loss.SampleFilter;
+import dev.pct.train.reference.ReferenceSource;
+import dev.pct.train.reference.WeightsFrom;
 
 /**
  * The positive-congruent training loss of the new model, as written in the job file.

@@ -1,6 +1,7 @@
 package dev.pct.train.config;
 
-import dev.pct.train.io.LogitCache;
+import dev.pct.train.loop.TrainingSettings;
+import dev.pct.train.teacher.LogitCache;
 import java.nio.file.Path;
 
 /**
@@ -37,7 +38,7 @@ public record OldModelConfig(
         Path file,
         LogitsConfig logits,
         PreprocessingConfig preprocessing,
-        TrainingConfig training,
+        TrainingSettings training,
         LogitCache.Precision cachePrecision,
         boolean trustCode) {
 

@@ -1,51 +1,26 @@
 package dev.pct.train.config;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import dev.pct.train.io.Spelling;
 
 /** How the old (reference) model is obtained. */
-public enum OldModelSource implements ConfigEnum {
+public enum OldModelSource {
     /** Train it in this job from {@code old_model.architecture}. */
-    TRAIN("train"),
+    TRAIN,
 
     /** Load saved parameters from {@code old_model.checkpoint} into {@code old_model.architecture}. */
-    CHECKPOINT("checkpoint"),
+    CHECKPOINT,
 
     /** Read its saved logits on the train and test sets from CSV files; no model is built. */
-    LOGITS("logits"),
+    LOGITS,
 
     /** A TorchScript file ({@code old_model.file}), run by DJL's PyTorch engine. */
-    TORCHSCRIPT("torchscript"),
+    TORCHSCRIPT,
 
     /** An ONNX file ({@code old_model.file}), run by DJL's ONNX Runtime engine (inference only). */
-    ONNX("onnx"),
+    ONNX,
 
     /** A DJL model directory ({@code old_model.file}), e.g. a new model pct exported from an earlier update. */
-    DJL("djl");
-
-    private final String spelling;
-
-    OldModelSource(String spelling) {
-        this.spelling = spelling;
-    }
-
-    @JsonValue
-    @Override
-    public String spelling() {
-        return spelling;
-    }
-
-    /**
-     * Returns the constant written {@code text} in YAML.
-     *
-     * @param text the YAML spelling
-     * @return the constant
-     * @throws IllegalArgumentException if {@code text} is not a valid spelling
-     */
-    @JsonCreator
-    public static OldModelSource fromSpelling(String text) {
-        return ConfigEnum.fromSpelling(OldModelSource.class, text);
-    }
+    DJL;
 
     /**
      * Returns whether this source is a model file run as it is.
@@ -56,8 +31,9 @@ public enum OldModelSource implements ConfigEnum {
         return this == TORCHSCRIPT || this == ONNX || this == DJL;
     }
 
+    /** Returns the constant's spelling in job files ({@link Spelling}), which messages and provenance show. */
     @Override
     public String toString() {
-        return spelling;
+        return Spelling.of(this);
     }
 }

@@ -1,6 +1,7 @@
 package dev.pct.train.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pct.train.io.Spelling;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -103,7 +104,7 @@ final class Problems {
             return node.toString();
         }
         if (value instanceof Enum<?> constant) {
-            return "\"" + ConfigEnum.spelling(constant) + '"';
+            return "\"" + Spelling.of(constant) + '"';
         }
         if (value instanceof CharSequence || value instanceof Path) {
             return "\"" + value + '"';

@@ -1,52 +1,31 @@
 package dev.pct.train.config;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pct.core.loss.Distance;
+import dev.pct.train.io.Spelling;
 
 /** How the new model is trained against the old one (the paper's treatments plus plain distillation). */
-public enum Treatment implements ConfigEnum {
+public enum Treatment {
     /** Plain cross-entropy; the old model is ignored during training (the baseline). */
-    NONE("none"),
+    NONE,
 
     /** Focal distillation with KL divergence at temperature tau. */
-    FD_KL("fd-kl"),
+    @JsonProperty("fd-kl")
+    FD_KL,
 
     /** Focal distillation with logit matching (1/2 squared L2 distance of logits). */
-    FD_LM("fd-lm"),
+    @JsonProperty("fd-lm")
+    FD_LM,
 
     /**
      * Focal distillation with ELODI's logit difference inhibition: a hinge {@code max(|z - o| - margin, 0)^p}
      * on the logit differences, over all classes or each sample's top k of the old logits.
      */
-    FD_LDI("fd-ldi"),
+    @JsonProperty("fd-ldi")
+    FD_LDI,
 
     /** Plain knowledge distillation: KL at temperature tau, every sample weighted 1. */
-    KD("kd");
-
-    private final String spelling;
-
-    Treatment(String spelling) {
-        this.spelling = spelling;
-    }
-
-    @JsonValue
-    @Override
-    public String spelling() {
-        return spelling;
-    }
-
-    /**
-     * Returns the constant written {@code text} in YAML.
-     *
-     * @param text the YAML spelling
-     * @return the constant
-     * @throws IllegalArgumentException if {@code text} is not a valid spelling
-     */
-    @JsonCreator
-    public static Treatment fromSpelling(String text) {
-        return ConfigEnum.fromSpelling(Treatment.class, text);
-    }
+    KD;
 
     /**
      * Returns the distance the treatment distils with.
@@ -62,8 +41,9 @@ public enum Treatment implements ConfigEnum {
         };
     }
 
+    /** Returns the constant's spelling in job files ({@link Spelling}), which messages and provenance show. */
     @Override
     public String toString() {
-        return spelling;
+        return Spelling.of(this);
     }
 }

@@ -9,8 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
-import dev.pct.train.loop.BatchSource;
-import dev.pct.train.loop.HostBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Random;

@@ -3,7 +3,6 @@ package dev.pct.train.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.pct.train.loop.BatchSource;
 import java.util.Random;
 
 /** A split with no samples (no validation set), shaped like another. */

@@ -2,7 +2,6 @@ package dev.pct.train.data;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.RandomAccessDataset;
-import dev.pct.train.loop.BatchSource;
 import java.util.List;
 import java.util.Objects;
 

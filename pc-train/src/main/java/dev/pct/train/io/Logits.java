@@ -1,6 +1,5 @@
 package dev.pct.train.io;
 
-import dev.pct.train.report.PredictionFiles;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

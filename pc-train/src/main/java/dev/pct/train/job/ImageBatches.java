@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.pct.train.data.BatchMaker;
-import dev.pct.train.loop.BatchSource;
-import dev.pct.train.loop.HostBatch;
+import dev.pct.train.data.BatchSource;
+import dev.pct.train.data.HostBatch;
 import java.util.Random;
 
 /** A {@link dev.pct.train.data.SampleSource} seen by the training loop: batches made by a {@link BatchMaker}. */

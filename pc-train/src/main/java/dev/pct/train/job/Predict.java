@@ -18,9 +18,9 @@ import dev.pct.train.data.Normalizer;
 import dev.pct.train.data.ResizeMode;
 import dev.pct.train.data.SampleSource;
 import dev.pct.train.export.ModelExport;
+import dev.pct.train.io.PredictionFiles;
 import dev.pct.train.loop.Inference;
 import dev.pct.train.loop.Prefetcher;
-import dev.pct.train.report.PredictionFiles;
 import dev.pct.train.update.OldModel;
 import dev.pct.train.update.OldModelFiles;
 import java.io.IOException;
@@ -207,7 +207,7 @@ public final class Predict {
     }
 
     /** Batches whose class count is the model's outputs, for the logits pass. */
-    private record CountedBatches(ImageBatches batches, int classes) implements dev.pct.train.loop.BatchSource {
+    private record CountedBatches(ImageBatches batches, int classes) implements dev.pct.train.data.BatchSource {
         @Override
         public int size() {
             return batches.size();
@@ -234,7 +234,7 @@ public final class Predict {
         }
 
         @Override
-        public dev.pct.train.loop.HostBatch prepare(int[] indices, java.util.Random augment) {
+        public dev.pct.train.data.HostBatch prepare(int[] indices, java.util.Random augment) {
             return batches.prepare(indices, augment);
         }
 

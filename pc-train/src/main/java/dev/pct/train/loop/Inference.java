@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.pct.train.data.BatchSource;
+import dev.pct.train.data.HostBatch;
 
 /** Runs a model over a data set in inference mode (batch norm on its running statistics; no dropout). */
 public final class Inference {

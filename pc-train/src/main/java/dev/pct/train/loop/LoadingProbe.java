@@ -1,6 +1,7 @@
 package dev.pct.train.loop;
 
 import dev.pct.train.data.BatchMaker;
+import dev.pct.train.data.BatchSource;
 import java.util.Arrays;
 import java.util.Random;
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.loss.LossParts;
+import dev.pct.train.teacher.TeacherSource;
 
 /**
  * The loss of a training stage as the loop sees it: the value to differentiate, and the cross-entropy and

@@ -18,10 +18,12 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.util.Pair;
 import dev.pct.core.loss.LossParts;
-import dev.pct.train.config.TrainingConfig;
 import dev.pct.train.data.BatchMaker;
+import dev.pct.train.data.BatchSource;
+import dev.pct.train.data.HostBatch;
 import dev.pct.train.io.AtomicFiles;
 import dev.pct.train.optim.PcOptimizer;
+import dev.pct.train.teacher.TeacherSource;
 import dev.pct.train.update.NewModel;
 import dev.pct.train.update.StageNetwork;
 import java.io.IOException;
@@ -66,7 +68,7 @@ public final class StageTrainer {
 
     private final String name;
     private final long seed;
-    private final TrainingConfig settings;
+    private final TrainingSettings settings;
     private final StageLoss loss;
     private final TeacherSource teacher;
     private final Device device;
@@ -86,7 +88,7 @@ public final class StageTrainer {
      * @param device the device to train on
      * @param checkpoint the stage's checkpoint store, or {@code null} for none
      */
-    public StageTrainer(String name, long seed, TrainingConfig settings, StageLoss loss, TeacherSource teacher,
+    public StageTrainer(String name, long seed, TrainingSettings settings, StageLoss loss, TeacherSource teacher,
             Device device, Checkpoint checkpoint) {
         this(name, seed, settings, loss, teacher, device, checkpoint, null);
     }
@@ -104,7 +106,7 @@ public final class StageTrainer {
      * @param prefetcher the workers that prepare batches, or {@code null} to prepare each on the training
      *     thread when it is needed
      */
-    public StageTrainer(String name, long seed, TrainingConfig settings, StageLoss loss, TeacherSource teacher,
+    public StageTrainer(String name, long seed, TrainingSettings settings, StageLoss loss, TeacherSource teacher,
             Device device, Checkpoint checkpoint, Prefetcher prefetcher) {
         this.prefetcher = prefetcher;
         this.name = name;

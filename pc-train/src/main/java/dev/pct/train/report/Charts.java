@@ -129,7 +129,7 @@ final class Charts {
 
     /** The name a model's points carry on the chart: the plain retrain says what it is. */
     static String displayName(String model) {
-        return model.equals(HtmlReport.BASELINE) ? "baseline (plain retrain)" : model;
+        return model.equals(ModelRoles.BASELINE) ? "baseline (plain retrain)" : model;
     }
 
     /** A name just above its point, in data coordinates. */

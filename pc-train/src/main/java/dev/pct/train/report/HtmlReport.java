@@ -1,5 +1,8 @@
 package dev.pct.train.report;
 
+import static dev.pct.train.report.ModelRoles.BASELINE;
+import static dev.pct.train.report.ModelRoles.OLD;
+
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +54,6 @@ final class HtmlReport {
     private static final HtmlRenderer RENDERER =
             HtmlRenderer.builder().extensions(List.of(TablesExtension.create())).escapeHtml(true).build();
     /** The model every other new model is compared with: the plain retrain. */
-    static final String BASELINE = "baseline";
     /** Images at most this many pixels on a side are shown enlarged without smoothing. */
     private static final int PIXELATED_MAX_SIDE = 48;
     /** Larger images are stored scaled down to this longest side. */
@@ -227,19 +229,19 @@ final class HtmlReport {
             } else if (comparedTo != null && !comparedFlips.contains(i)) {
                 badge = "<span class=\"badge removed\">removed by " + escape(comparedTo.model()) + "</span>";
             }
-            return caption(i, labels[i], oldPredictions[i], content.old().confidence(i), "old", predictions[i],
+            return caption(i, labels[i], oldPredictions[i], content.old().confidence(i), OLD, predictions[i],
                     r.confidence(i), "new", badge);
         }, ReportWriter.negativeFlipsFileName(r.model()));
         if (baseline != null) {
             sortByConfidence(removed, baseline);
             int[] baselinePredictions = baseline.testPredictions();
             panel(h, "removed", true, removed, i -> caption(i, labels[i], baselinePredictions[i],
-                    baseline.confidence(i), "baseline", predictions[i], r.confidence(i), r.model(),
+                    baseline.confidence(i), BASELINE, predictions[i], r.confidence(i), r.model(),
                     ""), "");
         }
         sortByConfidence(positive, r);
         panel(h, "positive", true, positive, i -> caption(i, labels[i], oldPredictions[i],
-                content.old().confidence(i), "old", predictions[i], r.confidence(i), "new", ""), "");
+                content.old().confidence(i), OLD, predictions[i], r.confidence(i), "new", ""), "");
         h.append("</article>\n");
     }
 

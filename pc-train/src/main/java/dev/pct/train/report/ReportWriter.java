@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pct.core.metrics.FlipReport;
 import dev.pct.core.metrics.Interval;
-import dev.pct.train.config.SelectionConfig;
-import dev.pct.train.config.SelectionRule;
 import dev.pct.train.io.AtomicFiles;
+import dev.pct.train.io.Spelling;
+import dev.pct.train.selection.SelectionRule;
+import dev.pct.train.selection.SelectionSettings;
+import dev.pct.train.selection.SweepChoice;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,7 +82,7 @@ public final class ReportWriter {
     private final int chartHeight;
     private final LoadingRate loading;
     private final List<SelectedEpoch> selected;
-    private final SelectionConfig selection;
+    private final SelectionSettings selection;
     private final Map<String, String> settings;
     private final List<String> notes;
     private final IntFunction<BufferedImage> testImages;
@@ -492,7 +494,7 @@ public final class ReportWriter {
         }
         md.append("\n## Selection\n\nEach model keeps one epoch, chosen on the validation split only");
         if (selection != null) {
-            md.append(String.format(Locale.ROOT, " (rule `%s`%s%s)", selection.rule().spelling(),
+            md.append(String.format(Locale.ROOT, " (rule `%s`%s%s)", Spelling.of(selection.rule()),
                     selection.rule() == SelectionRule.LOWEST_NFR ? String.format(Locale.ROOT,
                             ", error margin %.2f points over the plain retrain's lowest validation error",
                             100 * selection.errorMargin()) : "",
@@ -552,11 +554,7 @@ public final class ReportWriter {
         }
     }
 
-    /**
-     * The sweep setting the rule picks from validation means at the kept epochs: with {@code lowest_error}, the
-     * lowest validation error; otherwise the lowest validation NFR among settings whose validation error is at
-     * most the plain retrain's plus the margin (the lowest error when none is).
-     */
+    /** The sweep setting {@link SweepChoice} picks from the validation means at the kept epochs. */
     private String chooseSetting() {
         Map<String, double[]> validation = new LinkedHashMap<>();
         for (String model : settings.keySet()) {
@@ -567,16 +565,10 @@ public final class ReportWriter {
                     mean(kept.stream().map(k -> k.figures().validationNegativeFlipRate()).toList())});
             }
         }
-        if (selection != null && selection.rule() == SelectionRule.LOWEST_ERROR) {
-            SelectionRule.Choice<String> choice = SelectionRule.LOWEST_ERROR.choose(validation, Double.NaN);
-            return choice == null ? null : choice.key();
-        }
-        List<SelectedEpoch> baseline = keptEpochs("baseline");
-        double margin = selection == null ? SelectionConfig.defaults().errorMargin() : selection.errorMargin();
-        double bound = baseline.isEmpty() ? Double.POSITIVE_INFINITY
-                : mean(baseline.stream().map(k -> k.figures().validationError()).toList()) + margin;
-        SelectionRule.Choice<String> choice = SelectionRule.LOWEST_NFR.choose(validation, bound);
-        return choice == null ? null : choice.key();
+        List<SelectedEpoch> baseline = keptEpochs(ModelRoles.BASELINE);
+        double baselineError = baseline.isEmpty() ? Double.NaN
+                : mean(baseline.stream().map(k -> k.figures().validationError()).toList());
+        return SweepChoice.choose(validation, baselineError, selection);
     }
 
     private List<SelectedEpoch> keptEpochs(String model) {
@@ -681,7 +673,7 @@ public final class ReportWriter {
         private int chartHeight = 500;
         private LoadingRate loading;
         private List<SelectedEpoch> selected = List.of();
-        private SelectionConfig selection;
+        private SelectionSettings selection;
         private Map<String, String> settings = Map.of();
         private List<String> notes = List.of();
         private IntFunction<BufferedImage> testImages;
@@ -745,7 +737,7 @@ public final class ReportWriter {
          * @param selection the rule, or null when unknown
          * @return this builder
          */
-        public Builder optSelection(List<SelectedEpoch> selected, SelectionConfig selection) {
+        public Builder optSelection(List<SelectedEpoch> selected, SelectionSettings selection) {
             this.selected = List.copyOf(selected);
             this.selection = selection;
             return this;

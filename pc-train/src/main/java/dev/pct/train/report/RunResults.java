@@ -95,7 +95,7 @@ public record RunResults(
         List<ModelResult> ordered = new ArrayList<>();
         models.stream().filter(ModelResult::isOldModel).forEach(ordered::add);
         if (ordered.isEmpty()) {
-            ordered.add(new ModelResult("old", 0, oldPredictions, null, oldConfidences));
+            ordered.add(new ModelResult(ModelRoles.OLD, 0, oldPredictions, null, oldConfidences));
         }
         models.stream().filter(r -> !r.isOldModel()).forEach(ordered::add);
         return ordered;

@@ -1,5 +1,6 @@
 package dev.pct.train.report;
 
+
 /**
  * The epoch a trained model kept, how it was chosen, and its figures at that epoch.
  *

@@ -7,7 +7,7 @@
  * dev.pct.train.report.EpochRecord} history) into {@code metrics.json}, {@code report.md}, {@code report.html}
  * (the same tables with a gallery of the flipped samples' images and the flip matrix), {@code
  * negative_flips_<model>.csv}, {@code history.csv} and PNG charts.
- * {@link dev.pct.train.report.PredictionFiles} reads label and prediction files for the {@code
+ * {@link dev.pct.train.io.PredictionFiles} reads label and prediction files for the {@code
  * compare} command. The measures are those of Yan et al., "Positive-Congruent Training: Towards
  * Regression-Free Model Updates", CVPR 2021 (<a
  * href="https://arxiv.org/abs/2011.09161">arXiv:2011.09161</a>).

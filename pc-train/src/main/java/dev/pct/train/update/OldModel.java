@@ -100,18 +100,6 @@ public interface OldModel extends AutoCloseable {
     }
 
     /**
-     * Returns the mean logits of several models that take the same inputs, e.g. an ensemble of networks trained
-     * with different seeds. Its identity lists every member's, so a cache of it is recomputed when any changes.
-     *
-     * @param members the models, at least one; closing the ensemble closes them
-     * @param description a one-line description
-     * @return the ensemble
-     */
-    static OldModel mean(List<OldModel> members, String description) {
-        return new MeanOldModel(members, description);
-    }
-
-    /**
      * Runs a predictor and hands its output to the caller's manager. A model (file) that returns several outputs,
      * such as a tuple of logits and auxiliary logits, or values of another type than float32, is refused on its
      * first batch (the job's probe, before any training), with its description and what it returned: taking the

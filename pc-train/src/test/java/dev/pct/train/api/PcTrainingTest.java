@@ -18,10 +18,11 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.dataset.ArrayDataset;
 import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.FocalDistillationLoss;
-import dev.pct.train.config.ScheduleConfig;
-import dev.pct.train.config.TrainingConfig;
 import dev.pct.train.data.PcData;
+import dev.pct.train.loop.TrainingSettings;
 import dev.pct.train.optim.LearningRateSchedule;
+import dev.pct.train.optim.ScheduleSettings;
+import dev.pct.train.reference.Reference;
 import dev.pct.train.report.ModelResult;
 import dev.pct.train.update.NewModel;
 import dev.pct.train.update.OldModel;
@@ -60,12 +61,12 @@ class PcTrainingTest {
                 .build();
     }
 
-    private static TrainingConfig training(int epochs) {
-        return TrainingConfig.builder()
+    private static TrainingSettings training(int epochs) {
+        return TrainingSettings.builder()
                 .optEpochs(epochs)
                 .optBatchSize(32)
                 .optLearningRate(0.1)
-                .optSchedule(new ScheduleConfig(LearningRateSchedule.Type.CONSTANT, 0, 1, 1, 0))
+                .optSchedule(new ScheduleSettings(LearningRateSchedule.Type.CONSTANT, 0, 1, 1, 0))
                 .optLogEverySteps(0)
                 .build();
     }
@@ -185,7 +186,7 @@ class PcTrainingTest {
 
     @Test
     void logitMatchingWithoutClippingIsClippedAndEverythingElseTrainsAsConfigured() {
-        TrainingConfig unclipped = TrainingConfig.builder().optGradClipNorm(0).build();
+        TrainingSettings unclipped = TrainingSettings.builder().optGradClipNorm(0).build();
         FocalDistillationLoss lm = FocalDistillationLoss.builder()
                 .optDistance(dev.pct.core.loss.Distance.LOGIT_MATCHING).build();
         FocalDistillationLoss kl = FocalDistillationLoss.builder().build();
@@ -193,7 +194,7 @@ class PcTrainingTest {
         assertEquals(unclipped.withGradClipNorm(5.0), PcTraining.trainingFor(unclipped, lm),
                 "only the clipping changes");
         assertEquals(unclipped, PcTraining.trainingFor(unclipped, kl));
-        TrainingConfig clipped = unclipped.withGradClipNorm(2.5);
+        TrainingSettings clipped = unclipped.withGradClipNorm(2.5);
         assertEquals(clipped, PcTraining.trainingFor(clipped, lm), "a configured norm is kept");
     }
 }

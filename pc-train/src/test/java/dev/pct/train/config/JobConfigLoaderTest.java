@@ -8,9 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pct.core.loss.ClassReduction;
 import dev.pct.core.loss.SampleFilter;
+import dev.pct.train.loop.TrainingSettings;
 import dev.pct.train.model.Architecture;
 import dev.pct.train.optim.LearningRateSchedule;
+import dev.pct.train.optim.OptimizerSettings;
 import dev.pct.train.optim.PcOptimizer;
+import dev.pct.train.optim.ScheduleSettings;
+import dev.pct.train.reference.ReferenceSource;
+import dev.pct.train.reference.WeightsFrom;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,12 +96,12 @@ class JobConfigLoaderTest {
 
         assertEquals(new LossConfig(Treatment.FD_KL, 1.0, 5.0, 100.0, 1.0, SampleFilter.OLD_CORRECT,
                 ClassReduction.SUM, 0.0, 2.0, 0, false, ReferenceSource.OLD, 4, WeightsFrom.OLD), config.loss());
-        TrainingConfig training = config.training();
+        TrainingSettings training = config.training();
         assertEquals(10, training.epochs());
         assertEquals(128, training.batchSize());
-        assertEquals(new OptimizerConfig(PcOptimizer.Kind.NESTEROV, 0.9, 0.9, 0.999, 1e-8), training.optimizer());
+        assertEquals(new OptimizerSettings(PcOptimizer.Kind.NESTEROV, 0.9, 0.9, 0.999, 1e-8), training.optimizer());
         assertEquals(0.05, training.learningRate());
-        assertEquals(new ScheduleConfig(LearningRateSchedule.Type.COSINE, 1, 10, 0.1, 0.0), training.schedule());
+        assertEquals(new ScheduleSettings(LearningRateSchedule.Type.COSINE, 1, 10, 0.1, 0.0), training.schedule());
         assertEquals(5e-4, training.weightDecay());
         assertEquals(0.0, training.gradClipNorm());
         assertEquals(50, training.logEverySteps());
@@ -112,8 +117,8 @@ class JobConfigLoaderTest {
                   schedule: {type: step}
                 """));
         // 1e-6 is text to YAML 1.1 (no dot); it is still accepted as a number.
-        assertEquals(new OptimizerConfig(PcOptimizer.Kind.ADAM, 0.9, 0.9, 0.999, 1e-6), config.training().optimizer());
-        assertEquals(new ScheduleConfig(LearningRateSchedule.Type.STEP, 1, 10, 0.1, 0.0), config.training().schedule());
+        assertEquals(new OptimizerSettings(PcOptimizer.Kind.ADAM, 0.9, 0.9, 0.999, 1e-6), config.training().optimizer());
+        assertEquals(new ScheduleSettings(LearningRateSchedule.Type.STEP, 1, 10, 0.1, 0.0), config.training().schedule());
         assertEquals(10, config.training().epochs());
     }
 
@@ -126,10 +131,10 @@ class JobConfigLoaderTest {
                   batch_size: 32
                   optimizer: {type: sgd}
                 """));
-        TrainingConfig old = config.oldModelTraining();
+        TrainingSettings old = config.oldModelTraining();
         assertEquals(1, old.epochs());
         assertEquals(32, old.batchSize());
-        assertEquals(new OptimizerConfig(PcOptimizer.Kind.SGD, 0.5, 0.9, 0.999, 1e-8), old.optimizer());
+        assertEquals(new OptimizerSettings(PcOptimizer.Kind.SGD, 0.5, 0.9, 0.999, 1e-8), old.optimizer());
         assertEquals(7, config.training().epochs());
         assertEquals(0.9, config.training().optimizer().momentum());
     }

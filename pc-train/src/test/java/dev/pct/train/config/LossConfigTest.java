@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pct.core.loss.ClassReduction;
 import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.SampleFilter;
+import dev.pct.train.io.Spelling;
 import dev.pct.train.optim.PcOptimizer;
+import dev.pct.train.reference.ReferenceSource;
+import dev.pct.train.reference.WeightsFrom;
+import dev.pct.train.selection.SelectionRule;
+import dev.pct.train.selection.TestEvaluation;
 import org.junit.jupiter.api.Test;
 
 // Floating values here are parsed from decimal text or set from literals and compared exactly: the same decimal
@@ -34,8 +39,8 @@ class LossConfigTest {
 
     @Test
     void fdLdiDistilsWithLdiAndPassesItsSettingsToTheLoss() {
-        assertEquals(Treatment.FD_LDI, Treatment.fromSpelling("fd-ldi"));
-        assertEquals("fd-ldi", Treatment.FD_LDI.spelling());
+        assertEquals(Treatment.FD_LDI, Spelling.parse(Treatment.class, "fd-ldi"));
+        assertEquals("fd-ldi", Spelling.of(Treatment.FD_LDI));
         EffectiveLoss ldi = GIVEN.withTreatment(Treatment.FD_LDI).effective();
         assertEquals(new EffectiveLoss(Treatment.FD_LDI, 2.0, 3.0, 4.0, 0.5, SampleFilter.NEGATIVE_FLIP,
                 ClassReduction.MEAN, 0.25, 1.5, 3, true), ldi);
@@ -71,13 +76,30 @@ class LossConfigTest {
 
     @Test
     void enumSpellings() {
-        assertEquals(Treatment.FD_KL, Treatment.fromSpelling("fd-kl"));
-        assertEquals("negative_flip", ConfigEnum.spelling(SampleFilter.NEGATIVE_FLIP));
-        assertEquals(SampleFilter.OLD_CORRECT, ConfigEnum.fromSpelling(SampleFilter.class, "old_correct"));
-        assertEquals(DataSource.IMAGE_FOLDER, DataSource.fromSpelling("image-folder"));
+        assertEquals(Treatment.FD_KL, Spelling.parse(Treatment.class, "fd-kl"));
+        assertEquals("negative_flip", Spelling.of(SampleFilter.NEGATIVE_FLIP));
+        assertEquals(SampleFilter.OLD_CORRECT, Spelling.parse(SampleFilter.class, "old_correct"));
+        assertEquals(DataSource.IMAGE_FOLDER, Spelling.parse(DataSource.class, "image-folder"));
+        assertEquals("image-folder", DataSource.IMAGE_FOLDER.toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ConfigEnum.fromSpelling(PcOptimizer.Kind.class, "rmsprop"));
+                () -> Spelling.parse(PcOptimizer.Kind.class, "rmsprop"));
         assertTrue(e.getMessage().contains("one of: sgd, nesterov, adam"), e.getMessage());
+    }
+
+    @Test
+    void theYamlMapperSpellsEveryEnumerationByTheOneRule() throws Exception {
+        // A config enumeration with a hyphenated spelling, a domain one and pc-core's, each written by hand.
+        Object[][] cases = {{Treatment.FD_KL, "fd-kl"}, {DataSource.IMAGE_FOLDER, "image-folder"},
+            {SelectionRule.LOWEST_NFR, "lowest_nfr"}, {TestEvaluation.EVERY_EPOCH, "every_epoch"},
+            {WeightsFrom.REFERENCE, "reference"}, {SampleFilter.OLD_CORRECT, "old_correct"},
+            {PcOptimizer.Kind.NESTEROV, "nesterov"}};
+        for (Object[] c : cases) {
+            Enum<?> constant = (Enum<?>) c[0];
+            assertEquals(c[1], ConfigMappers.YAML.convertValue(constant, String.class), constant.name());
+            assertEquals(constant, ConfigMappers.YAML.readValue((String) c[1], constant.getDeclaringClass()));
+        }
+        Exception e = assertThrows(Exception.class, () -> ConfigMappers.YAML.readValue("FD_KL", Treatment.class));
+        assertTrue(e.getMessage().contains("expected one of: none, fd-kl, fd-lm, fd-ldi, kd"), e.getMessage());
     }
 
     @Test

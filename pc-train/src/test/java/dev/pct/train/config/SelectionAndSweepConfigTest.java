@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pct.core.loss.Distance;
+import dev.pct.train.selection.SelectionRule;
+import dev.pct.train.selection.SelectionSettings;
+import dev.pct.train.selection.TestEvaluation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +36,7 @@ class SelectionAndSweepConfigTest {
     @Test
     void defaultsKeepTheLastEpochAndTrainOneSetting() throws IOException {
         JobConfig config = load(MINIMAL);
-        assertEquals(SelectionConfig.defaults(), config.selection());
+        assertEquals(SelectionSettings.defaults(), config.selection());
         assertEquals(SelectionRule.LAST, config.selection().rule());
         assertTrue(SweepGrid.settings(config).isEmpty());
     }
@@ -41,7 +44,7 @@ class SelectionAndSweepConfigTest {
     @Test
     void selectionIsRead() throws IOException {
         JobConfig config = load(MINIMAL + "selection: {rule: lowest_nfr, error_margin: 0.005, patience: 3}\n");
-        assertEquals(new SelectionConfig(SelectionRule.LOWEST_NFR, 0.005, 3, TestEvaluation.EVERY_EPOCH),
+        assertEquals(new SelectionSettings(SelectionRule.LOWEST_NFR, 0.005, 3, TestEvaluation.EVERY_EPOCH),
                 config.selection());
     }
 

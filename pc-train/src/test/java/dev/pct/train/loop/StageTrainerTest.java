@@ -19,13 +19,15 @@ import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.loss.LossParts;
 import dev.pct.core.loss.SampleFilter;
 import dev.pct.core.testing.GcPressure;
-import dev.pct.train.config.OptimizerConfig;
-import dev.pct.train.config.ScheduleConfig;
-import dev.pct.train.config.TrainingConfig;
+import dev.pct.train.data.BatchSource;
 import dev.pct.train.model.ModelFactory;
 import dev.pct.train.model.ModelSpec;
 import dev.pct.train.optim.LearningRateSchedule;
+import dev.pct.train.optim.OptimizerSettings;
 import dev.pct.train.optim.PcOptimizer;
+import dev.pct.train.optim.ScheduleSettings;
+import dev.pct.train.teacher.CachedTeacher;
+import dev.pct.train.teacher.TeacherSource;
 import dev.pct.train.update.NewModel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -89,13 +91,13 @@ class StageTrainerTest {
         }
     }
 
-    private static TrainingConfig settings(int epochs) {
-        return TrainingConfig.builder()
+    private static TrainingSettings settings(int epochs) {
+        return TrainingSettings.builder()
                 .optEpochs(epochs)
                 .optBatchSize(32)
-                .optOptimizer(new OptimizerConfig(PcOptimizer.Kind.NESTEROV, 0.9, 0.9, 0.999, 1e-8))
+                .optOptimizer(new OptimizerSettings(PcOptimizer.Kind.NESTEROV, 0.9, 0.9, 0.999, 1e-8))
                 .optLearningRate(0.05)
-                .optSchedule(new ScheduleConfig(LearningRateSchedule.Type.CONSTANT, 0, 1, 1, 0))
+                .optSchedule(new ScheduleSettings(LearningRateSchedule.Type.CONSTANT, 0, 1, 1, 0))
                 .optWeightDecay(1e-4)
                 .optGradClipNorm(5.0)
                 .optLogEverySteps(0)

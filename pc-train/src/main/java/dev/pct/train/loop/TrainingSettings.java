@@ -1,6 +1,8 @@
-package dev.pct.train.config;
+package dev.pct.train.loop;
 
 import dev.pct.train.optim.LearningRateSchedule;
+import dev.pct.train.optim.OptimizerSettings;
+import dev.pct.train.optim.ScheduleSettings;
 
 /**
  * How one model is trained: epochs, batch size, optimizer, learning-rate schedule and regularization.
@@ -19,12 +21,12 @@ import dev.pct.train.optim.LearningRateSchedule;
  * @param checkpointEveryEpochs save the model every this many epochs; YAML {@code checkpoint_every_epochs},
  *     an integer &gt;= 0, 0 = only the final model; default 1
  */
-public record TrainingConfig(
+public record TrainingSettings(
         int epochs,
         int batchSize,
-        OptimizerConfig optimizer,
+        OptimizerSettings optimizer,
         double learningRate,
-        ScheduleConfig schedule,
+        ScheduleSettings schedule,
         double weightDecay,
         double gradClipNorm,
         int logEverySteps,
@@ -36,8 +38,8 @@ public record TrainingConfig(
      *
      * @return the default training settings
      */
-    public static TrainingConfig defaults() {
-        return new TrainingConfig(10, 128, OptimizerConfig.defaults(), 0.05, ScheduleConfig.defaults(), 5e-4, 0.0,
+    public static TrainingSettings defaults() {
+        return new TrainingSettings(10, 128, OptimizerSettings.defaults(), 0.05, ScheduleSettings.defaults(), 5e-4, 0.0,
                 50, 1);
     }
 
@@ -56,7 +58,7 @@ public record TrainingConfig(
      * @param norm the norm, 0 for no clipping
      * @return the copy
      */
-    public TrainingConfig withGradClipNorm(double norm) {
+    public TrainingSettings withGradClipNorm(double norm) {
         return new Builder(this).optGradClipNorm(norm).build();
     }
 
@@ -85,19 +87,19 @@ public record TrainingConfig(
                 Math.min(schedule.minLearningRate(), learningRate));
     }
 
-    /** Builds a {@link TrainingConfig} for code that trains without a job file; unset values keep their defaults. */
+    /** Builds a {@link TrainingSettings} for code that trains without a job file; unset values keep their defaults. */
     public static final class Builder {
         private int epochs;
         private int batchSize;
-        private OptimizerConfig optimizer;
+        private OptimizerSettings optimizer;
         private double learningRate;
-        private ScheduleConfig schedule;
+        private ScheduleSettings schedule;
         private double weightDecay;
         private double gradClipNorm;
         private int logEverySteps;
         private int checkpointEveryEpochs;
 
-        private Builder(TrainingConfig from) {
+        private Builder(TrainingSettings from) {
             epochs = from.epochs;
             batchSize = from.batchSize;
             optimizer = from.optimizer;
@@ -137,7 +139,7 @@ public record TrainingConfig(
          * @param optimizer the optimizer's type and constants
          * @return this builder
          */
-        public Builder optOptimizer(OptimizerConfig optimizer) {
+        public Builder optOptimizer(OptimizerSettings optimizer) {
             this.optimizer = optimizer;
             return this;
         }
@@ -159,7 +161,7 @@ public record TrainingConfig(
          * @param schedule the schedule
          * @return this builder
          */
-        public Builder optSchedule(ScheduleConfig schedule) {
+        public Builder optSchedule(ScheduleSettings schedule) {
             this.schedule = schedule;
             return this;
         }
@@ -213,8 +215,8 @@ public record TrainingConfig(
          *
          * @return the settings
          */
-        public TrainingConfig build() {
-            return new TrainingConfig(epochs, batchSize, optimizer, learningRate, schedule, weightDecay, gradClipNorm,
+        public TrainingSettings build() {
+            return new TrainingSettings(epochs, batchSize, optimizer, learningRate, schedule, weightDecay, gradClipNorm,
                     logEverySteps, checkpointEveryEpochs);
         }
     }

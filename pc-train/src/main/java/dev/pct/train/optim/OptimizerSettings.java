@@ -1,6 +1,5 @@
-package dev.pct.train.config;
+package dev.pct.train.optim;
 
-import dev.pct.train.optim.PcOptimizer;
 
 /**
  * Optimizer settings; values that the chosen {@code type} does not use are ignored.
@@ -11,14 +10,14 @@ import dev.pct.train.optim.PcOptimizer;
  * @param beta2 Adam's second-moment decay; a number in [0, 1), default 0.999
  * @param epsilon Adam's denominator guard; a number &gt; 0, default 1e-8
  */
-public record OptimizerConfig(PcOptimizer.Kind type, double momentum, double beta1, double beta2, double epsilon) {
+public record OptimizerSettings(PcOptimizer.Kind type, double momentum, double beta1, double beta2, double epsilon) {
 
     /**
      * Returns the defaults: Nesterov momentum 0.9 (Adam values at their usual defaults).
      *
      * @return the default optimizer
      */
-    public static OptimizerConfig defaults() {
-        return new OptimizerConfig(PcOptimizer.Kind.NESTEROV, 0.9, 0.9, 0.999, 1e-8);
+    public static OptimizerSettings defaults() {
+        return new OptimizerSettings(PcOptimizer.Kind.NESTEROV, 0.9, 0.9, 0.999, 1e-8);
     }
 }

@@ -1,4 +1,4 @@
-package dev.pct.train.io;
+package dev.pct.train.teacher;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pct.train.io.LogitCache.Identity;
-import dev.pct.train.io.LogitCache.Precision;
-import dev.pct.train.io.LogitCache.Report;
+import dev.pct.train.io.Half;
+import dev.pct.train.teacher.LogitCache.Identity;
+import dev.pct.train.teacher.LogitCache.Precision;
+import dev.pct.train.teacher.LogitCache.Report;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package dev.pct.train.api;
+package dev.pct.train.reference;
 
 /**
  * What a PC model's distillation term pulls it toward: the old model (the paper's focal distillation), or an

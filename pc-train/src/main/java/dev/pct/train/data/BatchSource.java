@@ -1,4 +1,4 @@
-package dev.pct.train.loop;
+package dev.pct.train.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package dev.pct.train.report;
+package dev.pct.train.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

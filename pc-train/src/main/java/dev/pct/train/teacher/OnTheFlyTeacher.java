@@ -1,9 +1,11 @@
-package dev.pct.train.loop;
+package dev.pct.train.teacher;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.pct.core.loss.FocalDistillationLoss;
+import dev.pct.train.data.BatchSource;
+import dev.pct.train.data.HostBatch;
 import dev.pct.train.update.OldModel;
 import java.util.Random;
 

@@ -1,9 +1,11 @@
-package dev.pct.train.io;
+package dev.pct.train.teacher;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pct.train.io.AtomicFiles;
+import dev.pct.train.io.Half;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

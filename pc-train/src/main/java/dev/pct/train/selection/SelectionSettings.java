@@ -1,4 +1,4 @@
-package dev.pct.train.config;
+package dev.pct.train.selection;
 
 /**
  * Which checkpoint of each trained new model is kept, and whether training stops early; decided on the
@@ -17,7 +17,7 @@ package dev.pct.train.config;
  *     show test error and NFR per epoch) or {@code selected} (once, for the kept epoch: a large test set is not
  *     scored every epoch); YAML {@code evaluate_test}. The kept epoch's test figures are the same either way
  */
-public record SelectionConfig(SelectionRule rule, double errorMargin, int patience, TestEvaluation evaluateTest) {
+public record SelectionSettings(SelectionRule rule, double errorMargin, int patience, TestEvaluation evaluateTest) {
 
     /**
      * Returns the defaults: keep the last epoch, margin 0.3 points, no early stopping, the test split scored every
@@ -25,7 +25,7 @@ public record SelectionConfig(SelectionRule rule, double errorMargin, int patien
      *
      * @return the defaults
      */
-    public static SelectionConfig defaults() {
-        return new SelectionConfig(SelectionRule.LAST, 0.003, 0, TestEvaluation.EVERY_EPOCH);
+    public static SelectionSettings defaults() {
+        return new SelectionSettings(SelectionRule.LAST, 0.003, 0, TestEvaluation.EVERY_EPOCH);
     }
 }

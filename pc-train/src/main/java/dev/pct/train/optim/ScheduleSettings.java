@@ -1,6 +1,5 @@
-package dev.pct.train.config;
+package dev.pct.train.optim;
 
-import dev.pct.train.optim.LearningRateSchedule;
 
 /**
  * Learning-rate schedule: a linear warm-up followed by constant, step or cosine decay.
@@ -14,7 +13,7 @@ import dev.pct.train.optim.LearningRateSchedule;
  * @param minLearningRate for {@code cosine}: the rate reached at the last epoch; YAML
  *     {@code min_learning_rate}, a number &gt;= 0 and &lt;= the learning rate, default 0
  */
-public record ScheduleConfig(
+public record ScheduleSettings(
         LearningRateSchedule.Type type, int warmupEpochs, int stepEpochs, double gamma, double minLearningRate) {
 
     /**
@@ -22,7 +21,7 @@ public record ScheduleConfig(
      *
      * @return the default schedule
      */
-    public static ScheduleConfig defaults() {
-        return new ScheduleConfig(LearningRateSchedule.Type.COSINE, 1, 10, 0.1, 0.0);
+    public static ScheduleSettings defaults() {
+        return new ScheduleSettings(LearningRateSchedule.Type.COSINE, 1, 10, 0.1, 0.0);
     }
 }

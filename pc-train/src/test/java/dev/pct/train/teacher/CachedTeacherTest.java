@@ -1,4 +1,4 @@
-package dev.pct.train.loop;
+package dev.pct.train.teacher;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

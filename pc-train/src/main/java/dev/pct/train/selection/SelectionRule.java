@@ -1,16 +1,15 @@
-package dev.pct.train.config;
+package dev.pct.train.selection;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import dev.pct.train.io.Spelling;
 import java.util.Map;
 
 /** Which epoch of a trained model is kept: the rule is applied to the validation split only. */
-public enum SelectionRule implements ConfigEnum {
+public enum SelectionRule {
     /** The last epoch (no selection). */
-    LAST("last"),
+    LAST,
 
     /** Every new model keeps its epoch of lowest validation error (the plain retrain's usual rule). */
-    LOWEST_ERROR("lowest_error"),
+    LOWEST_ERROR,
 
     /**
      * The plain retrain keeps its epoch of lowest validation error; a PC model keeps, among its epochs whose
@@ -18,35 +17,12 @@ public enum SelectionRule implements ConfigEnum {
      * lowest validation NFR (ties: lower validation error, then the earlier epoch). When no epoch is within the
      * bound, the PC model's lowest-error epoch is kept and the report says so.
      */
-    LOWEST_NFR("lowest_nfr");
+    LOWEST_NFR;
 
-    private final String spelling;
-
-    SelectionRule(String spelling) {
-        this.spelling = spelling;
-    }
-
-    @JsonValue
-    @Override
-    public String spelling() {
-        return spelling;
-    }
-
-    /**
-     * Returns the constant written {@code text} in YAML.
-     *
-     * @param text the YAML spelling
-     * @return the constant
-     * @throws IllegalArgumentException if {@code text} is not a valid spelling
-     */
-    @JsonCreator
-    public static SelectionRule fromSpelling(String text) {
-        return ConfigEnum.fromSpelling(SelectionRule.class, text);
-    }
-
+    /** Returns the constant's spelling in job files ({@link Spelling}), which messages and provenance show. */
     @Override
     public String toString() {
-        return spelling;
+        return Spelling.of(this);
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.pct.train.report;
+package dev.pct.train.io;
 
 import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.core.metrics.FlipReport;

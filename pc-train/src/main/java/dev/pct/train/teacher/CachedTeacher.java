@@ -1,4 +1,4 @@
-package dev.pct.train.loop;
+package dev.pct.train.teacher;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

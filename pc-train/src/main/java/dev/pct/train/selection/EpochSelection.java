@@ -1,6 +1,5 @@
-package dev.pct.train.api;
+package dev.pct.train.selection;
 
-import dev.pct.train.config.SelectionRule;
 import java.util.TreeMap;
 
 /**
@@ -11,7 +10,7 @@ import java.util.TreeMap;
  * enough to have the final choice's parameters on disk. Offering an epoch again replaces its figures (a
  * resumed stage repeats the epochs after its checkpoint, with the same figures).
  */
-final class EpochSelection {
+public final class EpochSelection {
 
     /**
      * How a stage chooses.
@@ -20,11 +19,11 @@ final class EpochSelection {
      * @param errorBound for {@code LOWEST_NFR}: the highest validation error an epoch may have; NaN otherwise
      * @param patience stop after this many epochs without a newly chosen one; 0 = never
      */
-    record Spec(SelectionRule rule, double errorBound, int patience) {
-        static final Spec LAST = new Spec(SelectionRule.LAST, Double.NaN, 0);
+    public record Spec(SelectionRule rule, double errorBound, int patience) {
+        public static final Spec LAST = new Spec(SelectionRule.LAST, Double.NaN, 0);
 
         /** A short description for logs and the report. */
-        String describe() {
+        public String describe() {
             return switch (rule) {
                 case LAST -> "last epoch";
                 case LOWEST_ERROR -> "lowest validation error";
@@ -41,17 +40,17 @@ final class EpochSelection {
      * @param fallback true when no epoch met the error bound of {@code LOWEST_NFR}, so the lowest-error epoch
      *     was taken
      */
-    record Choice(int epoch, boolean fallback) {}
+    public record Choice(int epoch, boolean fallback) {}
 
     private final Spec spec;
     /** {validation error, validation NFR} per epoch, in epoch order. */
     private final TreeMap<Integer, double[]> epochs = new TreeMap<>();
 
-    EpochSelection(Spec spec) {
+    public EpochSelection(Spec spec) {
         this.spec = spec;
     }
 
-    Spec spec() {
+    public Spec spec() {
         return spec;
     }
 
@@ -62,7 +61,7 @@ final class EpochSelection {
      * @param validationError its validation error rate
      * @param validationNfr its validation negative flip rate
      */
-    void offer(int epoch, double validationError, double validationNfr) {
+    public void offer(int epoch, double validationError, double validationNfr) {
         epochs.put(epoch, new double[] {validationError, validationNfr});
     }
 
@@ -71,7 +70,7 @@ final class EpochSelection {
      *
      * @return the choice
      */
-    Choice choice() {
+    public Choice choice() {
         SelectionRule.Choice<Integer> choice = spec.rule().choose(epochs, spec.errorBound());
         return choice == null ? null : new Choice(choice.key(), choice.fallback());
     }
@@ -82,7 +81,7 @@ final class EpochSelection {
      *
      * @return true to stop
      */
-    boolean stop() {
+    public boolean stop() {
         if (spec.patience() == 0 || spec.rule() == SelectionRule.LAST || epochs.isEmpty()) {
             return false;
         }

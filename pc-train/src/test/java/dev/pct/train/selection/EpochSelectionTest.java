@@ -1,11 +1,10 @@
-package dev.pct.train.api;
+package dev.pct.train.selection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pct.train.config.SelectionRule;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
