@@ -2,9 +2,10 @@ package dev.pct.core.loss;
 
 /**
  * Focal distillation in float64 plain Java, written from the paper's formula, independent of the
- * code under test (no closed-form gradient, no shared helpers).
+ * code under test (no closed-form gradient, no shared helpers). Public for pc-bench's tests, through
+ * pc-core's test jar.
  */
-final class ReferenceLoss {
+public final class ReferenceLoss {
 
     final double alpha;
     final double beta;
@@ -18,7 +19,12 @@ final class ReferenceLoss {
     final int topK;
     final boolean excludeTrueClass;
 
-    ReferenceLoss(FocalDistillationLoss loss) {
+    /**
+     * Reads a loss's settings.
+     *
+     * @param loss the loss whose formula to evaluate
+     */
+    public ReferenceLoss(FocalDistillationLoss loss) {
         this.alpha = loss.getAlpha();
         this.beta = loss.getBeta();
         this.tau = loss.getTau();
@@ -160,7 +166,15 @@ final class ReferenceLoss {
         return lambda * sum / z.length;
     }
 
-    double value(double[][] z, double[][] o, int[] y) {
+    /**
+     * The loss's value in float64: mean cross-entropy plus the weighted distillation term.
+     *
+     * @param z the new logits, N rows of C
+     * @param o the old logits, N rows of C
+     * @param y the labels
+     * @return the value
+     */
+    public double value(double[][] z, double[][] o, int[] y) {
         return crossEntropy(z, y) + distillation(z, o, y, weights(z, o, y));
     }
 
