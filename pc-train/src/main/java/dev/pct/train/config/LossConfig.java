@@ -1,6 +1,7 @@
 package dev.pct.train.config;
 
 import dev.pct.core.loss.ClassReduction;
+import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.loss.SampleFilter;
 import dev.pct.train.reference.ReferenceSource;
 import dev.pct.train.reference.WeightsFrom;
@@ -14,7 +15,7 @@ import dev.pct.train.reference.WeightsFrom;
  * Training: Towards Regression-Free Model Updates", CVPR 2021, <a href="https://arxiv.org/abs/2011.09161">
  * arXiv:2011.09161</a>, focal distillation), or for {@code fd-ldi} ELODI's logit difference inhibition {@code
  * sum_{c in S_i} max(|z_c - o_c| - margin, 0)^power} over a set {@code S_i} of classes (Zhao et al., TPAMI 2024,
- * <a href="https://arxiv.org/abs/2205.06265">arXiv:2205.06265</a>). Use {@link #effective()} for the values the
+ * <a href="https://arxiv.org/abs/2205.06265">arXiv:2205.06265</a>). Use {@link #toLoss()} for the values the
  * treatment actually uses.
  *
  * @param treatment {@code none} (baseline), {@code fd-kl}, {@code fd-lm}, {@code fd-ldi} or {@code kd}; default
@@ -85,7 +86,8 @@ public record LossConfig(
     }
 
     /**
-     * Returns the loss parameters the treatment actually uses.
+     * Returns the loss the treatment trains with: the job file's values bound onto pc-core's own loss, which
+     * checks them.
      *
      * <ul>
      *   <li>{@code none}: lambda 0, so the loss is plain cross-entropy; the other values are kept but unused.
@@ -96,17 +98,32 @@ public record LossConfig(
      *       and LDI; margin, power, top_k and exclude_true_class are used by fd-ldi only).
      * </ul>
      *
-     * @return the effective loss parameters
+     * @return the loss
      */
-    public EffectiveLoss effective() {
-        return switch (treatment) {
-            case NONE -> new EffectiveLoss(treatment, alpha, beta, tau, 0.0, filter, classReduction, margin, power,
-                    topK, excludeTrueClass);
-            case KD -> new EffectiveLoss(treatment, 1.0, 0.0, tau, lambda, SampleFilter.ALL, classReduction, margin,
-                    power, topK, excludeTrueClass);
-            case FD_KL, FD_LM, FD_LDI -> new EffectiveLoss(treatment, alpha, beta, tau, lambda, filter, classReduction,
-                    margin, power, topK, excludeTrueClass);
-        };
+    public FocalDistillationLoss toLoss() {
+        boolean kd = treatment == Treatment.KD;
+        return FocalDistillationLoss.builder()
+                .optAlpha(kd ? 1f : (float) alpha)
+                .optBeta(kd ? 0f : (float) beta)
+                .optTau((float) tau)
+                .optLambda(treatment == Treatment.NONE ? 0f : (float) lambda)
+                .optDistance(treatment.distance())
+                .optFilter(kd ? SampleFilter.ALL : filter)
+                .optClassReduction(classReduction)
+                .optMargin((float) margin)
+                .optPower((float) power)
+                .optTopK(topK)
+                .optExcludeTrueClass(excludeTrueClass)
+                .build();
+    }
+
+    /**
+     * Returns whether the treatment adds a distillation term at all.
+     *
+     * @return false for {@code none} or lambda 0
+     */
+    public boolean distills() {
+        return treatment != Treatment.NONE && lambda > 0;
     }
 
     /**
@@ -115,6 +132,6 @@ public record LossConfig(
      * @return true for {@code reference: ensemble} with a distilling treatment
      */
     public boolean usesEnsemble() {
-        return reference == ReferenceSource.ENSEMBLE && effective().distills();
+        return reference == ReferenceSource.ENSEMBLE && distills();
     }
 }

@@ -11,7 +11,6 @@ import dev.pct.train.api.Devices;
 import dev.pct.train.api.PcResult;
 import dev.pct.train.api.PcSetting;
 import dev.pct.train.api.PcTraining;
-import dev.pct.train.config.EffectiveLoss;
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.LossConfig;
 import dev.pct.train.config.NewModelConfig;
@@ -117,7 +116,6 @@ public final class PcJob {
         JobData job = JobData.load(config.data(), config.seeds().get(0), old.source().isFile() ? old.preprocessing()
                 : null);
         int classes = job.data().classes();
-        EffectiveLoss loss = config.loss().effective();
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("job", config.name());
         provenance.put("data", config.data().source() + (config.data().path() == null ? ""
@@ -126,7 +124,7 @@ public final class PcJob {
                 .setRunDirectory(runDir)
                 .setData(job.data())
                 .setNewModel(newModel(config.newModel()))
-                .optLoss(loss.toLoss())
+                .optLoss(config.loss().toLoss())
                 .optTraining(config.training())
                 .optSelection(config.selection())
                 .optSeeds(config.seeds())
@@ -143,7 +141,7 @@ public final class PcJob {
         builder.optReference(reference(config.loss()));
         Map<String, PcSetting> sweep = new LinkedHashMap<>();
         SweepGrid.settings(config).forEach((name, setting) -> sweep.put(name,
-                new PcSetting(setting.effective().toLoss(), reference(setting))));
+                new PcSetting(setting.toLoss(), reference(setting))));
         builder.optSweepSettings(sweep);
         try (Model holder = Model.newInstance("old-holder", device)) {
             OldModel oldModel = null;

@@ -418,7 +418,7 @@ class JobConfigLoaderTest {
 
         JobConfig baseline = JobConfigLoader.load(shipped("fashion-mnist-baseline.yaml"));
         assertEquals(Treatment.NONE, baseline.loss().treatment());
-        assertEquals(0.0, baseline.loss().effective().lambda());
+        assertEquals(0.0, baseline.loss().toLoss().getLambda());
 
         JobConfig cifar = JobConfigLoader.load(shipped("cifar10-resnet.yaml"));
         assertEquals(DataSource.CIFAR10, cifar.data().source());

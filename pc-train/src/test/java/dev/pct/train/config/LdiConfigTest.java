@@ -59,7 +59,7 @@ class LdiConfigTest {
         assertEquals(3, loss.topK());
         assertTrue(loss.excludeTrueClass());
 
-        FocalDistillationLoss built = loss.effective().toLoss();
+        FocalDistillationLoss built = loss.toLoss();
         assertEquals(Distance.LDI, built.getDistance());
         assertEquals(0.5f, built.getMargin());
         assertEquals(1f, built.getPower());

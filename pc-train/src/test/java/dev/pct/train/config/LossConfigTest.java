@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pct.core.loss.ClassReduction;
 import dev.pct.core.loss.Distance;
+import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.loss.SampleFilter;
 import dev.pct.train.io.Spelling;
 import dev.pct.train.optim.PcOptimizer;
@@ -24,54 +25,56 @@ class LossConfigTest {
             new LossConfig(Treatment.FD_KL, 2.0, 3.0, 4.0, 0.5, SampleFilter.NEGATIVE_FLIP, ClassReduction.MEAN,
                     0.25, 1.5, 3, true, ReferenceSource.OLD, 4, WeightsFrom.OLD);
 
+    /** Asserts every setting of a loss, each against the value written by hand. */
+    private static void assertLoss(FocalDistillationLoss loss, float alpha, float beta, float tau, float lambda,
+            Distance distance, SampleFilter filter) {
+        assertEquals(alpha, loss.getAlpha());
+        assertEquals(beta, loss.getBeta());
+        assertEquals(tau, loss.getTau());
+        assertEquals(lambda, loss.getLambda());
+        assertEquals(distance, loss.getDistance());
+        assertEquals(filter, loss.getFilter());
+        assertEquals(ClassReduction.MEAN, loss.getClassReduction());
+        assertEquals(0.25f, loss.getMargin());
+        assertEquals(1.5f, loss.getPower());
+        assertEquals(3, loss.getTopK());
+        assertTrue(loss.isExcludeTrueClass());
+    }
+
     @Test
     void focalDistillationUsesTheValuesAsGiven() {
-        EffectiveLoss kl = GIVEN.effective();
-        assertEquals(new EffectiveLoss(Treatment.FD_KL, 2.0, 3.0, 4.0, 0.5, SampleFilter.NEGATIVE_FLIP,
-                ClassReduction.MEAN, 0.25, 1.5, 3, true), kl);
-        assertTrue(kl.distills());
-        assertEquals(Distance.KL, kl.distance());
-        assertEquals(5.0, kl.sampleWeight(true));
-        assertEquals(2.0, kl.sampleWeight(false));
-        assertEquals(Distance.LOGIT_MATCHING, GIVEN.withTreatment(Treatment.FD_LM).effective().distance());
-        assertEquals(0.5, GIVEN.withTreatment(Treatment.FD_LM).effective().lambda());
+        assertLoss(GIVEN.toLoss(), 2f, 3f, 4f, 0.5f, Distance.KL, SampleFilter.NEGATIVE_FLIP);
+        assertTrue(GIVEN.distills());
+        assertLoss(GIVEN.withTreatment(Treatment.FD_LM).toLoss(), 2f, 3f, 4f, 0.5f, Distance.LOGIT_MATCHING,
+                SampleFilter.NEGATIVE_FLIP);
     }
 
     @Test
     void fdLdiDistilsWithLdiAndPassesItsSettingsToTheLoss() {
         assertEquals(Treatment.FD_LDI, Spelling.parse(Treatment.class, "fd-ldi"));
         assertEquals("fd-ldi", Spelling.of(Treatment.FD_LDI));
-        EffectiveLoss ldi = GIVEN.withTreatment(Treatment.FD_LDI).effective();
-        assertEquals(new EffectiveLoss(Treatment.FD_LDI, 2.0, 3.0, 4.0, 0.5, SampleFilter.NEGATIVE_FLIP,
-                ClassReduction.MEAN, 0.25, 1.5, 3, true), ldi);
+        LossConfig ldi = GIVEN.withTreatment(Treatment.FD_LDI);
         assertTrue(ldi.distills());
-        assertEquals(Distance.LDI, ldi.distance());
-        dev.pct.core.loss.FocalDistillationLoss loss = ldi.toLoss();
-        assertEquals(Distance.LDI, loss.getDistance());
-        assertEquals(0.25f, loss.getMargin());
-        assertEquals(1.5f, loss.getPower());
-        assertEquals(3, loss.getTopK());
-        assertTrue(loss.isExcludeTrueClass());
-        assertEquals(ClassReduction.MEAN, loss.getClassReduction());
+        assertLoss(ldi.toLoss(), 2f, 3f, 4f, 0.5f, Distance.LDI, SampleFilter.NEGATIVE_FLIP);
         assertEquals(Distance.KL, Treatment.KD.distance());
         assertEquals(Distance.KL, Treatment.NONE.distance());
     }
 
     @Test
     void noneMeansPlainCrossEntropy() {
-        EffectiveLoss none = GIVEN.withTreatment(Treatment.NONE).effective();
-        assertEquals(0.0, none.lambda());
+        LossConfig none = GIVEN.withTreatment(Treatment.NONE);
         assertFalse(none.distills());
+        assertLoss(none.toLoss(), 2f, 3f, 4f, 0f, Distance.KL, SampleFilter.NEGATIVE_FLIP);
+        assertFalse(new LossConfig(Treatment.FD_KL, 2.0, 3.0, 4.0, 0.0, SampleFilter.NEGATIVE_FLIP,
+                ClassReduction.MEAN, 0.25, 1.5, 3, true, ReferenceSource.OLD, 4, WeightsFrom.OLD).distills());
     }
 
     @Test
     void kdWeighsEverySampleOne() {
-        EffectiveLoss kd = GIVEN.withTreatment(Treatment.KD).effective();
-        assertEquals(new EffectiveLoss(Treatment.KD, 1.0, 0.0, 4.0, 0.5, SampleFilter.ALL, ClassReduction.MEAN,
-                0.25, 1.5, 3, true), kd);
-        assertEquals(1.0, kd.sampleWeight(true));
-        assertEquals(1.0, kd.sampleWeight(false));
+        // w_i = alpha + beta * 1[filter] = 1 + 0 for every sample, whatever the written alpha, beta and filter.
+        LossConfig kd = GIVEN.withTreatment(Treatment.KD);
         assertTrue(kd.distills());
+        assertLoss(kd.toLoss(), 1f, 0f, 4f, 0.5f, Distance.KL, SampleFilter.ALL);
     }
 
     @Test
@@ -100,17 +103,5 @@ class LossConfigTest {
         }
         Exception e = assertThrows(Exception.class, () -> ConfigMappers.YAML.readValue("FD_KL", Treatment.class));
         assertTrue(e.getMessage().contains("expected one of: none, fd-kl, fd-lm, fd-ldi, kd"), e.getMessage());
-    }
-
-    @Test
-    void effectiveLossBuildsTheFocalDistillationLossWithTheseValues() {
-        dev.pct.core.loss.FocalDistillationLoss loss = GIVEN.withTreatment(Treatment.FD_LM).effective().toLoss();
-        assertEquals(2f, loss.getAlpha());
-        assertEquals(3f, loss.getBeta());
-        assertEquals(4f, loss.getTau());
-        assertEquals(0.5f, loss.getLambda());
-        assertEquals(Distance.LOGIT_MATCHING, loss.getDistance());
-        assertEquals(SampleFilter.NEGATIVE_FLIP, loss.getFilter());
-        assertEquals(ClassReduction.MEAN, loss.getClassReduction());
     }
 }
