@@ -540,15 +540,10 @@ public final class PcTraining {
     /** A stage of a new model, with its provenance; {@code trainSeed} is the seed it trains with. */
     private StageRunner.Stage stage(String model, int trainSeed, StageLoss stageLoss, TeacherSource teacher,
             EpochSelection.Spec spec, String lossDescription, TrainingSettings stageTraining) {
-        Map<String, Object> stageProvenance = new LinkedHashMap<>(provenance);
-        stageProvenance.put("run", runDir.toAbsolutePath().toString());
-        stageProvenance.put("model", model);
-        stageProvenance.put("seed", trainSeed);
-        stageProvenance.put("started_from", newModel.description());
-        stageProvenance.put("loss", lossDescription);
-        stageProvenance.put("selection", spec.describe());
+        Provenance.Stage facts = new Provenance.Stage(provenance, runDir.toAbsolutePath().toString(), model,
+                trainSeed, newModel.description(), lossDescription, spec.describe());
         return new StageRunner.Stage(model, trainSeed, newModel, stageTraining, stageLoss, teacher, export,
-                stageProvenance, spec);
+                facts.toMap(), spec);
     }
 
     private Path stageDirectory(int seed, String model) {
@@ -857,41 +852,30 @@ public final class PcTraining {
     }
 
     private void writeProvenance(boolean resumed) throws IOException {
-        Map<String, Object> info = new LinkedHashMap<>(provenance);
-        info.put("name", name);
-        info.put("seeds", seeds);
-        info.put("device", device.toString());
-        info.put("resumed", resumed);
-        info.put("time", Instant.now().toString());
-        info.put("old_model", oldModel != null ? oldModel.description()
-                : oldLogits != null ? "logits" : "trained in the job: " + oldArchitecture.description());
-        if (oldModel != null && !oldModel.notes().isEmpty()) {
-            info.put("old_model_notes", oldModel.notes());
+        Map<String, String> settings = null;
+        if (!(sweep.size() == 1 && sweep.containsKey(PC))) {
+            settings = new LinkedHashMap<>();
+            for (Map.Entry<String, PcSetting> e : sweep.entrySet()) {
+                settings.put(e.getKey(), describe(e.getValue()));
+            }
         }
-        info.put("new_model", newModel.description());
-        if (sweep.size() == 1 && sweep.containsKey(PC)) {
-            info.put("loss", describe(sweep.get(PC)));
-        } else {
-            Map<String, String> settings = new LinkedHashMap<>();
-            sweep.forEach((label, l) -> settings.put(label, describe(l)));
-            info.put("sweep", settings);
-        }
-        info.put("selection", Spelling.of(selection.rule()) + (selection.rule() == SelectionRule.LOWEST_NFR
-                ? ", error margin " + selection.errorMargin() : "") + ", patience " + selection.patience());
-        info.put("evaluate_test", Spelling.of(selection.evaluateTest()));
-        info.put("evaluation_batch_size", evalBatchSize);
-        info.put("pct_version", String.valueOf(PcTraining.class.getPackage().getImplementationVersion()));
-        info.put("djl_version", Engine.getDjlVersion());
         Engine engine = Engine.getInstance();
-        info.put("engine", engine.getEngineName() + " " + engine.getVersion());
-        info.put("gpu_count", engine.getGpuCount());
-        info.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
-        info.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        info.put("cpus", Runtime.getRuntime().availableProcessors());
-        info.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+        Provenance.Run info = new Provenance.Run(provenance, name, seeds, device.toString(), resumed,
+                Instant.now().toString(), oldModel != null ? oldModel.description()
+                        : oldLogits != null ? "logits" : "trained in the job: " + oldArchitecture.description(),
+                oldModel != null ? oldModel.notes() : List.of(), newModel.description(),
+                settings == null ? describe(sweep.get(PC)) : null, settings,
+                Spelling.of(selection.rule()) + (selection.rule() == SelectionRule.LOWEST_NFR
+                        ? ", error margin " + selection.errorMargin() : "") + ", patience " + selection.patience(),
+                Spelling.of(selection.evaluateTest()), evalBatchSize,
+                String.valueOf(PcTraining.class.getPackage().getImplementationVersion()), Engine.getDjlVersion(),
+                engine.getEngineName() + " " + engine.getVersion(), engine.getGpuCount(),
+                System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         String file = resumed ? "run-info-resume-" + System.currentTimeMillis() + ".json" : "run-info.json";
         AtomicFiles.writeString(runDir.resolve(file),
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info));
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info.toMap()));
     }
 
     private static String describe(PcSetting setting) {
