@@ -164,19 +164,26 @@ public final class ModelExport {
     private static void writeMetadata(Path file, Description d) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", "pct-model 1");
-        json.put("input", Map.of(
-                "shape", java.util.Arrays.stream(d.inputShape().getShape()).boxed().toList(),
-                "layout", "NCHW float32",
-                "values", d.mean() == null ? "as prepared for training" : "intensities in [0, 1]; the model normalizes"));
+        // Ordered maps only: Map.of and Map.copyOf iterate in an order salted per JVM, which made two exports of
+        // the same model differ in this file's bytes.
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("shape", java.util.Arrays.stream(d.inputShape().getShape()).boxed().toList());
+        input.put("layout", "NCHW float32");
+        input.put("values", d.mean() == null ? "as prepared for training"
+                : "intensities in [0, 1]; the model normalizes");
+        json.put("input", input);
         json.put("classes", d.classes());
         if (!d.classNames().isEmpty()) {
             json.put("class_names", d.classNames());
         }
         if (d.mean() != null) {
-            json.put("normalization", Map.of("mean", toList(d.mean()), "std", toList(d.std())));
+            Map<String, Object> normalization = new LinkedHashMap<>();
+            normalization.put("mean", toList(d.mean()));
+            normalization.put("std", toList(d.std()));
+            json.put("normalization", normalization);
         }
         json.put("architecture", d.architecture().isEmpty() ? "supplied by code: pass the same block to Criteria"
-                : d.architecture());
+                : new java.util.TreeMap<>(d.architecture()));
         json.put("provenance", d.provenance());
         Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
     }

@@ -167,6 +167,17 @@ class ModelFilesTest {
         for (String file : List.of("model-0000.params", "serving.properties", "pct-model.json")) {
             assertTrue(Files.exists(exported.resolve(file)), "missing " + file);
         }
+        // The description's maps are written in a fixed order (input as listed, architecture keys sorted), so two
+        // exports of one model are the same bytes; Map.of's order changes from one JVM to the next.
+        com.fasterxml.jackson.databind.JsonNode description = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(exported.resolve("pct-model.json").toFile());
+        List<String> inputKeys = new java.util.ArrayList<>();
+        description.get("input").fieldNames().forEachRemaining(inputKeys::add);
+        assertEquals(List.of("shape", "layout", "values"), inputKeys);
+        List<String> architectureKeys = new java.util.ArrayList<>();
+        description.get("architecture").fieldNames().forEachRemaining(architectureKeys::add);
+        assertEquals(architectureKeys.stream().sorted().toList(), architectureKeys);
+        assertTrue(architectureKeys.contains("pct.architecture"), architectureKeys.toString());
         try (java.util.stream.Stream<Path> files = Files.walk(exported)) {
             assertEquals(List.of(), files.map(Path::toString).filter(f -> f.endsWith(".jar") || f.endsWith(".class"))
                     .toList(), "an exported model directory holds no code");
