@@ -311,8 +311,7 @@ public final class PcTraining {
                     oldTrainCorrect = correct(outputs.train(), data.train().labels());
                 }
                 EpochSelection.Spec spec = new EpochSelection.Spec(selection.rule(),
-                        selection.rule() == SelectionRule.LOWEST_NFR ? baselineBest + selection.errorMargin()
-                                : Double.NaN, selection.patience());
+                        selection.errorBound(baselineBest), selection.patience());
                 for (Map.Entry<String, PcSetting> setting : sweep.entrySet()) {
                     FocalDistillationLoss settingLoss = setting.getValue().loss();
                     Reference toward = setting.getValue().reference();
@@ -501,8 +500,7 @@ public final class PcTraining {
                     collectEnsemble(ensembleLabel(k), seed, memberLogits, k, oldTestPredictions, results);
                 }
             }
-            double bound = selection.rule() == SelectionRule.LOWEST_NFR ? baselineBest + selection.errorMargin()
-                    : Double.NaN;
+            double bound = selection.errorBound(baselineBest);
             for (String setting : sweep.keySet()) {
                 collect(setting, seed, bound, runner.finished(setting, seed, stageDirectory(seed, setting), export),
                         oldTestPredictions, results, history, models);

@@ -78,9 +78,9 @@ final class ConfigMappers {
 
     private static YAMLMapper build() {
         // Jackson writes a Path as a file:// URI by default; plain text reads better and loads back.
-        SimpleModule paths = new SimpleModule("pct-paths");
-        paths.addSerializer(Path.class, ToStringSerializer.instance);
-        paths.addDeserializer(Path.class, new FromStringDeserializer<>(Path.class) {
+        SimpleModule module = new SimpleModule("pct-paths-and-enums");
+        module.addSerializer(Path.class, ToStringSerializer.instance);
+        module.addDeserializer(Path.class, new FromStringDeserializer<>(Path.class) {
             private static final long serialVersionUID = 1L;
 
             @Override
@@ -89,7 +89,7 @@ final class ConfigMappers {
             }
         });
         // Every enumeration, the config's own, the domain's and pc-core's, is spelled by one rule (Spelling).
-        paths.setSerializerModifier(new BeanSerializerModifier() {
+        module.setSerializerModifier(new BeanSerializerModifier() {
             private static final long serialVersionUID = 1L;
 
             @Override
@@ -98,7 +98,7 @@ final class ConfigMappers {
                 return new SpelledSerializer(type.getRawClass());
             }
         });
-        paths.setDeserializerModifier(new BeanDeserializerModifier() {
+        module.setDeserializerModifier(new BeanDeserializerModifier() {
             private static final long serialVersionUID = 1L;
 
             @Override
@@ -123,7 +123,7 @@ final class ConfigMappers {
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                 .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                 .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-                .addModule(paths)
+                .addModule(module)
                 .build();
     }
 }

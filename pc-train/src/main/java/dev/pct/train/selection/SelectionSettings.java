@@ -28,4 +28,14 @@ public record SelectionSettings(SelectionRule rule, double errorMargin, int pati
     public static SelectionSettings defaults() {
         return new SelectionSettings(SelectionRule.LAST, 0.003, 0, TestEvaluation.EVERY_EPOCH);
     }
+
+    /**
+     * Returns the highest validation error a PC model's kept epoch may have under this rule.
+     *
+     * @param baselineError the plain retrain's lowest validation error (same seed)
+     * @return {@code baselineError + errorMargin} for {@code lowest_nfr}; NaN (no bound) for the other rules
+     */
+    public double errorBound(double baselineError) {
+        return rule == SelectionRule.LOWEST_NFR ? baselineError + errorMargin : Double.NaN;
+    }
 }

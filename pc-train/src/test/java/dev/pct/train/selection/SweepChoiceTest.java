@@ -44,4 +44,11 @@ class SweepChoiceTest {
         assertEquals("a", SweepChoice.choose(sweep(), 0.100, rule(SelectionRule.LOWEST_ERROR, 0.003)));
         assertNull(SweepChoice.choose(new LinkedHashMap<>(), 0.100, rule(SelectionRule.LOWEST_ERROR, 0.003)));
     }
+
+    @Test
+    void onlyLowestNfrBoundsTheKeptEpochsError() {
+        assertEquals(0.103, rule(SelectionRule.LOWEST_NFR, 0.003).errorBound(0.100), 1e-15);
+        assertEquals(Double.NaN, rule(SelectionRule.LOWEST_ERROR, 0.003).errorBound(0.100));
+        assertEquals(Double.NaN, rule(SelectionRule.LAST, 0.003).errorBound(0.100));
+    }
 }
