@@ -1,7 +1,6 @@
 package dev.pct.core.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -18,13 +17,12 @@ final class DistillationKernels {
      */
     private static final long SMALL_SOFT_TARGET = 1L << 16;
 
-    /** Above this KL (nats) per sample the direct form is exact to float32 and the precise form is skipped. */
-    private static final float DIRECT_FORM_KL = 1f;
-
     /** The class axis of (N, C) logits, for reductions over classes. */
     static final int[] CLASS_AXIS = {1};
 
     private final LossOptions options;
+    /** The hot path's scalar constants, made once (see {@link EngineConstants}). */
+    private final EngineConstants constants = new EngineConstants();
 
     DistillationKernels(LossOptions options) {
         this.options = options;
@@ -43,7 +41,7 @@ final class DistillationKernels {
         } else {
             // One inner product of the flattened views: reads both once and writes no N×C product.
             NDArray cross = logP.reshape(-1).dot(target.reshape(-1));
-            loss = selfConstant.mean().sub(cross.mul(constant(z, 1f / n)));
+            loss = selfConstant.mean().sub(cross.mul(constants.of(z, 1f / n)));
         }
         if (!withParts) {
             return new LossParts(loss, null, null);
@@ -91,7 +89,7 @@ final class DistillationKernels {
         NDArray weights = weights(zd, yCol, terms.oldCorrect(), options.lambda() * tau * tau * perClass / n, n);
         NDArray logQ = terms.target();
         NDArray q = logQ.exp();
-        NDArray logPT = tau == 1f ? logP : z.mul(constant(z, 1f / tau)).logSoftmax(1);
+        NDArray logPT = tau == 1f ? logP : z.mul(constants.of(z, 1f / tau)).logSoftmax(1);
         // KL(q || pT) = sum_c q log q - sum_c q log pT; only the second part depends on z.
         NDArray cross = q.mul(logPT).sum(CLASS_AXIS);
         if (tau <= 1f) {
@@ -106,13 +104,15 @@ final class DistillationKernels {
 
     /**
      * {@code lambda * sum_i w_i s ||z_i - o_i||^2 / (2N)}; its gradient {@code lambda w_i s (z_i - o_i) / N} is
-     * the scaled difference itself, formed in place.
+     * the scaled difference itself, and the value is half its inner product with the difference.
      */
     private NDArray logitMatching(NDArray z, NDArray zd, NDArray yCol, TeacherTerms.Terms terms, int n, float perClass) {
         NDArray weights = weights(zd, yCol, terms.oldCorrect(), options.lambda() * perClass / n, n);
         NDArray difference = zd.sub(terms.target());
-        NDArray value = weightedSum(rowSums(difference.square()), weights).mul(constant(zd, 0.5f));
-        return withGradient(z, value, difference.muli(column(weights, n)));
+        NDArray gradient = difference.mul(column(weights, n));
+        // sum_i a_i ||d_i||^2 / 2 = <d, gradient> / 2: no N×C square and no row sums.
+        NDArray value = difference.reshape(-1).dot(gradient.reshape(-1)).mul(constants.of(zd, 0.5f));
+        return withGradient(z, value, gradient);
     }
 
     /**
@@ -127,34 +127,40 @@ final class DistillationKernels {
         // weights instead of multiplying two N×C arrays by an array of equal entries.
         boolean everyClass = !options.excludeTrueClass() && (options.topK() == 0 || options.topK() >= c);
         float perClass = everyClass && options.classReduction() == ClassReduction.MEAN ? 1f / c : 1f;
-        NDArray weights = weights(zd, yCol, terms.oldCorrect(), options.lambda() * perClass / n, n);
         NDArray classWeights = everyClass ? null : terms.classWeights();
         NDArray difference = zd.sub(terms.target());
-        NDArray penalty;
-        NDArray slope;
         if (options.power() == 2f) {
-            // h sign(z - r) is the soft threshold u = d - clip(d, -margin, margin): h^2 = u^2, slope 2u.
+            // h sign(z - r) is the soft threshold u = d - clip(d, -margin, margin), so h^2 = u^2 and the
+            // slope is 2 a k u, with the 2 folded into the sample weights. The value sum a k u^2 is then
+            // half the inner product <u, slope>: no N×C square and no row sums.
+            NDArray weights = weights(zd, yCol, terms.oldCorrect(), 2f * options.lambda() * perClass / n, n);
             float margin = options.margin();
             NDArray u = margin == 0f
                     ? difference
-                    : difference.sub(difference.minimum(constant(zd, margin)).maximum(constant(zd, -margin)));
-            penalty = u.square();
-            slope = u.muli(constant(zd, 2f));
+                    : difference.subi(difference.minimum(constants.of(zd, margin))
+                            .maximum(constants.of(zd, -margin)));
+            NDArray slope = classWeights == null
+                    ? u.mul(column(weights, n))
+                    : u.mul(classWeights).muli(column(weights, n));
+            NDArray value = u.reshape(-1).dot(slope.reshape(-1)).mul(constants.of(zd, 0.5f));
+            return withGradient(z, value, slope);
+        }
+        NDArray weights = weights(zd, yCol, terms.oldCorrect(), options.lambda() * perClass / n, n);
+        NDArray penalty;
+        NDArray slope;
+        NDArray sign = difference.sign();
+        NDArray excess = difference.abs();
+        if (options.margin() != 0f) {
+            excess.subi(constants.of(zd, options.margin()));
+        }
+        NDArray hinge = excess.maximum(constants.of(zd, 0f));
+        if (options.power() == 1f) {
+            penalty = hinge;
+            slope = excess.sign().addi(constants.of(zd, 1f)).muli(constants.of(zd, 0.5f)).muli(sign);
         } else {
-            NDArray sign = difference.sign();
-            NDArray excess = difference.abs();
-            if (options.margin() != 0f) {
-                excess.subi(constant(zd, options.margin()));
-            }
-            NDArray hinge = excess.maximum(constant(zd, 0f));
-            if (options.power() == 1f) {
-                penalty = hinge;
-                slope = excess.sign().addi(constant(zd, 1f)).muli(constant(zd, 0.5f)).muli(sign);
-            } else {
-                NDArray lower = hinge.pow(constant(zd, options.power() - 1f));
-                penalty = lower.mul(hinge);
-                slope = lower.muli(constant(zd, options.power())).muli(sign);
-            }
+            NDArray lower = hinge.pow(constants.of(zd, options.power() - 1f));
+            penalty = lower.mul(hinge);
+            slope = lower.muli(constants.of(zd, options.power())).muli(sign);
         }
         if (classWeights != null) {
             penalty.muli(classWeights);
@@ -195,28 +201,21 @@ final class DistillationKernels {
     }
 
     /**
-     * Per-sample {@code KL(q || pT)} (N) from the log-ratios {@code l = log pT - log q}, exact to float32
-     * where the direct form {@code -sum_c q_c l_c} loses the digits that matter (see the class doc).
+     * Per-sample {@code KL(q || pT)} (N) from the log-ratios {@code r = log pT - log q}, exact to float32
+     * where the direct form {@code -sum_c q_c r_c} loses the digits that matter (see the class doc): {@code
+     * KL = sum_c q_c (expm1(r_c) - r_c)}, because {@code sum_c q_c e^r_c = sum_c pT_c = 1}. Every term is
+     * at least 0, so no sum cancels, and {@code q expm1(r) = tanh(r/2) (q + pT)} is exact for small r and
+     * finite for any (tanh is bounded, {@code q + pT <= 2}).
      *
      * @param logPT the new logits' log-softmax at tau, detached
      * @param logQ the old logits' log-softmax at tau
      * @param q its softmax
      */
-    private static NDArray preciseKl(NDArray logPT, NDArray logQ, NDArray q) {
+    private NDArray preciseKl(NDArray logPT, NDArray logQ, NDArray q) {
         NDArray r = logPT.sub(logQ);
-        NDArray mean = q.mul(r).sum(CLASS_AXIS, true);
-        // The direct form, kept where it is exact already (and where the precise form would overflow).
-        NDArray direct = mean.neg().reshape(-1);
-        // Centred under q, so that the first-order terms of sum_c q_c expm1(r_c) cancel exactly.
-        r.subi(mean);
-        // q * expm1(r) = tanh(r/2) * (q + q e^r), with q e^r = exp(log pT - mean): no overflow below KL 88.
-        NDArray qExpR = logPT.sub(mean).exp().addi(q);
-        NDArray qExpm1 = r.muli(constant(r, 0.5f)).tanh().muli(qExpR);
-        // Jensen makes s >= 0; rounding may not. maximum with an engine constant, not clip(Number,
-        // Number), which reads both bounds back to the host (two aten::item per call).
-        NDArray s = qExpm1.sum(CLASS_AXIS).maximum(constant(qExpm1, 0f));
-        NDArray kl = s.log().getNDArrayInternal().softPlus();
-        return NDArrays.where(direct.gt(constant(direct, DIRECT_FORM_KL)), direct, kl);
+        NDArray linear = q.mul(r);
+        NDArray qExpm1 = r.muli(constants.of(r, 0.5f)).tanh().muli(logPT.exp().addi(q));
+        return rowSums(qExpm1.subi(linear));
     }
 
     /**
@@ -227,7 +226,7 @@ final class DistillationKernels {
         NDArray indicator;
         switch (options.filter()) {
             case ALL:
-                return constant(z, (options.alpha() + options.beta()) * scale);
+                return constants.of(z, (options.alpha() + options.beta()) * scale);
             case OLD_CORRECT:
                 indicator = oldCorrect;
                 break;
@@ -240,8 +239,8 @@ final class DistillationKernels {
             default:
                 throw new AssertionError("unknown filter " + options.filter());
         }
-        NDArray weights = indicator.mul(constant(z, options.beta() * scale));
-        return options.alpha() == 0f ? weights : weights.addi(constant(z, options.alpha() * scale));
+        NDArray weights = indicator.mul(constants.of(z, options.beta() * scale));
+        return options.alpha() == 0f ? weights : weights.addi(constants.of(z, options.alpha() * scale));
     }
 
     private static NDArray newIncorrect(NDArray z, NDArray yCol, int n) {

@@ -132,21 +132,21 @@ import java.util.Objects;
  * The weights come from arg-max decisions, so no gradient flows through them; gradient flows to
  * {@code predictions[0]} only.
  *
- * <p>Every constant on a path that autograd records is an array the engine owns: DJL's {@code
- * mul(Number)} and friends wrap a Java buffer that the garbage collector may free before {@code
- * backward} reads it.
+ * <p>Every constant of the hot path is an array the engine owns, made once per device and type and
+ * kept for the loss's life ({@code EngineConstants}): DJL's {@code mul(Number)} and friends wrap a Java
+ * buffer that the garbage collector may free before {@code backward} reads it, and a fresh {@code full}
+ * per constant would cost a native call (on a GPU a kernel) per step.
  *
  * <p>At tau &gt; 1 the KL written as {@code sum_c q log q - sum_c q log pT} subtracts two numbers
  * close to {@code -log C} whose difference shrinks as {@code 1/tau^2}, which costs float32 about
  * {@code 1e-3} of the value at tau 100. There the value (not the gradient) is computed from the
- * log-ratios {@code r = log pT - log q}, centred so that {@code sum_c q_c r_c = 0}: {@code
- * KL = log(1 + sum_c q_c expm1(r_c))}, with {@code expm1(x) = tanh(x/2) (1 + e^x)} and {@code
- * log(1 + s) = softplus(log s)}, both exact in float32 for small arguments. A sample whose KL
- * exceeds one nat, where the direct form is exact already, keeps the direct form. This costs about
- * ten elementwise passes more than the direct form, one of them a tanh: DJL's PyTorch engine has no
- * {@code expm1}, {@code log1p} or {@code atanh} ({@code atanh} throws), its {@code elu} is {@code
- * exp(x) - 1} (not exact near 0), and {@code sinh} would need two clamps to stay finite where this
- * form is.
+ * log-ratios {@code r = log pT - log q}: since {@code sum_c q_c e^r_c = sum_c pT_c = 1}, {@code KL =
+ * sum_c q_c (expm1(r_c) - r_c)}, a sum of terms that are each at least 0, so nothing cancels across
+ * classes; {@code q expm1(r) = tanh(r/2) (q + pT)} is exact for small r and finite for any r (tanh is
+ * bounded and {@code q + pT <= 2}). That costs five elementwise passes more than the direct form, one
+ * of them a tanh: DJL's PyTorch engine has no {@code expm1}, {@code log1p} or {@code atanh} ({@code
+ * atanh} throws), its {@code elu} is {@code exp(x) - 1} (not exact near 0), and {@code sinh} would need
+ * clamps to stay finite where this form is.
  *
  * <p>{@link #updateAccumulators} reuses the value of a recent {@link #evaluate} on the same
  * prediction array (by identity) instead of computing the loss a second time per step.
