@@ -107,6 +107,8 @@ public final class PcTraining {
     static final String OLD_TEST_CACHE = "logits-test.cache";
     /** The teacher cache of the training split, in the old model's directory. */
     static final String TEACHER_CACHE = "teacher-train.logits";
+    /** The old model's validation logits, beside the others. */
+    static final String VALIDATION_CACHE = "logits-validation.cache";
     /** How long the input pipeline is measured alone before training. */
     private static final double LOADING_PROBE_SECONDS = 3;
 
@@ -131,6 +133,8 @@ public final class PcTraining {
     private final int evalBatchSize;
     private final int workers;
     private final LogitCache.Precision cachePrecision;
+    /** A folder of teacher caches that {@code pc-train teacher} made and jobs share, or null: the run's own. */
+    private final Path sharedTeacherCache;
     private final int prefetch;
     private final Map<String, Object> provenance;
     private final Map<String, String> runFiles;
@@ -196,6 +200,7 @@ public final class PcTraining {
         evalBatchSize = b.evalBatchSize > 0 ? b.evalBatchSize : training.batchSize();
         workers = b.workers;
         cachePrecision = b.cachePrecision;
+        sharedTeacherCache = b.sharedTeacherCache;
         prefetch = b.prefetch;
         provenance = Map.copyOf(b.provenance);
         runFiles = Map.copyOf(b.runFiles);
@@ -452,12 +457,15 @@ public final class PcTraining {
         if (oldLogits != null) {
             oldTest = oldLogits.test();
         } else {
-            Path cache = runDir.resolve(OLD).resolve(OLD_TEST_CACHE);
+            Path cache = (sharedTeacherCache != null ? sharedTeacherCache : runDir.resolve(OLD)).resolve(OLD_TEST_CACHE);
             if (!Files.exists(cache)) {
                 throw new IOException(cache + ": missing, so the old model's test outputs are unknown; pc-train train"
                         + " --resume on the run directory finishes the run");
             }
-            try (LogitCache c = LogitCache.openExisting(cache)) {
+            try (LogitCache c = sharedTeacherCache != null && oldModel != null
+                    ? LogitCache.openShared(cache, identity("test", oldModel, data.oldTest(), classes,
+                            LogitCache.Precision.FLOAT32))
+                    : LogitCache.openExisting(cache)) {
                 if (c.rows() != labels.length || c.classes() != classes) {
                     throw new IOException(cache + ": holds " + c.rows() + " rows of " + c.classes() + " classes, but"
                             + " the job's test set has " + labels.length + " samples of " + classes);
@@ -607,7 +615,7 @@ public final class PcTraining {
                 OldModel ensemble = MeanOldModel.mean(members, "mean logits of " + k + " plain retrains");
                 LogitCache cache = teacherCache(runDir.resolve("seed-" + seed).resolve(REFERENCE)
                                 .resolve("teacher-train-" + k + ".logits"), "train", ensemble, data.train(), classes,
-                        cachePrecision, prefetcher, "Reference ensemble's");
+                        cachePrecision, prefetcher, "Reference ensemble's", false);
                 open.add(cache);
                 out.put(k, rows(cache));
             } finally {
@@ -685,25 +693,26 @@ public final class PcTraining {
                     oldLogits.validation().length == 0 ? null : FlipAccumulator.argmax(oldLogits.validation(), classes),
                     FlipAccumulator.argmax(oldLogits.test(), classes), Confidence.ofLogits(oldLogits.test(), classes));
         }
-        Path dir = runDir.resolve(OLD);
+        boolean shared = sharedTeacherCache != null;
+        Path dir = shared ? sharedTeacherCache : runDir.resolve(OLD);
         LogitRows train = null;
         if (needTrain) {
             LogitCache cache = teacherCache(dir.resolve(TEACHER_CACHE), "train", old, data.oldTrainPlain(), classes,
-                    cachePrecision, prefetcher, OLD_MODELS);
+                    cachePrecision, prefetcher, OLD_MODELS, shared);
             open.add(cache);
             train = rows(cache);
         }
         int[] validation = null;
         if (data.validation().size() > 0) {
-            try (LogitCache cache = teacherCache(dir.resolve("logits-validation.cache"), "validation", old,
-                    data.oldValidation(), classes, LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS)) {
+            try (LogitCache cache = teacherCache(dir.resolve(VALIDATION_CACHE), "validation", old,
+                    data.oldValidation(), classes, LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS, shared)) {
                 validation = predictions(cache);
             }
         }
         int[] test;
         float[] testConfidences;
         try (LogitCache cache = teacherCache(dir.resolve(OLD_TEST_CACHE), "test", old, data.oldTest(), classes,
-                LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS)) {
+                LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS, shared)) {
             test = predictions(cache);
             testConfidences = confidences(rows(cache));
         }
@@ -716,9 +725,14 @@ public final class PcTraining {
      * other preprocessing is recomputed.
      */
     private LogitCache teacherCache(Path file, String split, OldModel old, BatchSource samples, int classes,
-            LogitCache.Precision precision, Prefetcher prefetcher, String whose) throws IOException {
-        LogitCache.Identity identity = new LogitCache.Identity(old.identity(), split + " split: "
-                + samples.fingerprint(), samples.inputDescription(), samples.size(), classes, precision);
+            LogitCache.Precision precision, Prefetcher prefetcher, String whose, boolean shared) throws IOException {
+        LogitCache.Identity identity = identity(split, old, samples, classes, precision);
+        if (shared) {
+            LogitCache cache = LogitCache.openShared(file, identity);
+            LOG.info(String.format("%s %s logits: %s, shared, read only (%d chunks verified in %.1f s)", whose, split,
+                    file, cache.report().chunks(), cache.report().verifyingSeconds()));
+            return cache;
+        }
         int rowBytes = classes * precision.bytesPerValue();
         int chunkRows = Math.max(evalBatchSize, Math.min(1 << 16, (32 << 20) / rowBytes) / evalBatchSize
                 * evalBatchSize);
@@ -740,12 +754,67 @@ public final class PcTraining {
             int computedRows = (int) Math.min(samples.size(), (long) r.chunksComputed() * chunkRows);
             LOG.info(String.format("%s %s logits: %s, %d of %d chunks computed (%s) in %.1f s: %.0f images/s"
                             + " through the model, %.0f MB/s written (%.1f s of it writing); %s, %.1f MB",
-                    whose, split, runDir.relativize(file), r.chunksComputed(), r.chunks(), String.join("; ", r.reasons()),
+                    whose, split, shown(file), r.chunksComputed(), r.chunks(), String.join("; ", r.reasons()),
                     seconds, computedRows / Math.max(1e-9, seconds),
                     r.bytesWritten() / 1e6 / Math.max(1e-9, r.writingSeconds()), r.writingSeconds(),
                     precision.name().toLowerCase(java.util.Locale.ROOT), r.fileBytes() / 1e6));
         }
         return cache;
+    }
+
+    /** What a split's logits are made from: the old model, the samples in order, their preprocessing. */
+    private static LogitCache.Identity identity(String split, OldModel old, BatchSource samples, int classes,
+            LogitCache.Precision precision) {
+        return new LogitCache.Identity(old.identity(), split + " split: " + samples.fingerprint(),
+                samples.inputDescription(), samples.size(), classes, precision);
+    }
+
+    /** A file for the log: relative to the run directory when inside it. */
+    private Path shown(Path file) {
+        return file.toAbsolutePath().startsWith(runDir.toAbsolutePath())
+                ? runDir.toAbsolutePath().relativize(file.toAbsolutePath()) : file;
+    }
+
+    /**
+     * Computes the old model's logits of the training (unless augmented), validation (unless empty) and test
+     * splits into a folder, once, for jobs to share ({@code pc-train teacher}; see {@link
+     * Builder#optSharedTeacherCache}): the files and format of a run directory's {@code old/}, each written under
+     * an exclusive lock and resumable after a kill, an existing complete one verified and kept.
+     *
+     * @param folder where the caches go (created when missing)
+     * @return the files, in that order
+     * @throws IOException when a file cannot be written, or is locked by another process
+     * @throws IllegalStateException when the old model is not a model (trained in the job, or logits given)
+     */
+    public List<Path> writeTeacherCaches(Path folder) throws IOException {
+        if (oldModel == null) {
+            throw new IllegalStateException("a teacher cache needs the old model itself (a model file or a"
+                    + " checkpoint), not " + (oldLogits != null ? "its logits" : "one trained in the job"));
+        }
+        int classes = data.classes();
+        List<Path> written = new ArrayList<>();
+        try (Prefetcher prefetcher = new Prefetcher(workers, prefetch)) {
+            if (!data.train().augments()) {
+                try (LogitCache cache = teacherCache(folder.resolve(TEACHER_CACHE), "train", oldModel,
+                        data.oldTrainPlain(), classes, cachePrecision, prefetcher, OLD_MODELS, false)) {
+                    written.add(cache.file());
+                }
+            } else {
+                LOG.info("Training data is augmented: each batch needs the old model's logits of its own crop, so"
+                        + " no train cache is written (jobs compute them on the fly)");
+            }
+            if (data.validation().size() > 0) {
+                try (LogitCache cache = teacherCache(folder.resolve(VALIDATION_CACHE), "validation", oldModel,
+                        data.oldValidation(), classes, LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS, false)) {
+                    written.add(cache.file());
+                }
+            }
+            try (LogitCache cache = teacherCache(folder.resolve(OLD_TEST_CACHE), "test", oldModel, data.oldTest(),
+                    classes, LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS, false)) {
+                written.add(cache.file());
+            }
+        }
+        return written;
     }
 
     private static LogitRows rows(LogitCache cache) {
@@ -919,6 +988,7 @@ public final class PcTraining {
         private int evalBatchSize;
         private int workers = 2;
         private LogitCache.Precision cachePrecision = LogitCache.Precision.FLOAT32;
+        private Path sharedTeacherCache;
         private int prefetch = 4;
         private Map<String, Object> provenance = Map.of();
         private Map<String, String> runFiles = Map.of();
@@ -1196,6 +1266,20 @@ public final class PcTraining {
          */
         public Builder optTeacherCachePrecision(LogitCache.Precision precision) {
             this.cachePrecision = java.util.Objects.requireNonNull(precision, "precision");
+            return this;
+        }
+
+        /**
+         * Reads the old model's logits from a folder of teacher caches that {@code pc-train teacher} made (see
+         * {@link #writeTeacherCaches}), shared with other jobs, instead of computing them into the run
+         * directory: each file's header must carry this job's old model, data and preprocessing, and every chunk
+         * its checksum, or the job stops with the reason; nothing there is written.
+         *
+         * @param folder the folder, or null (default) for the run directory's own caches
+         * @return this builder
+         */
+        public Builder optSharedTeacherCache(Path folder) {
+            this.sharedTeacherCache = folder;
             return this;
         }
 

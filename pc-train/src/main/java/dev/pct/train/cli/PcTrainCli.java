@@ -30,7 +30,7 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         version = "pc-train 0.1.0",
         description = "Positive-congruent training: update a classifier without breaking what the old one got right.",
-        subcommands = {PcTrainCli.Train.class, PcTrainCli.Report.class, PcTrainCli.Evaluate.class,
+        subcommands = {PcTrainCli.Train.class, PcTrainCli.Teacher.class, PcTrainCli.Report.class, PcTrainCli.Evaluate.class,
             PcTrainCli.Predict.class, PcTrainCli.Compare.class})
 public final class PcTrainCli implements Callable<Integer> {
 
@@ -160,6 +160,46 @@ public final class PcTrainCli implements Callable<Integer> {
                 dir = runDir != null ? runDir : job.runDirectory(LocalDateTime.now());
             }
             return printed(PcJob.run(job, dir, profileEpoch));
+        }
+    }
+
+    /** {@code teacher}: computes the old model's logits once into a folder that several jobs share. */
+    @Command(name = "teacher", mixinStandardHelpOptions = true,
+            description = "Compute the old model's logits of a job's splits once into a folder (the teacher cache), "
+                    + "for jobs that name it in old_model.cache to share: each verifies the files against its own "
+                    + "old model and data, and only reads them.")
+    static final class Teacher implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "CONFIG", description = "a job's YAML file (its old model and data)")
+        private Path config;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "the folder for the caches")
+        private Path out;
+
+        @Option(names = "--set", paramLabel = "KEY.PATH=VALUE",
+                description = "override a config key, as for train (repeatable)")
+        private List<String> overrides = new ArrayList<>();
+
+        @Option(names = "--trust-model-code",
+                description = "same as --set old_model.trust_code=true (see train)")
+        private boolean trustModelCode;
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> all = new ArrayList<>(overrides);
+            if (trustModelCode) {
+                all.add("old_model.trust_code=true");
+            }
+            JobConfig job = load(config, all);
+            if (job.oldModel().cache() != null) {
+                throw new IllegalArgumentException("old_model.cache: the job already reads a shared cache ("
+                        + job.oldModel().cache() + "); teacher writes one, give it a config without the key");
+            }
+            List<Path> files = PcJob.teacher(job, out);
+            for (Path file : files) {
+                System.out.println("Teacher cache: " + file);
+            }
+            System.out.println("Jobs share it with: --set old_model.cache=" + out.toAbsolutePath().normalize());
+            return 0;
         }
     }
 

@@ -139,6 +139,10 @@ final class JobConfigValidator {
                 }
             }
         }
+        if (old.cache() != null && (old.source() == OldModelSource.TRAIN || old.source() == OldModelSource.LOGITS)) {
+            problems.invalid("old_model.cache", old.cache().toString(), "no cache with source " + old.source()
+                    + ": a shared teacher cache is made by pc-train teacher from an old model file or checkpoint");
+        }
         validatePreprocessing("old_model.preprocessing", old.preprocessing());
         if (old.architecture() != null) {
             validateArchitecture("old_model.architecture", old.architecture());

@@ -30,6 +30,11 @@ import java.nio.file.Path;
  *     runs inside the job; default false: such a directory is refused, since pct builds its own architectures
  *     and needs no code from a model directory. The log and the report say when it was used; YAML {@code
  *     trust_code}
+ * @param cache a folder of teacher caches made once by {@code pc-train teacher} for this old model and data,
+ *     shared by every job that names it: the job verifies each file's header against its own old model, data
+ *     and preprocessing, refuses one made for anything else, and only reads it (a shared lock; the writer holds
+ *     an exclusive one). Null (default): the job computes its own in the run directory. Needs an old model
+ *     file or checkpoint; relative paths resolve like {@code data.path}
  */
 public record OldModelConfig(
         OldModelSource source,
@@ -40,11 +45,12 @@ public record OldModelConfig(
         PreprocessingConfig preprocessing,
         TrainingSettings training,
         LogitCache.Precision cachePrecision,
-        boolean trustCode) {
+        boolean trustCode,
+        Path cache) {
 
     /** The defaults: train an old model whose architecture must be given. */
     static OldModelConfig template() {
         return new OldModelConfig(OldModelSource.TRAIN, null, null, null, LogitsConfig.template(),
-                PreprocessingConfig.defaults(), null, LogitCache.Precision.FLOAT32, false);
+                PreprocessingConfig.defaults(), null, LogitCache.Precision.FLOAT32, false, null);
     }
 }

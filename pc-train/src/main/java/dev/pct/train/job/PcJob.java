@@ -36,7 +36,10 @@ import dev.pct.train.update.ParameterFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -108,8 +111,47 @@ public final class PcJob {
         return execute(dev.pct.train.config.JobConfigLoader.load(saved, java.util.List.of()), runDir, true, 0);
     }
 
+    /**
+     * Computes the old model's logits of the job's splits once into a folder, the teacher cache that jobs naming
+     * it in {@code old_model.cache} share ({@code pc-train teacher}): one file per split, in the run directory's
+     * format, each written under an exclusive lock, resumable after a kill.
+     *
+     * @param config a job's effective configuration; its old model must be a file or a checkpoint
+     * @param out the folder (created when missing)
+     * @return the files written, train (unless the training data is augmented), validation (when not empty),
+     *     test
+     * @throws IOException when files cannot be read or written, or a cache there is locked by another process
+     * @throws IllegalArgumentException when the old model is not a file or checkpoint
+     */
+    public static List<Path> teacher(JobConfig config, Path out) throws IOException {
+        OldModelSource source = config.oldModel().source();
+        if (source == OldModelSource.TRAIN || source == OldModelSource.LOGITS) {
+            throw new IllegalArgumentException("old_model.source: a teacher cache is made from an old model file or"
+                    + " checkpoint (torchscript, onnx, djl, checkpoint), got " + source.name().toLowerCase(Locale.ROOT));
+        }
+        List<Path> written = new ArrayList<>();
+        execute(config, out, false, 0, training -> {
+            written.addAll(training.writeTeacherCaches(out));
+            return null;
+        });
+        return written;
+    }
+
+    /** What a job does with its built {@link PcTraining}. */
+    private interface Action<R> {
+        R apply(PcTraining training) throws IOException;
+    }
+
     private static Result execute(JobConfig config, Path runDir, boolean reportOnly, int profileEpoch)
             throws IOException {
+        return execute(config, runDir, reportOnly, profileEpoch, training -> {
+            PcResult result = reportOnly ? training.report() : training.run();
+            return new Result(result.runDirectory(), result.results(), result.table(), result.models());
+        });
+    }
+
+    private static <R> R execute(JobConfig config, Path runDir, boolean reportOnly, int profileEpoch,
+            Action<R> action) throws IOException {
         Device device = Devices.resolve(config.device());
         OldModelConfig old = config.oldModel();
         logInputs(config);
@@ -133,6 +175,7 @@ public final class PcJob {
                 .optName(config.name())
                 .optDataLoading(config.data().workers(), config.data().prefetch())
                 .optTeacherCachePrecision(old.cachePrecision())
+                .optSharedTeacherCache(old.cache())
                 .optExportArchitectureJar(config.newModel().exportArchitectureJar())
                 .optProvenance(provenance)
                 .optRunFiles(Map.of("config.yaml", config.toYaml()))
@@ -169,9 +212,7 @@ public final class PcJob {
                 if (oldModel != null) {
                     builder.setOldModel(oldModel);
                 }
-                PcTraining training = builder.build();
-                PcResult result = reportOnly ? training.report() : training.run();
-                return new Result(result.runDirectory(), result.results(), result.table(), result.models());
+                return action.apply(builder.build());
             } finally {
                 if (oldModel != null) {
                     oldModel.close();
@@ -188,6 +229,7 @@ public final class PcJob {
         inputs.put("old_model.checkpoint", config.oldModel().checkpoint());
         inputs.put("old_model.logits.train", config.oldModel().logits().train());
         inputs.put("old_model.logits.test", config.oldModel().logits().test());
+        inputs.put("old_model.cache", config.oldModel().cache());
         inputs.put("new_model.file", config.newModel().file());
         inputs.forEach((key, path) -> {
             if (path != null) {

@@ -21,7 +21,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -203,10 +205,12 @@ public final class LogitCache implements AutoCloseable {
     /** One of these two is set, by precision: views of the mapped segments, indexed by value. */
     private final FloatBuffer[] floatSegments;
     private final ShortBuffer[] halfSegments;
+    /** Run once on close after the channel: a shared reader's release of its lock, else nothing. */
+    private final Runnable onClose;
     private volatile boolean closed;
 
     private LogitCache(Path file, Identity identity, Report report, FileChannel channel, int rowsPerSegment,
-            FloatBuffer[] floatSegments, ShortBuffer[] halfSegments) {
+            FloatBuffer[] floatSegments, ShortBuffer[] halfSegments, Runnable onClose) {
         this.file = file;
         this.identity = identity;
         this.report = report;
@@ -215,6 +219,7 @@ public final class LogitCache implements AutoCloseable {
         this.rowsPerSegment = rowsPerSegment;
         this.floatSegments = floatSegments;
         this.halfSegments = halfSegments;
+        this.onClose = onClose;
     }
 
     /**
@@ -265,23 +270,7 @@ public final class LogitCache implements AutoCloseable {
         try {
             lock(channel, file);
             Report report = new Preparation(file, channel, layout, producer).run(existed);
-            int rowsPerSegment = (int) Math.min(identity.rows(), maxSegmentBytes / rowBytes);
-            int segments = (int) ((identity.rows() + (long) rowsPerSegment - 1) / rowsPerSegment);
-            FloatBuffer[] floats = identity.precision() == Precision.FLOAT32 ? new FloatBuffer[segments] : null;
-            ShortBuffer[] halves = identity.precision() == Precision.FLOAT16 ? new ShortBuffer[segments] : null;
-            for (int s = 0; s < segments; s++) {
-                long firstRow = (long) s * rowsPerSegment;
-                long segmentRows = Math.min(rowsPerSegment, identity.rows() - firstRow);
-                ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY,
-                        layout.dataOffset + firstRow * rowBytes, segmentRows * rowBytes)
-                        .order(ByteOrder.LITTLE_ENDIAN);
-                if (floats != null) {
-                    floats[s] = mapped.asFloatBuffer();
-                } else {
-                    halves[s] = mapped.asShortBuffer();
-                }
-            }
-            return new LogitCache(file, identity, report, channel, rowsPerSegment, floats, halves);
+            return mapped(file, layout, report, channel, maxSegmentBytes, () -> { });
         } catch (Throwable t) {
             try {
                 channel.close(); // releases the lock too
@@ -289,6 +278,137 @@ public final class LogitCache implements AutoCloseable {
                 t.addSuppressed(e);
             }
             throw t;
+        }
+    }
+
+    /** Maps a prepared file's data region read-only, in segments of whole rows under maxSegmentBytes. */
+    private static LogitCache mapped(Path file, Layout layout, Report report, FileChannel channel,
+            long maxSegmentBytes, Runnable onClose) throws IOException {
+        Identity identity = layout.identity;
+        long rowBytes = (long) identity.classes() * identity.precision().bytesPerValue();
+        int rowsPerSegment = (int) Math.min(identity.rows(), maxSegmentBytes / rowBytes);
+        int segments = (int) ((identity.rows() + (long) rowsPerSegment - 1) / rowsPerSegment);
+        FloatBuffer[] floats = identity.precision() == Precision.FLOAT32 ? new FloatBuffer[segments] : null;
+        ShortBuffer[] halves = identity.precision() == Precision.FLOAT16 ? new ShortBuffer[segments] : null;
+        for (int s = 0; s < segments; s++) {
+            long firstRow = (long) s * rowsPerSegment;
+            long segmentRows = Math.min(rowsPerSegment, identity.rows() - firstRow);
+            ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY,
+                    layout.dataOffset + firstRow * rowBytes, segmentRows * rowBytes)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            if (floats != null) {
+                floats[s] = mapped.asFloatBuffer();
+            } else {
+                halves[s] = mapped.asShortBuffer();
+            }
+        }
+        return new LogitCache(file, identity, report, channel, rowsPerSegment, floats, halves, onClose);
+    }
+
+    /**
+     * Opens a complete cache that another command made (a teacher cache shared by several jobs), for reading
+     * only: nothing is computed or written. Its header must carry exactly the identity expected, every chunk
+     * must be written and pass its checksum; otherwise the cache is refused with the reason. The file is held
+     * under a shared lock until {@link #close}, so any number of readers, in this process or others, may hold
+     * it at once, while {@link #open} (the writer's exclusive lock) is refused until the last reader closes,
+     * and a reader is refused while a writer holds it.
+     *
+     * @param file the cache file
+     * @param expected what the reader's own old model, data and preprocessing make
+     * @return the open cache
+     * @throws IOException naming the file: when it is missing, locked by a writer, not a logit cache, made for
+     *     another identity, incomplete, or damaged
+     */
+    public static LogitCache openShared(Path file, Identity expected) throws IOException {
+        Objects.requireNonNull(expected, "expected");
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no teacher cache here; pc-train teacher CONFIG --out "
+                    + file.toAbsolutePath().getParent() + " writes one for a job's old model and data");
+        }
+        Path key = file.toRealPath();
+        SharedLocks.acquire(key, file);
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            try {
+                JsonNode root = headerJson(channel, file);
+                Identity stored;
+                try {
+                    stored = Preparation.storedIdentity(root);
+                } catch (HeaderMismatch e) {
+                    throw new IOException(file + ": " + e.getMessage(), e);
+                }
+                List<String> differences = Preparation.differences(stored, expected);
+                if (!differences.isEmpty()) {
+                    throw new IOException(file + ": a teacher cache made for another old model, data or"
+                            + " preprocessing, refused: " + String.join("; ", differences) + " (was: the cache,"
+                            + " now: this job); run pc-train teacher with this job's config, or leave"
+                            + " old_model.cache out");
+                }
+                Layout layout = Layout.of(expected, root.path("chunkRows").asInt());
+                Report report = new Preparation(file, channel, layout, null).verifyAll();
+                return mapped(file, layout, report, channel, DEFAULT_MAX_SEGMENT_BYTES,
+                        () -> SharedLocks.release(key));
+            } catch (Throwable t) {
+                channel.close();
+                throw t;
+            }
+        } catch (Throwable t) {
+            SharedLocks.release(key);
+            throw t;
+        }
+    }
+
+    /**
+     * The shared locks of this process's readers, one per file: a {@link FileLock} belongs to the whole JVM,
+     * and a second lock on the same file, even a shared one, throws, so readers in one process share one,
+     * counted, on a channel of its own.
+     */
+    private static final class SharedLocks {
+        private static final Map<Path, Holder> HELD = new HashMap<>();
+
+        private record Holder(FileChannel channel, int readers) {}
+
+        static synchronized void acquire(Path key, Path file) throws IOException {
+            Holder held = HELD.get(key);
+            if (held != null) {
+                HELD.put(key, new Holder(held.channel(), held.readers() + 1));
+                return;
+            }
+            FileChannel channel = FileChannel.open(key, StandardOpenOption.READ);
+            FileLock lock;
+            try {
+                lock = channel.tryLock(0, Long.MAX_VALUE, true);
+            } catch (OverlappingFileLockException e) {
+                channel.close();
+                throw new IOException(file + ": the teacher cache is being written in this process; wait for it"
+                        + " to finish", e);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new IOException(file + ": the teacher cache is being written by another process (pc-train"
+                        + " teacher still running?); wait for it to finish");
+            }
+            HELD.put(key, new Holder(channel, 1));
+        }
+
+        static synchronized void release(Path key) {
+            Holder held = HELD.get(key);
+            if (held == null) {
+                return;
+            }
+            if (held.readers() > 1) {
+                HELD.put(key, new Holder(held.channel(), held.readers() - 1));
+                return;
+            }
+            HELD.remove(key);
+            try {
+                held.channel().close(); // releases the lock
+            } catch (IOException e) {
+                LOG.warn("{}: closing the shared lock's channel failed: {}", key, e.getMessage());
+            }
         }
     }
 
@@ -304,25 +424,7 @@ public final class LogitCache implements AutoCloseable {
     public static LogitCache openExisting(Path file) throws IOException {
         JsonNode root;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer preamble = ByteBuffer.allocate(PREAMBLE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            while (preamble.hasRemaining() && channel.read(preamble) >= 0) {
-                // reads the whole preamble
-            }
-            preamble.flip();
-            byte[] magic = new byte[MAGIC.length];
-            if (preamble.remaining() < PREAMBLE_BYTES || !Arrays.equals(magic(preamble, magic), MAGIC)) {
-                throw new IOException(file + ": not a logit cache (no \"PCTLOGC1\" header)");
-            }
-            preamble.getInt();
-            int length = preamble.getInt();
-            if (length < 2 || length > MAX_HEADER_BYTES) {
-                throw new IOException(file + ": unreadable logit cache header (length " + length + ")");
-            }
-            ByteBuffer json = ByteBuffer.allocate(length);
-            while (json.hasRemaining() && channel.read(json, PREAMBLE_BYTES + json.position()) >= 0) {
-                // reads the whole header
-            }
-            root = MAPPER.readTree(json.array());
+            root = headerJson(channel, file);
         }
         Identity identity;
         try {
@@ -335,6 +437,29 @@ public final class LogitCache implements AutoCloseable {
             throw new IOException(file + ": rows " + from + " to " + to + " are missing or damaged; the cache is"
                     + " incomplete");
         });
+    }
+
+    /** Reads a cache's JSON header (magic and length checked; the checksum is {@link Preparation}'s). */
+    private static JsonNode headerJson(FileChannel channel, Path file) throws IOException {
+        ByteBuffer preamble = ByteBuffer.allocate(PREAMBLE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        while (preamble.hasRemaining() && channel.read(preamble) >= 0) {
+            // reads the whole preamble
+        }
+        preamble.flip();
+        byte[] magic = new byte[MAGIC.length];
+        if (preamble.remaining() < PREAMBLE_BYTES || !Arrays.equals(magic(preamble, magic), MAGIC)) {
+            throw new IOException(file + ": not a logit cache (no \"PCTLOGC1\" header)");
+        }
+        preamble.getInt();
+        int length = preamble.getInt();
+        if (length < 2 || length > MAX_HEADER_BYTES) {
+            throw new IOException(file + ": unreadable logit cache header (length " + length + ")");
+        }
+        ByteBuffer json = ByteBuffer.allocate(length);
+        while (json.hasRemaining() && channel.read(json, PREAMBLE_BYTES + json.position()) >= 0) {
+            // reads the whole header
+        }
+        return MAPPER.readTree(json.array());
     }
 
     private static byte[] magic(ByteBuffer preamble, byte[] into) {
@@ -482,7 +607,11 @@ public final class LogitCache implements AutoCloseable {
     public void close() throws IOException {
         if (!closed) {
             closed = true;
-            channel.close();
+            try {
+                channel.close();
+            } finally {
+                onClose.run();
+            }
         }
     }
 
@@ -666,6 +795,46 @@ public final class LogitCache implements AutoCloseable {
                     report.chunksReused(), report.chunksComputed(), seconds(report.producingSeconds()),
                     seconds(report.writingSeconds()), seconds(report.verifyingSeconds()));
             return report;
+        }
+
+        /**
+         * Checks a file that must not be changed: its header against the layout and every chunk written with
+         * its checksum. Writes nothing.
+         */
+        Report verifyAll() throws IOException {
+            long size = channel.size();
+            try {
+                checkHeader(size);
+            } catch (HeaderMismatch e) {
+                throw new IOException(file + ": " + e.getMessage(), e);
+            }
+            if (size != layout.fileBytes()) {
+                throw new IOException(file + ": the file has " + size + " bytes, its header's layout needs "
+                        + layout.fileBytes() + "; the cache is damaged or was cut short");
+            }
+            ByteBuffer table = ByteBuffer.allocate(layout.chunkCount * TABLE_ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(table, layout.tableOffset);
+            ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(VERIFY_BUFFER_BYTES, layout.chunkBytes(0)));
+            List<Integer> unwritten = new ArrayList<>();
+            List<Integer> damaged = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int chunk = 0; chunk < layout.chunkCount; chunk++) {
+                if (table.getInt(chunk * TABLE_ENTRY_BYTES + 4) != WRITTEN) {
+                    unwritten.add(chunk);
+                } else if (chunkCrc(chunk, buffer) != table.getInt(chunk * TABLE_ENTRY_BYTES)) {
+                    damaged.add(chunk);
+                }
+            }
+            verifyingNanos += System.nanoTime() - start;
+            if (!unwritten.isEmpty() || !damaged.isEmpty()) {
+                throw new IOException(file + ": " + (unwritten.isEmpty() ? "" : unwritten.size() + " of "
+                        + layout.chunkCount + " chunks not written (the teacher command stopped before the end?)")
+                        + (!unwritten.isEmpty() && !damaged.isEmpty() ? "; " : "")
+                        + (damaged.isEmpty() ? "" : "chunks " + damaged + " fail their checksums")
+                        + "; run pc-train teacher again to finish or repair it");
+            }
+            return new Report(layout.chunkCount, layout.chunkCount, 0, List.of(), 0, 0, verifyingNanos / 1e9, 0,
+                    size);
         }
 
         /** Returns when the header matches the layout wanted; throws with the reason otherwise. */
