@@ -894,6 +894,23 @@ public final class PcTraining {
             checkRows("validation", oldLogits.validation(), data.validation().size(), classes, false);
             checkRows("test", oldLogits.test(), data.test().size(), classes, true);
         }
+        if (sharedTeacherCache != null && oldModel != null) {
+            // Headers only: a cache made for other data fails here, before the run directory exists.
+            try {
+                if (distills() && !data.train().augments()) {
+                    LogitCache.checkIdentity(sharedTeacherCache.resolve(TEACHER_CACHE),
+                            identity("train", oldModel, data.oldTrainPlain(), classes, cachePrecision));
+                }
+                if (data.validation().size() > 0) {
+                    LogitCache.checkIdentity(sharedTeacherCache.resolve(VALIDATION_CACHE), identity("validation",
+                            oldModel, data.oldValidation(), classes, LogitCache.Precision.FLOAT32));
+                }
+                LogitCache.checkIdentity(sharedTeacherCache.resolve(OLD_TEST_CACHE),
+                        identity("test", oldModel, data.oldTest(), classes, LogitCache.Precision.FLOAT32));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("old_model.cache: " + e.getMessage(), e);
+            }
+        }
         try (Model scratch = Model.newInstance("preflight", device)) {
             if (oldModel != null) {
                 OldModelFiles.check(oldModel, data.oldTest().sampleShape(), classes, scratch.getNDManager(),

@@ -320,30 +320,14 @@ public final class LogitCache implements AutoCloseable {
      *     another identity, incomplete, or damaged
      */
     public static LogitCache openShared(Path file, Identity expected) throws IOException {
-        Objects.requireNonNull(expected, "expected");
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": no teacher cache here; pc-train teacher CONFIG --out "
-                    + file.toAbsolutePath().getParent() + " writes one for a job's old model and data");
-        }
+        checkIdentity(file, expected);
         Path key = file.toRealPath();
         SharedLocks.acquire(key, file);
         try {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             try {
-                JsonNode root = headerJson(channel, file);
-                Identity stored;
-                try {
-                    stored = Preparation.storedIdentity(root);
-                } catch (HeaderMismatch e) {
-                    throw new IOException(file + ": " + e.getMessage(), e);
-                }
-                List<String> differences = Preparation.differences(stored, expected);
-                if (!differences.isEmpty()) {
-                    throw new IOException(file + ": a teacher cache made for another old model, data or"
-                            + " preprocessing, refused: " + String.join("; ", differences) + " (was: the cache,"
-                            + " now: this job); run pc-train teacher with this job's config, or leave"
-                            + " old_model.cache out");
-                }
+                // Again under the lock: a writer may have replaced the file since.
+                JsonNode root = checkIdentity(channel, file, expected);
                 Layout layout = Layout.of(expected, root.path("chunkRows").asInt());
                 Report report = new Preparation(file, channel, layout, null).verifyAll();
                 return mapped(file, layout, report, channel, DEFAULT_MAX_SEGMENT_BYTES,
@@ -356,6 +340,43 @@ public final class LogitCache implements AutoCloseable {
             SharedLocks.release(key);
             throw t;
         }
+    }
+
+    /**
+     * Checks that a shared cache's header carries the identity expected, reading the header only (no lock, no
+     * chunk), so that a job can refuse a cache made for other data before it starts; {@link #openShared}
+     * checks again, and every chunk.
+     *
+     * @param file the cache file
+     * @param expected what the reader's own old model, data and preprocessing make
+     * @throws IOException naming the file and every field that differs, or when it is missing or unreadable
+     */
+    public static void checkIdentity(Path file, Identity expected) throws IOException {
+        Objects.requireNonNull(expected, "expected");
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no teacher cache here; pc-train teacher CONFIG --out "
+                    + file.toAbsolutePath().getParent() + " writes one for a job's old model and data");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            checkIdentity(channel, file, expected);
+        }
+    }
+
+    private static JsonNode checkIdentity(FileChannel channel, Path file, Identity expected) throws IOException {
+        JsonNode root = headerJson(channel, file);
+        Identity stored;
+        try {
+            stored = Preparation.storedIdentity(root);
+        } catch (HeaderMismatch e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        List<String> differences = Preparation.differences(stored, expected);
+        if (!differences.isEmpty()) {
+            throw new IOException(file + ": a teacher cache made for another old model, data or preprocessing,"
+                    + " refused: " + String.join("; ", differences) + " (was: the cache, now: this job); run"
+                    + " pc-train teacher with this job's config, or leave old_model.cache out");
+        }
+        return root;
     }
 
     /**

@@ -92,8 +92,9 @@ class SharedTeacherCacheJobTest {
         CliRun.Result refused = CliRun.run("train", job.toString(), "--run-dir", other.toString(),
                 "--set", "old_model.cache=" + shared, "--set", "data.validation_fraction=0.2");
         assertNotEquals(0, refused.status());
-        assertTrue(refused.err().contains("refused") && refused.err().contains("teacher-train.logits")
-                && refused.err().contains("rows was"), refused.err());
+        assertTrue(refused.err().contains("old_model.cache") && refused.err().contains("refused")
+                && refused.err().contains("teacher-train.logits") && refused.err().contains("rows was"), refused.err());
+        assertFalse(Files.exists(other), "refused before the run directory is made");
 
         CliRun.Result trained = CliRun.run("teacher", job.toString(), "--out", tmp.resolve("t2").toString(),
                 "--set", "old_model={source: train, architecture: {type: mlp, hidden: [16]}}");
