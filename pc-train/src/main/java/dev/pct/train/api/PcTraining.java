@@ -947,7 +947,9 @@ public final class PcTraining {
         Provenance.Run info = new Provenance.Run(provenance, name, seeds, device.toString(), resumed,
                 Instant.now().toString(), oldModel != null ? oldModel.description()
                         : oldLogits != null ? "logits" : "trained in the job: " + oldArchitecture.description(),
-                oldModel != null ? oldModel.notes() : List.of(), newModel.description(),
+                oldModel != null ? oldModel.notes() : List.of(),
+                sharedTeacherCache == null ? null : sharedTeacherCache.toAbsolutePath().normalize().toString(),
+                newModel.description(),
                 settings == null ? describe(sweep.get(PC)) : null, settings,
                 Spelling.of(selection.rule()) + (selection.rule() == SelectionRule.LOWEST_NFR
                         ? ", error margin " + selection.errorMargin() : "") + ", patience " + selection.patience(),

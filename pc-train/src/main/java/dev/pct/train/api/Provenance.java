@@ -50,6 +50,7 @@ final class Provenance {
      * @param time when it started, ISO-8601
      * @param oldModel the old model, described
      * @param oldModelNotes what loading the old model noted, empty when nothing
+     * @param teacherCache the shared teacher cache folder the run read (old_model.cache), or null for its own
      * @param newModel the new model, described
      * @param loss the loss of a run without a sweep, else null
      * @param sweep each sweep setting's loss, described, else null
@@ -66,7 +67,8 @@ final class Provenance {
      * @param maxHeapMb the JVM's maximum heap, MiB
      */
     record Run(Map<String, Object> caller, String name, List<Integer> seeds, String device, boolean resumed,
-            String time, String oldModel, List<String> oldModelNotes, String newModel, String loss,
+            String time, String oldModel, List<String> oldModelNotes, String teacherCache, String newModel,
+            String loss,
             Map<String, String> sweep, String selection, String evaluateTest, int evaluationBatchSize,
             String pctVersion, String djlVersion, String engine, int gpuCount, String java, String os, int cpus,
             long maxHeapMb) {
@@ -82,6 +84,9 @@ final class Provenance {
             m.put("old_model", oldModel);
             if (!oldModelNotes.isEmpty()) {
                 m.put("old_model_notes", oldModelNotes);
+            }
+            if (teacherCache != null) {
+                m.put("teacher_cache", teacherCache);
             }
             m.put("new_model", newModel);
             if (loss != null) {

@@ -71,6 +71,9 @@ class SharedTeacherCacheJobTest {
             assertEquals(0, result.status(), result.err());
             assertEquals(Files.readString(own.resolve("metrics.json")), Files.readString(dir.resolve("metrics.json")),
                     run + " job's results");
+            assertTrue(Files.readString(dir.resolve("run-info.json")).contains(
+                    "\"teacher_cache\" : \"" + shared.toAbsolutePath().normalize() + "\""),
+                    "run-info.json names the shared cache");
             for (String name : new String[] {"teacher-train.logits", "logits-validation.cache", "logits-test.cache"}) {
                 assertFalse(Files.exists(dir.resolve("old").resolve(name)),
                         "a job with a shared cache computes no " + name + " of its own");
