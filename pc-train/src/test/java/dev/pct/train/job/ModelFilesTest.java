@@ -57,23 +57,7 @@ class ModelFilesTest {
 
     /** A job on the tiny IDX data set the fixtures were trained on; {@code old} is the old_model section. */
     private Path job(String old, String newModel) throws IOException {
-        Path file = tmp.resolve("job-" + System.nanoTime() + ".yaml");
-        Files.writeString(file, """
-                name: tiny
-                seeds: [1]
-                device: cpu
-                data: {source: idx, path: %s, validation_fraction: 0.1}
-                old_model: %s
-                new_model: %s
-                loss: {treatment: fd-kl, alpha: 0.0, beta: 1.0, tau: 1.0}
-                training:
-                  epochs: 2
-                  batch_size: 64
-                  learning_rate: 0.05
-                  schedule: {type: constant, warmup_epochs: 0}
-                  log_every_steps: 0
-                """.formatted(MODELS.resolve("tiny"), old, newModel));
-        return file;
+        return Fixtures.tinyJob(tmp, old, newModel);
     }
 
     private static final String CNN = "{architecture: {type: cnn, channels: [8], hidden: [16], batch_norm: true}}";

@@ -28,23 +28,9 @@ class SharedTeacherCacheJobTest {
 
     /** A job on the tiny IDX data set with the TorchScript old model fixture. */
     private Path job() throws IOException {
-        Path file = tmp.resolve("job.yaml");
-        Files.writeString(file, """
-                name: tiny
-                seeds: [1]
-                device: cpu
-                data: {source: idx, path: %s, validation_fraction: 0.1}
-                old_model: {source: torchscript, file: %s, preprocessing: {mean: [0.5], std: [0.25]}}
-                new_model: {architecture: {type: cnn, channels: [8], hidden: [16], batch_norm: true}}
-                loss: {treatment: fd-kl, alpha: 0.0, beta: 1.0, tau: 1.0}
-                training:
-                  epochs: 2
-                  batch_size: 64
-                  learning_rate: 0.05
-                  schedule: {type: constant, warmup_epochs: 0}
-                  log_every_steps: 0
-                """.formatted(MODELS.resolve("tiny"), MODELS.resolve("tiny-old-mlp.pt")));
-        return file;
+        return Fixtures.tinyJob(tmp, "{source: torchscript, file: " + MODELS.resolve("tiny-old-mlp.pt")
+                + ", preprocessing: {mean: [0.5], std: [0.25]}}",
+                "{architecture: {type: cnn, channels: [8], hidden: [16], batch_norm: true}}");
     }
 
     @Test
