@@ -30,6 +30,7 @@ import dev.pct.train.reference.MeanOldModel;
 import dev.pct.train.reference.Reference;
 import dev.pct.train.report.Confidence;
 import dev.pct.train.report.EpochRecord;
+import dev.pct.train.report.MergedRuns;
 import dev.pct.train.report.ModelResult;
 import dev.pct.train.report.ReportWriter;
 import dev.pct.train.report.RunResults;
@@ -141,6 +142,8 @@ public final class PcTraining {
     private final IntFunction<BufferedImage> testImages;
     /** The kept epoch of every stage of the current run, in training order. */
     private final List<SelectedEpoch> selected = new ArrayList<>();
+    /** The exported models {@link #finishedResults} found. */
+    private Map<String, Path> lastModels = Map.of();
 
     private PcTraining(Builder b) {
         runDir = Objects.requireNonNull(b.runDir, "run directory must be set");
@@ -363,7 +366,8 @@ public final class PcTraining {
     }
 
     /** Writes report.md, report.html and the files beside them. */
-    private void writeReport(RunResults runResults, ReportWriter.LoadingRate loading) throws IOException {
+    /** The PC settings' and ensembles' descriptions, by model name. */
+    private Map<String, String> settingsDescriptions() {
         Map<String, String> settings = new LinkedHashMap<>();
         if (distills()) {
             sweep.forEach((label, l) -> settings.put(label, describe(l)));
@@ -372,6 +376,11 @@ public final class PcTraining {
                         + " plain retrains (no epochs of its own)");
             }
         }
+        return settings;
+    }
+
+    private void writeReport(RunResults runResults, ReportWriter.LoadingRate loading) throws IOException {
+        Map<String, String> settings = settingsDescriptions();
         ReportWriter.builder().setRunDirectory(runDir).optClassNames(data.classNames())
                 .optLoadingRate(loading)
                 .optSelection(selected, selection)
@@ -446,11 +455,63 @@ public final class PcTraining {
             throw new IOException(runDir + ": no such run directory");
         }
         try (RunLock held = RunLock.acquire(runDir)) {
-            return reportLocked();
+            RunResults runResults = finishedResults();
+            writeReport(runResults, earlierLoadingRate());
+            LOG.info("Report of {} written again: {}", runDir, runDir.resolve(ReportWriter.REPORT_HTML));
+            return new PcResult(runDir, runResults, table(runResults.models()), lastModels);
         }
     }
 
-    private PcResult reportLocked() throws IOException {
+    /**
+     * A finished run's report inputs, read back from its run directory as {@link #report()} does, writing
+     * nothing: one of the runs of a merged report ({@link #writeMergedReport}).
+     *
+     * @return the run's results, kept epochs and settings, named after the run directory
+     * @throws IOException naming the stage directory when a stage has not finished, or when a file cannot be read
+     */
+    public MergedRuns.Run finished() throws IOException {
+        if (!Files.isDirectory(runDir)) {
+            throw new IOException(runDir + ": no such run directory");
+        }
+        try (RunLock held = RunLock.acquire(runDir)) {
+            RunResults runResults = finishedResults();
+            return new MergedRuns.Run(runDir.toAbsolutePath().normalize().getFileName().toString(), runResults,
+                    List.copyOf(selected), settingsDescriptions());
+        }
+    }
+
+    /**
+     * Writes one report of several finished runs of this update into this training's run directory: the runs of
+     * a sweep split into jobs, side by side, each model once (see {@link MergedRuns}). This training gives the
+     * data (class names, the galleries' images), the selection rule and the title; nothing is trained.
+     *
+     * @param runs what {@link #finished()} read from each run, two or more
+     * @return this directory and the merged results and table
+     * @throws IOException when the report cannot be written
+     * @throws IllegalArgumentException when the runs' test sets or old models differ
+     */
+    public PcResult writeMergedReport(List<MergedRuns.Run> runs) throws IOException {
+        MergedRuns.Merged merged = MergedRuns.merge(runs);
+        Files.createDirectories(runDir);
+        try (RunLock held = RunLock.acquire(runDir)) {
+            List<String> lines = new ArrayList<>();
+            lines.add(runs.size() + " runs: " + String.join(", ", runs.stream().map(MergedRuns.Run::name).toList())
+                    + ".");
+            merged.notes().forEach(note -> lines.add(note + "."));
+            ReportWriter.builder().setRunDirectory(runDir).optClassNames(data.classNames())
+                    .optSelection(merged.selected(), selection)
+                    .optSettings(merged.settings())
+                    .optMerged(lines)
+                    .optNotes(oldModel == null ? List.of() : oldModel.notes())
+                    .optTestImages(testImages)
+                    .optTitle(name + " (" + runs.size() + " runs)")
+                    .build().write(merged.results());
+        }
+        LOG.info("Merged report of {} runs written: {}", runs.size(), runDir.resolve(ReportWriter.REPORT_HTML));
+        return new PcResult(runDir, merged.results(), table(merged.results().models()), Map.of());
+    }
+
+    private RunResults finishedResults() throws IOException {
         int classes = data.classes();
         int[] labels = data.test().labels();
         float[] oldTest;
@@ -514,11 +575,8 @@ public final class PcTraining {
                         oldTestPredictions, results, history, models);
             }
         }
-        RunResults runResults = new RunResults(labels, oldTestPredictions, results, history,
-                Confidence.ofLogits(oldTest, classes));
-        writeReport(runResults, earlierLoadingRate());
-        LOG.info("Report of {} written again: {}", runDir, runDir.resolve(ReportWriter.REPORT_HTML));
-        return new PcResult(runDir, runResults, table(results), models);
+        lastModels = models;
+        return new RunResults(labels, oldTestPredictions, results, history, Confidence.ofLogits(oldTest, classes));
     }
 
     /** The input pipeline's rate the run measured, or null for a run from before it was recorded. */

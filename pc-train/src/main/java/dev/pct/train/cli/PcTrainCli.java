@@ -214,14 +214,29 @@ public final class PcTrainCli implements Callable<Integer> {
     /** {@code report}: writes a finished run's reports again. */
     @Command(name = "report", mixinStandardHelpOptions = true,
             description = "Write report.md and report.html (and metrics.json, the CSVs and charts) of a finished run "
-                    + "again from its directory, training nothing: runs made before report.html existed get one.")
+                    + "again from its directory, training nothing: runs made before report.html existed get one. "
+                    + "Given several run directories of one update (a sweep split into jobs) and --out, write one "
+                    + "report of them all into DIR.")
     static final class Report implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "RUN_DIR", description = "the directory a train command wrote")
-        private Path runDir;
+        @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "the directories train commands wrote")
+        private List<Path> runDirs;
+
+        @Option(names = "--out", paramLabel = "DIR",
+                description = "the folder for the merged report (required with more than one RUN_DIR)")
+        private Path out;
 
         @Override
         public Integer call() throws IOException {
-            return printed(PcJob.report(runDir));
+            if (runDirs.size() == 1 && out == null) {
+                return printed(PcJob.report(runDirs.get(0)));
+            }
+            if (out == null || runDirs.size() < 2) {
+                throw new IllegalArgumentException(runDirs.size() < 2
+                        ? "report --out merges two or more run directories; got one (leave --out out to rewrite its"
+                                + " own report)"
+                        : "report of " + runDirs.size() + " run directories needs --out DIR for the merged report");
+            }
+            return printed(PcJob.merge(runDirs, out));
         }
     }
 

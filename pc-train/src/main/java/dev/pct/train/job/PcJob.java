@@ -27,6 +27,7 @@ import dev.pct.train.model.ModelFactory;
 import dev.pct.train.reference.Reference;
 import dev.pct.train.reference.ReferenceSource;
 import dev.pct.train.reference.WeightsFrom;
+import dev.pct.train.report.MergedRuns;
 import dev.pct.train.report.RunResults;
 import dev.pct.train.update.NewModel;
 import dev.pct.train.update.OldLogits;
@@ -135,6 +136,44 @@ public final class PcJob {
             return null;
         });
         return written;
+    }
+
+    /**
+     * Writes one report of several finished runs of an update into a new folder: the settings of a sweep run as
+     * separate jobs (one per GPU, say) side by side, each model once (see {@link MergedRuns}). The first run's
+     * saved configuration gives the data, the selection rule and the title.
+     *
+     * @param runDirs two or more run directories that train commands wrote
+     * @param out the folder for the merged report (created when missing)
+     * @return the merged results and table, with {@code out} as the run directory
+     * @throws IOException naming the directory when one is not a finished run, or a file cannot be read
+     * @throws IllegalArgumentException when the runs' test sets or old models differ
+     */
+    public static Result merge(List<Path> runDirs, Path out) throws IOException {
+        if (runDirs.size() < 2) {
+            throw new IllegalArgumentException("a merged report needs two or more run directories, got "
+                    + runDirs.size());
+        }
+        List<MergedRuns.Run> runs = new ArrayList<>();
+        JobConfig first = null;
+        for (Path dir : runDirs) {
+            JobConfig config = savedConfig(dir);
+            first = first == null ? config : first;
+            runs.add(execute(config, dir, true, 0, PcTraining::finished));
+        }
+        return execute(first, out, true, 0, training -> {
+            PcResult result = training.writeMergedReport(runs);
+            return new Result(result.runDirectory(), result.results(), result.table(), result.models());
+        });
+    }
+
+    private static JobConfig savedConfig(Path runDir) {
+        Path saved = runDir.resolve("config.yaml");
+        if (!Files.isRegularFile(saved)) {
+            throw new IllegalArgumentException(runDir + ": not a run directory (no config.yaml); report takes the"
+                    + " directories train commands wrote");
+        }
+        return dev.pct.train.config.JobConfigLoader.load(saved, List.of());
     }
 
     /** What a job does with its built {@link PcTraining}. */

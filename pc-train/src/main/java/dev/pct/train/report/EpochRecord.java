@@ -100,4 +100,16 @@ public record EpochRecord(
                 validationNegativeFlipRate, error, negativeFlipRate, samplesPerSecond, seconds, dataWaitShare,
                 evaluationShare);
     }
+
+    /**
+     * This record under another model name (a merged report's name for a run's model).
+     *
+     * @param name the name
+     * @return the copy
+     */
+    public EpochRecord withModel(String name) {
+        return new EpochRecord(name, seed, epoch, trainLoss, crossEntropy, distillation, trainError, validationError,
+                validationNegativeFlipRate, testError, testNegativeFlipRate, samplesPerSecond, seconds, dataWaitShare,
+                evaluationShare);
+    }
 }

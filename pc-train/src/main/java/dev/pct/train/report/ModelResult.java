@@ -120,4 +120,14 @@ public record ModelResult(String model, int seed, int[] testPredictions, FlipRep
         return "ModelResult[model=" + model + ", seed=" + seed + ", samples=" + testPredictions.length
                 + ", vsOld=" + vsOld + "]";
     }
+
+    /**
+     * This result under another model name (a merged report's name for a run's model).
+     *
+     * @param name the name
+     * @return the copy
+     */
+    public ModelResult withModel(String name) {
+        return new ModelResult(name, seed, testPredictions, vsOld, testConfidences);
+    }
 }

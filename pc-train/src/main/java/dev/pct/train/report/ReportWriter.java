@@ -85,6 +85,7 @@ public final class ReportWriter {
     private final SelectionSettings selection;
     private final Map<String, String> settings;
     private final List<String> notes;
+    private final List<String> merged;
     private final IntFunction<BufferedImage> testImages;
     private final int galleryPageSize;
     private final String title;
@@ -103,6 +104,7 @@ public final class ReportWriter {
         selection = builder.selection;
         settings = builder.settings;
         notes = builder.notes;
+        merged = builder.merged;
         testImages = builder.testImages;
         galleryPageSize = builder.galleryPageSize;
         title = builder.title;
@@ -350,6 +352,9 @@ public final class ReportWriter {
                         + "independent errors would give "
                         + "([Yan et al., CVPR 2021](https://arxiv.org/abs/2011.09161)).%n%n",
                 labels.length));
+        for (String line : merged) {
+            md.append("> **Merged:** ").append(line).append("\n\n");
+        }
         for (String note : notes) {
             md.append("> **Security:** ").append(note).append("\n\n");
         }
@@ -676,6 +681,7 @@ public final class ReportWriter {
         private SelectionSettings selection;
         private Map<String, String> settings = Map.of();
         private List<String> notes = List.of();
+        private List<String> merged = List.of();
         private IntFunction<BufferedImage> testImages;
         private int galleryPageSize = 100;
         private String title;
@@ -727,6 +733,18 @@ public final class ReportWriter {
          */
         public Builder optNotes(List<String> notes) {
             this.notes = List.copyOf(notes);
+            return this;
+        }
+
+        /**
+         * Sets what the report says before its results about the runs it merges (see {@link MergedRuns}): which
+         * runs, and which of their models are listed once or renamed.
+         *
+         * @param lines one sentence each; empty (default) for a report of one run
+         * @return this builder
+         */
+        public Builder optMerged(List<String> lines) {
+            this.merged = List.copyOf(lines);
             return this;
         }
 

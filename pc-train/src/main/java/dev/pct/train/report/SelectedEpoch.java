@@ -14,4 +14,16 @@ package dev.pct.train.report;
  * @param figures the model's record at the kept epoch (validation and test error and NFR)
  */
 public record SelectedEpoch(String model, int seed, String rule, int epoch, int epochsTrained, boolean fallback,
-        double errorBound, EpochRecord figures) {}
+        double errorBound, EpochRecord figures) {
+
+    /**
+     * This choice under another model name (a merged report's name for a run's model).
+     *
+     * @param name the name
+     * @return the copy
+     */
+    public SelectedEpoch withModel(String name) {
+        return new SelectedEpoch(name, seed, rule, epoch, epochsTrained, fallback, errorBound,
+                figures == null ? null : figures.withModel(name));
+    }
+}

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pct.train.report.ModelResult;
 import dev.pct.train.testing.CliRun;
 import dev.pct.train.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,5 +95,41 @@ class SharedTeacherCacheJobTest {
                 "--set", "old_model={source: train, architecture: {type: mlp, hidden: [16]}, cache: " + shared + "}");
         assertNotEquals(0, cacheWithTrain.status());
         assertTrue(cacheWithTrain.err().contains("old_model.cache"), cacheWithTrain.err());
+    }
+
+    @Test
+    void aSweepSplitIntoTwoJobsOnOneSharedCacheMergesIntoOneReport() throws IOException {
+        Path job = job();
+        Path shared = tmp.resolve("teacher");
+        assertEquals(0, CliRun.run("teacher", job.toString(), "--out", shared.toString()).status());
+        Path first = tmp.resolve("gpu-0");
+        Path second = tmp.resolve("gpu-1");
+        assertEquals(0, CliRun.run("train", job.toString(), "--run-dir", first.toString(), "--set",
+                "old_model.cache=" + shared, "--set", "loss.lambda=1.0").status());
+        assertEquals(0, CliRun.run("train", job.toString(), "--run-dir", second.toString(), "--set",
+                "old_model.cache=" + shared, "--set", "loss.lambda=3.0").status());
+        Path merged = tmp.resolve("merged");
+        CliRun.Result report = CliRun.run("report", first.toString(), second.toString(), "--out", merged.toString());
+        assertEquals(0, report.status(), report.err());
+        assertTrue(Files.isRegularFile(merged.resolve("report.html")) && Files.isRegularFile(merged.resolve(
+                "metrics.json")));
+        String md = Files.readString(merged.resolve("report.md"));
+        assertTrue(md.contains("> **Merged:** 2 runs: gpu-0, gpu-1.") && md.contains("is listed as gpu-1/pc"), md);
+
+        PcJob.Result a = PcJob.report(first);
+        PcJob.Result b = PcJob.report(second);
+        PcJob.Result all = PcJob.merge(List.of(first, second), tmp.resolve("merged-again"));
+        List<ModelResult> models = all.results().models();
+        // Both jobs trained the same plain retrain (same seed, same data): listed once.
+        assertEquals(List.of("baseline", "pc", "gpu-1/pc"), models.stream().map(ModelResult::model).toList());
+        assertEquals(a.results().models().get(1).vsOld(), models.get(1).vsOld());
+        assertEquals(b.results().models().get(1).vsOld(), models.get(2).vsOld());
+        assertArrayEquals(b.results().models().get(1).testPredictions(), models.get(2).testPredictions());
+        assertEquals(Files.readString(merged.resolve("metrics.json")),
+                Files.readString(tmp.resolve("merged-again").resolve("metrics.json")));
+
+        CliRun.Result one = CliRun.run("report", first.toString(), "--out", tmp.resolve("m1").toString());
+        assertNotEquals(0, one.status());
+        assertTrue(one.err().contains("two or more"), one.err());
     }
 }
