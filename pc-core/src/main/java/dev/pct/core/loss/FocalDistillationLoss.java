@@ -70,7 +70,7 @@ import java.util.Objects;
  * <ul>
  *   <li>raw, two arrays: {@code [y, oldLogits]}; the old model's terms are derived on every call and
  *       the labels are checked to lie in {@code [0, C)} (a host read);
- *   <li>precomputed, the three arrays {@link #teacherLabels(NDArray, NDArray)} makes once per
+ *   <li>precomputed, the {@link TeacherLabels} {@link #teacherLabels(NDArray, NDArray)} makes once per
  *       sample, every one with the sample dimension first, so that a trainer can compute them once
  *       for the whole data set and batch them like labels ({@code ArrayDataset.Builder.optLabels},
  *       {@code Batch.split}). On this hot path only shapes are checked (host metadata), not the
@@ -96,8 +96,9 @@ import java.util.Objects;
  *             margin, power, top k, the true-class exclusion and the class reduction (margin and
  *             power only by their name, so that labels are never mixed across settings).
  *       </ul>
- *       The shape of {@code y} tells the first two apart, so that labels that lost their names are
- *       still never read as the other layout; the LDI layout alone has four arrays.
+ *       Each layout is its own type ({@link TeacherLabels.SoftTarget}, {@link TeacherLabels.General},
+ *       {@link TeacherLabels.Ldi}), which is how the loss tells them apart; arrays that lost the type on a trip
+ *       through host memory or a data set's batching get it back from {@link #restoreLabels}.
  * </ul>
  *
  * <p>The model pulled toward need not be the one whose correctness sets the weights: {@link
@@ -106,11 +107,9 @@ import java.util.Objects;
  * mask of the old model's decisions, in the same layouts.
  *
  * <p>The arrays of {@link #teacherLabels} are copies that belong to the old logits' manager, never
- * views of the caller's arrays. The target array {@code labels[1]} is named ({@link
- * NDArray#getName}, host metadata, no native call) after the settings it depends on; {@link
- * #evaluate} rejects a named target of a differently configured loss. Arrays rebuilt from their
- * values (a cache in host memory, a data set's slicing) lose the name and are trusted to be this
- * loss's own layout: checking values would cost a host read per batch.
+ * views of the caller's arrays. The labels carry the settings they depend on ({@link TeacherLabels#settings});
+ * {@link #evaluate} rejects labels of a differently configured loss. Arrays given back their type by {@link
+ * #restoreLabels} are trusted to be this loss's own: checking their values would cost a host read per batch.
  *
  * <p>{@code y} may be float32 (as DJL data sets give) or an integer type, of shape (N) or (N, 1).
  *
@@ -287,8 +286,8 @@ public final class FocalDistillationLoss extends Loss {
      * (and lambda &gt; 0) this returns the soft-target layout {@code [y (N, 1) int64, combinedTarget
      * (N×C), selfConstant (N)]}; for {@link Distance#LDI} {@code [y (N) int64, reference (N×C),
      * classWeights (N×C), oldCorrect (N)]}; otherwise {@code [y (N) int64, target (N×C), oldCorrect
-     * (N)]} (see the class documentation). The target array is named after the settings it depends on, so
-     * that {@link #evaluate} of a differently configured loss rejects it. The arrays are new (none is
+     * (N)]} (see the class documentation), each its own {@link TeacherLabels} type carrying the settings it
+     * depends on, so that {@link #evaluate} of a differently configured loss rejects it. The arrays are new (none is
      * a view of {@code y} or {@code oldLogits}, so the caller may close those) and belong to {@code
      * oldLogits}' manager. This checks the labels' range, a host read.
      *
@@ -298,7 +297,7 @@ public final class FocalDistillationLoss extends Loss {
      * @throws IllegalArgumentException if the shapes do not match, a label is outside [0, C), or
      *     top k exceeds C
      */
-    public NDList teacherLabels(NDArray y, NDArray oldLogits) {
+    public TeacherLabels teacherLabels(NDArray y, NDArray oldLogits) {
         return teacherLabels(y, oldLogits, true);
     }
 
@@ -315,7 +314,7 @@ public final class FocalDistillationLoss extends Loss {
      * @throws IllegalArgumentException if the shapes do not match, top k exceeds C, or when checking, a
      *     label is outside [0, C)
      */
-    public NDList teacherLabels(NDArray y, NDArray oldLogits, boolean checkRange) {
+    public TeacherLabels teacherLabels(NDArray y, NDArray oldLogits, boolean checkRange) {
         return teacherLabels(y, oldLogits, null, checkRange);
     }
 
@@ -335,8 +334,24 @@ public final class FocalDistillationLoss extends Loss {
      * @throws IllegalArgumentException if the shapes do not match, top k exceeds C, or when checking, a
      *     label is outside [0, C)
      */
-    public NDList teacherLabels(NDArray y, NDArray referenceLogits, NDArray oldCorrect, boolean checkRange) {
+    public TeacherLabels teacherLabels(NDArray y, NDArray referenceLogits, NDArray oldCorrect, boolean checkRange) {
         return teacher.make(y, referenceLogits, oldCorrect, checkRange);
+    }
+
+    /**
+     * Gives the arrays of this loss's own {@link #teacherLabels}, after a trip that kept the arrays but not their
+     * type, their layout back: a cache in host memory, a data set's batching ({@code ArrayDataset}, {@code
+     * Batch.split}). {@link #evaluate} tells the layouts apart by type only, so such arrays, as a plain {@link
+     * NDList}, would be read as raw labels (two arrays) or refused. Only their count is checked here, their shapes
+     * when they are evaluated; their values are trusted to be this loss's (checking them would cost a host read
+     * per batch).
+     *
+     * @param arrays the layout's arrays, in order; labels that already have their type are returned as they are
+     * @return the typed labels, holding the same arrays
+     * @throws IllegalArgumentException when the count is not this loss's layout's
+     */
+    public TeacherLabels restoreLabels(NDList arrays) {
+        return teacher.restore(arrays);
     }
 
     /**
@@ -377,30 +392,30 @@ public final class FocalDistillationLoss extends Loss {
         checkRank2("predictions[0] (new logits)", zShape);
         int n = Math.toIntExact(zShape.get(0));
         int c = Math.toIntExact(zShape.get(1));
-        boolean ldi = options.distance() == Distance.LDI;
-        if (labels == null || (labels.size() != 2 && labels.size() != (ldi ? 4 : 3))) {
+        TeacherLabels typed = labels instanceof TeacherLabels t ? t : null;
+        if (typed == null && (labels == null || labels.size() != 2)) {
             throw new IllegalArgumentException(teacher.labelCountMessage(labels));
         }
         NDArray y = labels.get(0);
         checkLabelShape(y, n, "predictions[0]", zShape);
         teacher.checkTopK("predictions[0] (new logits)", zShape);
-        boolean raw = labels.size() == 2;
-        boolean soft = false;
-        if (raw) {
+        if (typed == null) {
             checkSameShape("labels[1] (old logits)", labels.get(1).getShape(), zShape);
             checkLabelRange(y, c);
-        } else if (ldi) {
-            TeacherTerms.checkTag(labels.get(1).getName(), teacher.generalTag());
-            checkSameShape("labels[1] (reference logits)", labels.get(1).getShape(), zShape);
-            checkSameShape("labels[2] (class weights)", labels.get(2).getShape(), zShape);
-            checkPerSample("labels[3] (old-correct mask)", labels.get(3).getShape(), n, zShape);
         } else {
-            soft = y.getShape().dimension() == 2;
-            teacher.checkLayout(soft, labels.get(1).getName());
-            checkSameShape(soft ? "labels[1] (combined target)" : "labels[1] (teacher target)",
-                    labels.get(1).getShape(), zShape);
-            checkPerSample(soft ? "labels[2] (self constant)" : "labels[2] (old-correct mask)",
-                    labels.get(2).getShape(), n, zShape);
+            teacher.check(typed);
+            if (typed instanceof TeacherLabels.SoftTarget soft) {
+                checkSameShape("labels[1] (combined target)", soft.target().getShape(), zShape);
+                checkPerSample("labels[2] (self constant)", soft.selfConstant().getShape(), n, zShape);
+            } else if (typed instanceof TeacherLabels.Ldi ldi) {
+                checkSameShape("labels[1] (reference logits)", ldi.reference().getShape(), zShape);
+                checkSameShape("labels[2] (class weights)", ldi.classWeights().getShape(), zShape);
+                checkPerSample("labels[3] (old-correct mask)", ldi.oldCorrect().getShape(), n, zShape);
+            } else {
+                TeacherLabels.General general = (TeacherLabels.General) typed;
+                checkSameShape("labels[1] (teacher target)", general.target().getShape(), zShape);
+                checkPerSample("labels[2] (old-correct mask)", general.oldCorrect().getShape(), n, zShape);
+            }
         }
         LossParts parts;
         try (NDScope scope = new NDScope()) {
@@ -409,13 +424,17 @@ public final class FocalDistillationLoss extends Loss {
             if (yCol.getShape().dimension() == 1) {
                 yCol = yCol.reshape(n, 1);
             }
-            if (soft) {
-                parts = kernels.softTarget(z, yCol, labels.get(1), asVector(labels.get(2), n), n, withParts);
+            if (typed instanceof TeacherLabels.SoftTarget soft) {
+                parts = kernels.softTarget(z, yCol, soft.target(), asVector(soft.selfConstant(), n), n, withParts);
             } else {
-                TeacherTerms.Terms terms = raw
-                        ? teacher.terms(yCol, labels.get(1), n, false)
-                        : new TeacherTerms.Terms(labels.get(1), asVector(labels.get(labels.size() - 1), n),
-                                ldi ? labels.get(2) : null);
+                TeacherTerms.Terms terms;
+                if (typed instanceof TeacherLabels.Ldi ldi) {
+                    terms = new TeacherTerms.Terms(ldi.reference(), asVector(ldi.oldCorrect(), n), ldi.classWeights());
+                } else if (typed instanceof TeacherLabels.General general) {
+                    terms = new TeacherTerms.Terms(general.target(), asVector(general.oldCorrect(), n), null);
+                } else {
+                    terms = teacher.terms(yCol, labels.get(1), n, false);
+                }
                 parts = kernels.general(z, yCol, terms, n, c, withParts);
             }
             NDScope.unregister(parts.loss());

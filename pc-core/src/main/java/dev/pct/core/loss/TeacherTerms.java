@@ -22,21 +22,17 @@ import ai.djl.ndarray.types.Shape;
  */
 final class TeacherTerms {
 
-    /** Prefix of the names {@link FocalDistillationLoss#teacherLabels} gives its target arrays; other names are ignored. */
-    static final String TAG_PREFIX = "pct.";
-
     private final LossOptions options;
-    /** The name of the general layout's target: the settings that array depends on. */
-    private final String generalTag;
-    /** The name of the soft-target layout's target, or null when this loss does not make one. */
-    private final String softTargetTag;
+    /** What the general (and LDI) layout's target depends on. */
+    private final String generalSettings;
+    /** What the soft-target layout depends on, or null when this loss does not make one. */
+    private final String softTargetSettings;
 
     TeacherTerms(LossOptions options) {
         this.options = options;
-        this.softTargetTag =
+        this.softTargetSettings =
                 options.softTarget()
-                        ? TAG_PREFIX
-                                + "softTarget{distance=KL, tau=1.0, alpha="
+                        ? "softTarget{distance=KL, tau=1.0, alpha="
                                 + options.alpha()
                                 + ", beta="
                                 + options.beta()
@@ -48,9 +44,8 @@ final class TeacherTerms {
                                 + options.classReduction()
                                 + "}"
                         : null;
-        this.generalTag =
-                TAG_PREFIX
-                        + "teacherTarget{distance="
+        this.generalSettings =
+                "teacherTarget{distance="
                         + options.distance()
                         + (options.distance() == Distance.KL ? ", tau=" + options.tau() : "")
                         + (options.distance() == Distance.LDI ? ", " + options.ldiSettings() : "")
@@ -58,18 +53,9 @@ final class TeacherTerms {
     }
 
     /**
-     * The name of the general (and LDI) layout's target.
-     *
-     * @return the tag
-     */
-    String generalTag() {
-        return generalTag;
-    }
-
-    /**
      * The labels of {@link FocalDistillationLoss#teacherLabels(NDArray, NDArray, NDArray, boolean)}.
      */
-    NDList make(NDArray y, NDArray referenceLogits, NDArray oldCorrect, boolean checkRange) {
+    TeacherLabels make(NDArray y, NDArray referenceLogits, NDArray oldCorrect, boolean checkRange) {
         NDArray oldLogits = referenceLogits;
         Shape shape = oldLogits.getShape();
         checkRank2("oldLogits", shape);
@@ -84,7 +70,7 @@ final class TeacherTerms {
             checkLabelRange(y, c);
         }
         NDManager owner = oldLogits.getManager();
-        NDList result;
+        TeacherLabels result;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             // Copies, never views: the caller may close its arrays, whose memory on CPU can be a Java
@@ -101,13 +87,11 @@ final class TeacherTerms {
             }
             if (options.softTarget()) {
                 result = softTargetLabels(yCol, terms, n, c);
-                result.get(1).setName(softTargetTag);
             } else if (options.distance() == Distance.LDI) {
-                result = new NDList(yCol.reshape(n), terms.target, terms.classWeights, terms.oldCorrect);
-                result.get(1).setName(generalTag);
+                result = new TeacherLabels.Ldi(generalSettings, yCol.reshape(n), terms.target, terms.classWeights,
+                        terms.oldCorrect);
             } else {
-                result = new NDList(yCol.reshape(n), terms.target, terms.oldCorrect);
-                result.get(1).setName(generalTag);
+                result = new TeacherLabels.General(generalSettings, yCol.reshape(n), terms.target, terms.oldCorrect);
             }
             for (NDArray array : result) {
                 NDScope.unregister(array);
@@ -122,7 +106,7 @@ final class TeacherTerms {
      * {@code 1/C}), {@code CE_i + a_i KL(q_i || p_i) = -sum_c t_ic log p_ic + k_i} with {@code t_i =
      * e_y_i + a_i q_i} and {@code k_i = a_i sum_c q_ic log q_ic}.
      */
-    private NDList softTargetLabels(NDArray yCol, Terms terms, int n, int c) {
+    private TeacherLabels softTargetLabels(NDArray yCol, Terms terms, int n, int c) {
         // The KL target is log q already (the old logits' log-softmax at tau 1): a second log-softmax would
         // change its last bits, and with them every soft-target run's result.
         NDArray logQ = terms.target;
@@ -137,62 +121,68 @@ final class TeacherTerms {
         NDArray target = q.muli(a.reshape(n, 1));
         // PyTorch's DJL engine has one-hot with on value 1 only.
         target.addi(yCol.reshape(n).oneHot(c, DataType.FLOAT32));
-        return new NDList(yCol, target, selfTerm.muli(a));
+        return new TeacherLabels.SoftTarget(softTargetSettings, yCol, target, selfTerm.muli(a));
     }
 
-    /** Why labels of this many arrays do not fit this loss, naming the loss that made them when known. */
+    /** Why plain labels of this many arrays do not fit this loss. */
     String labelCountMessage(NDList labels) {
-        String made = "";
-        if (labels != null && labels.size() > 1 && isTag(labels.get(1).getName())) {
-            made = " (teacherLabels of a loss with " + labels.get(1).getName().substring(TAG_PREFIX.length()) + ")";
-        }
-        String expected = options.distance() == Distance.LDI
-                ? "[y, oldLogits] or the 4 arrays of an LDI loss's teacherLabels ([y, reference, classWeights,"
-                        + " oldCorrect])"
-                : "[y, oldLogits] or the 3 arrays of teacherLabels ([y, target, oldCorrect], or at KL tau 1 the"
-                        + " soft target [y, combinedTarget, selfConstant])";
-        return "labels: expected " + expected + ", got "
-                + (labels == null ? "null" : labels.size() + " arrays" + made);
+        return "labels: expected raw [y, oldLogits] or the TeacherLabels of this loss's teacherLabels (restoreLabels"
+                + " gives arrays of them back their type after host memory or a data set's batching), got "
+                + (labels == null ? "null" : labels.size() + " arrays in a plain NDList");
     }
 
     /**
-     * Checks precomputed labels against this loss: the soft-target layout (y of shape (N, 1)) only of
-     * this loss's own settings, the general layout (y of shape (N)) of the same distance and tau.
+     * Gives the arrays of this loss's own teacherLabels, after a trip that kept the arrays but not their type
+     * (host memory, a data set's batching), their layout back. Only the count is checked here; {@link
+     * FocalDistillationLoss#evaluate} checks the shapes.
      */
-    void checkLayout(boolean soft, String name) {
-        if (!soft) {
-            checkTag(name, generalTag);
-        } else if (options.softTarget()) {
-            checkTag(name, softTargetTag);
+    TeacherLabels restore(NDList arrays) {
+        if (arrays instanceof TeacherLabels typed) {
+            return typed;
+        }
+        boolean ldi = options.distance() == Distance.LDI;
+        int expected = ldi ? 4 : 3;
+        if (arrays == null || arrays.size() != expected) {
+            throw new IllegalArgumentException("restoreLabels: expected the " + expected + " arrays of this loss's "
+                    + (options.softTarget() ? "soft-target" : ldi ? "LDI" : "general") + " teacherLabels, got "
+                    + (arrays == null ? "null" : arrays.size() + " arrays"));
+        }
+        if (options.softTarget()) {
+            return new TeacherLabels.SoftTarget(softTargetSettings, arrays.get(0), arrays.get(1), arrays.get(2));
+        }
+        return ldi
+                ? new TeacherLabels.Ldi(generalSettings, arrays.get(0), arrays.get(1), arrays.get(2), arrays.get(3))
+                : new TeacherLabels.General(generalSettings, arrays.get(0), arrays.get(1), arrays.get(2));
+    }
+
+    /**
+     * Checks precomputed labels against this loss: the soft-target layout only of this loss's own settings, the
+     * general and LDI layouts of the same distance and target settings (a soft-target loss accepts general
+     * labels of KL at tau 1).
+     */
+    void check(TeacherLabels labels) {
+        if (labels instanceof TeacherLabels.SoftTarget) {
+            if (!options.softTarget()) {
+                throw new IllegalArgumentException(
+                        "labels: the soft-target layout of teacherLabels of a loss with KL, tau 1 and filter"
+                                + " OLD_CORRECT or ALL (these: " + labels.settings() + "), but this loss has "
+                                + options.describe() + ": pass [y, oldLogits] or this loss's teacherLabels");
+            }
+            requireSettings(labels, softTargetSettings);
         } else {
-            throw new IllegalArgumentException(
-                    "labels: [y (N, 1), ...] is the soft-target layout of teacherLabels of a loss with KL,"
-                            + " tau 1 and filter OLD_CORRECT or ALL"
-                            + (isTag(name) ? " (these: " + name.substring(TAG_PREFIX.length()) + ")" : "")
-                            + ", but this loss has "
-                            + options.describe()
-                            + ": pass [y, oldLogits] or this loss's teacherLabels");
+            requireSettings(labels, generalSettings);
         }
     }
 
-    /**
-     * Rejects a target array named by teacherLabels of a loss with other settings. Unnamed arrays
-     * (rebuilt from host memory, sliced by a data set) pass: the name costs no native call, a check
-     * of the values would cost a host read per batch.
-     */
-    static void checkTag(String name, String expected) {
-        if (isTag(name) && !name.equals(expected)) {
+    private static void requireSettings(TeacherLabels labels, String expected) {
+        if (!labels.settings().equals(expected)) {
             throw new IllegalArgumentException(
-                    "labels[1]: made by teacherLabels of a loss with "
-                            + name.substring(TAG_PREFIX.length())
+                    "labels[1]: " + labels.layout() + " labels made by teacherLabels of a loss with "
+                            + labels.settings()
                             + ", but this loss expects "
-                            + expected.substring(TAG_PREFIX.length())
+                            + expected
                             + ": make the labels with this loss's teacherLabels");
         }
-    }
-
-    static boolean isTag(String name) {
-        return name != null && name.startsWith(TAG_PREFIX);
     }
 
     /**

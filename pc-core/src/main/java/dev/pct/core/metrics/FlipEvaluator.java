@@ -2,6 +2,7 @@ package dev.pct.core.metrics;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import dev.pct.core.loss.TeacherLabels;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -170,8 +171,7 @@ public class FlipEvaluator extends Evaluator {
         if (predictions.isEmpty()) {
             throw new IllegalArgumentException("predictions must be [newLogits or newClasses], got none");
         }
-        String name = labels.get(1).getName();
-        if (name != null && name.startsWith("pct.softTarget")) {
+        if (labels instanceof TeacherLabels.SoftTarget) {
             // Its second array folds the labels into the old model's distribution: not the old model's logits.
             throw new IllegalArgumentException("labels: the soft-target layout of FocalDistillationLoss.teacherLabels"
                     + " carries no old predictions; give the evaluator [y, oldLogits] (the raw labels, or the general"

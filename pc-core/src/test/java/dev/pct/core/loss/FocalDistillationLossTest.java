@@ -327,7 +327,7 @@ class FocalDistillationLossTest {
         }
         assertEquals(null, rebuilt.get(1).getName());
         double expected = new ReferenceLoss(loss).value(roundToFloat(z), roundToFloat(o), y);
-        float actual = loss.evaluate(rebuilt, new NDList(array(z))).getFloat();
+        float actual = loss.evaluate(loss.restoreLabels(rebuilt), new NDList(array(z))).getFloat();
         assertEquals(expected, actual, tolerance(expected, 1f));
     }
 
@@ -449,7 +449,7 @@ class FocalDistillationLossTest {
         float[] mask = labels.get(2).toFloatArray();
         assertEquals(0f, mask[flipped]);
         mask[flipped] = 1f;
-        NDList raised = new NDList(labels.get(0), labels.get(1), manager.create(mask));
+        NDList raised = loss.restoreLabels(new NDList(labels.get(0), labels.get(1), manager.create(mask)));
 
         float[] before = gradient(loss, labels, array(z));
         float[] after = gradient(loss, raised, array(z));
@@ -571,7 +571,8 @@ class FocalDistillationLossTest {
         negative[0] = -1;
         assertMessage(() -> loss.teacherLabels(labels(negative), array(o)), "[0, 5)", "-1");
         NDList pre = loss.teacherLabels(labels(y), array(o));
-        NDList shortMask = new NDList(pre.get(0), pre.get(1), manager.zeros(new ai.djl.ndarray.types.Shape(N - 2)));
+        NDList shortMask = loss.restoreLabels(
+                new NDList(pre.get(0), pre.get(1), manager.zeros(new ai.djl.ndarray.types.Shape(N - 2))));
         assertMessage(() -> loss.evaluate(shortMask, new NDList(array(z))), "old-correct", "(4)");
         assertMessage(() -> loss.evaluate(new NDList(labels(y)), new NDList(array(z))), "1 arrays");
         NDList fourArrays = new NDList(pre.get(0), pre.get(1), pre.get(2), pre.get(2));

@@ -435,10 +435,10 @@ class LdiLossTest {
             rebuilt.add(manager.create(array.toType(DataType.FLOAT32, false).toFloatArray(), array.getShape()));
         }
         // The same float32 values rebuilt: the same ops, equal in practice; 1e-6 as above.
-        assertEquals(preValue, loss.evaluate(rebuilt, new NDList(array(in.z()))).getFloat(), 1e-6);
+        assertEquals(preValue, loss.evaluate(loss.restoreLabels(rebuilt), new NDList(array(in.z()))).getFloat(), 1e-6);
     }
 
-    // ---- 5. names of precomputed labels ----
+    // ---- 5. settings of precomputed labels ----
 
     @Test
     void labelsOfADifferentlyConfiguredLossAreRejected() {
@@ -466,13 +466,16 @@ class LdiLossTest {
         // float32 against float64: see the class doc
         assertEquals(expected, same.evaluate(halfLabels, predictions).getFloat(), 2e-5 * Math.max(1, expected));
 
-        // Other distances' three arrays, and LDI's four given to another distance.
+        // Another distance's general labels, and LDI's given to another distance: refused by their type and
+        // settings, naming both losses.
         NDList lmLabels = FocalDistillationLoss.builder().optDistance(Distance.LOGIT_MATCHING).build()
                 .teacherLabels(yArr, array(in.o()));
-        assertMessage(() -> half.evaluate(lmLabels, predictions), "4 arrays", "got 3 arrays",
-                "distance=LOGIT_MATCHING");
+        assertMessage(() -> half.evaluate(lmLabels, predictions), "general labels", "distance=LOGIT_MATCHING",
+                "distance=LDI");
         assertMessage(() -> FocalDistillationLoss.builder().optTau(4f).build().evaluate(halfLabels, predictions),
-                "got 4 arrays", "distance=LDI");
+                "LDI labels", "distance=LDI", "distance=KL, tau=4.0");
+        // Their arrays without the type are not read as a layout at all.
+        assertMessage(() -> half.evaluate(new NDList(lmLabels), predictions), "got 3 arrays", "restoreLabels");
     }
 
     // ---- 7. bad values ----

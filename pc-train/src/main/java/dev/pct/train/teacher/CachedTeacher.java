@@ -35,11 +35,9 @@ public final class CachedTeacher implements TeacherSource {
     private final long[][] tails;
     private final DataType[] types;
     private final int[] widths;
-    /** The loss names its arrays by the settings they were made for; batches keep the names. */
-    private final String[] names;
 
     private CachedTeacher(FocalDistillationLoss loss, LogitRows rows, float[] oldCorrect, float[][] columns,
-            long[][] tails, DataType[] types, int[] widths, String[] names) {
+            long[][] tails, DataType[] types, int[] widths) {
         this.loss = loss;
         this.rows = rows;
         this.oldCorrect = oldCorrect;
@@ -47,7 +45,6 @@ public final class CachedTeacher implements TeacherSource {
         this.tails = tails;
         this.types = types;
         this.widths = widths;
-        this.names = names;
     }
 
     /**
@@ -73,7 +70,7 @@ public final class CachedTeacher implements TeacherSource {
      */
     public static CachedTeacher perBatch(FocalDistillationLoss loss, LogitRows rows, float[] oldCorrect) {
         checkMask(oldCorrect, rows.size());
-        return new CachedTeacher(loss, rows, oldCorrect, null, null, null, null, null);
+        return new CachedTeacher(loss, rows, oldCorrect, null, null, null, null);
     }
 
     private static void checkMask(float[] oldCorrect, int samples) {
@@ -145,7 +142,6 @@ public final class CachedTeacher implements TeacherSource {
         long[][] tails = null;
         DataType[] types = null;
         int[] widths = null;
-        String[] names = null;
         for (int from = 0; from < n; from += chunk) {
             int to = Math.min(n, from + chunk);
             int b = to - from;
@@ -166,13 +162,11 @@ public final class CachedTeacher implements TeacherSource {
                     tails = new long[k][];
                     types = new DataType[k];
                     widths = new int[k];
-                    names = new String[k];
                     for (int e = 0; e < k; e++) {
                         Shape shape = terms.get(e).getShape();
                         tails[e] = shape.slice(1).getShape();
                         types[e] = terms.get(e).getDataType();
                         widths[e] = (int) shape.slice(1).size();
-                        names[e] = terms.get(e).getName();
                         columns[e] = new float[Math.multiplyExact(n, widths[e])];
                     }
                 }
@@ -182,7 +176,7 @@ public final class CachedTeacher implements TeacherSource {
                 }
             }
         }
-        return new CachedTeacher(loss, null, null, columns, tails, types, widths, names);
+        return new CachedTeacher(loss, null, null, columns, tails, types, widths);
     }
 
     /**
@@ -236,12 +230,10 @@ public final class CachedTeacher implements TeacherSource {
                 if (types[e] != DataType.FLOAT32) {
                     array = array.toType(types[e], false);
                 }
-                if (names[e] != null) {
-                    array.setName(names[e]);
-                }
                 out.add(array);
             }
-            return out;
+            // The arrays came back from the heap without their layout's type: the loss that made them gives it.
+            return loss.restoreLabels(out);
         };
     }
 

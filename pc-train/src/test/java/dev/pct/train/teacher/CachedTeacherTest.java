@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.FocalDistillationLoss;
+import dev.pct.core.loss.TeacherLabels;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -72,12 +73,14 @@ class CachedTeacherTest {
                     }
                     NDList expected = loss.teacherLabels(m.create(yRows), m.create(rows, new Shape(batch.length, C)));
                     assertEquals(expected.size(), got.size());
+                    // The same layout, by type, made for the same settings.
+                    assertEquals(expected.getClass(), got.getClass());
+                    assertEquals(((TeacherLabels) expected).settings(), ((TeacherLabels) got).settings());
                     for (int e = 0; e < expected.size(); e++) {
                         NDArray want = expected.get(e);
                         NDArray have = got.get(e);
                         assertEquals(want.getShape(), have.getShape(), "term " + e);
                         assertEquals(want.getDataType(), have.getDataType(), "term " + e);
-                        assertEquals(want.getName(), have.getName(), "term " + e);
                         // The same row-wise teacherLabels ops on the same rows, in other batches: equal in
                         // practice; 1e-6 is about an ulp of the largest terms (|a sum q log q| ≤ 6 log 4 ≈ 8.3).
                         assertArrayEquals(want.toType(DataType.FLOAT32, false).toFloatArray(),
@@ -143,6 +146,9 @@ class CachedTeacherTest {
                 NDList withoutMask = loss.teacherLabels(m.create(yRows), m.create(rows, new Shape(batch.length, C)));
                 for (NDList got : List.of(labelsOf(inMemory, m, batch, y), labelsOf(perBatch, m, batch, y))) {
                     assertEquals(expected.size(), got.size());
+                    // The same layout, by type, made for the same settings.
+                    assertEquals(expected.getClass(), got.getClass());
+                    assertEquals(((TeacherLabels) expected).settings(), ((TeacherLabels) got).settings());
                     for (int e = 0; e < expected.size(); e++) {
                         // as above: the same row-wise ops, 1e-6 about an ulp of the largest terms
                         assertArrayEquals(expected.get(e).toType(DataType.FLOAT32, false).toFloatArray(),
