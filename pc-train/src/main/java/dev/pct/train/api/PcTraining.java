@@ -42,6 +42,7 @@ import dev.pct.train.teacher.CachedTeacher;
 import dev.pct.train.teacher.LogitCache;
 import dev.pct.train.teacher.LogitRows;
 import dev.pct.train.teacher.OnTheFlyTeacher;
+import dev.pct.train.teacher.TeacherCaches;
 import dev.pct.train.teacher.TeacherSource;
 import dev.pct.train.update.NewModel;
 import dev.pct.train.update.OldLogits;
@@ -104,12 +105,6 @@ public final class PcTraining {
     static final double LOGIT_MATCHING_CLIP_NORM = 5.0;
     /** The input pipeline's measured rate, in the run directory. */
     static final String INPUT_PIPELINE = "input-pipeline.json";
-    /** The old model's test logits, in its directory. */
-    static final String OLD_TEST_CACHE = "logits-test.cache";
-    /** The teacher cache of the training split, in the old model's directory. */
-    static final String TEACHER_CACHE = "teacher-train.logits";
-    /** The old model's validation logits, beside the others. */
-    static final String VALIDATION_CACHE = "logits-validation.cache";
     /** How long the input pipeline is measured alone before training. */
     private static final double LOADING_PROBE_SECONDS = 3;
 
@@ -518,13 +513,13 @@ public final class PcTraining {
         if (oldLogits != null) {
             oldTest = oldLogits.test();
         } else {
-            Path cache = (sharedTeacherCache != null ? sharedTeacherCache : runDir.resolve(OLD)).resolve(OLD_TEST_CACHE);
+            Path cache = (sharedTeacherCache != null ? sharedTeacherCache : runDir.resolve(OLD)).resolve(TeacherCaches.TEST);
             if (!Files.exists(cache)) {
                 throw new IOException(cache + ": missing, so the old model's test outputs are unknown; pc-train train"
                         + " --resume on the run directory finishes the run");
             }
             try (LogitCache c = sharedTeacherCache != null && oldModel != null
-                    ? LogitCache.openShared(cache, identity("test", oldModel, data.oldTest(), classes,
+                    ? LogitCache.openShared(cache, TeacherCaches.identity("test", oldModel, data.oldTest(), classes,
                             LogitCache.Precision.FLOAT32))
                     : LogitCache.openExisting(cache)) {
                 if (c.rows() != labels.length || c.classes() != classes) {
@@ -675,7 +670,7 @@ public final class PcTraining {
                                 .resolve("teacher-train-" + k + ".logits"), "train", ensemble, data.train(), classes,
                         cachePrecision, prefetcher, "Reference ensemble's", false);
                 open.add(cache);
-                out.put(k, rows(cache));
+                out.put(k, TeacherCaches.rows(cache));
             } finally {
                 for (Model holder : holders) {
                     holder.close();
@@ -700,7 +695,7 @@ public final class PcTraining {
 
     /** Per row 1 where the arg-max is the label, else 0. */
     private static float[] correct(LogitRows rows, int[] labels) {
-        int[] predictions = predictions(rows);
+        int[] predictions = TeacherCaches.predictions(rows);
         float[] out = new float[predictions.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = predictions[i] == labels[i] ? 1f : 0f;
@@ -755,24 +750,24 @@ public final class PcTraining {
         Path dir = shared ? sharedTeacherCache : runDir.resolve(OLD);
         LogitRows train = null;
         if (needTrain) {
-            LogitCache cache = teacherCache(dir.resolve(TEACHER_CACHE), "train", old, data.oldTrainPlain(), classes,
+            LogitCache cache = teacherCache(dir.resolve(TeacherCaches.TRAIN), "train", old, data.oldTrainPlain(), classes,
                     cachePrecision, prefetcher, OLD_MODELS, shared);
             open.add(cache);
-            train = rows(cache);
+            train = TeacherCaches.rows(cache);
         }
         int[] validation = null;
         if (data.validation().size() > 0) {
-            try (LogitCache cache = teacherCache(dir.resolve(VALIDATION_CACHE), "validation", old,
+            try (LogitCache cache = teacherCache(dir.resolve(TeacherCaches.VALIDATION), "validation", old,
                     data.oldValidation(), classes, LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS, shared)) {
-                validation = predictions(cache);
+                validation = TeacherCaches.predictions(TeacherCaches.rows(cache));
             }
         }
         int[] test;
         float[] testConfidences;
-        try (LogitCache cache = teacherCache(dir.resolve(OLD_TEST_CACHE), "test", old, data.oldTest(), classes,
+        try (LogitCache cache = teacherCache(dir.resolve(TeacherCaches.TEST), "test", old, data.oldTest(), classes,
                 LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS, shared)) {
-            test = predictions(cache);
-            testConfidences = confidences(rows(cache));
+            test = TeacherCaches.predictions(TeacherCaches.rows(cache));
+            testConfidences = confidences(TeacherCaches.rows(cache));
         }
         return new OldOutputs(train, validation, test, testConfidences);
     }
@@ -784,53 +779,20 @@ public final class PcTraining {
      */
     private LogitCache teacherCache(Path file, String split, OldModel old, BatchSource samples, int classes,
             LogitCache.Precision precision, Prefetcher prefetcher, String whose, boolean shared) throws IOException {
-        LogitCache.Identity identity = identity(split, old, samples, classes, precision);
+        LogitCache.Identity identity = TeacherCaches.identity(split, old, samples, classes, precision);
         if (shared) {
-            LogitCache cache = LogitCache.openShared(file, identity);
-            LOG.info(String.format("%s %s logits: %s, shared, read only (%d chunks verified in %.1f s)", whose, split,
-                    file, cache.report().chunks(), cache.report().verifyingSeconds()));
-            return cache;
+            return TeacherCaches.shared(file, split, identity, whose);
         }
-        int rowBytes = classes * precision.bytesPerValue();
-        int chunkRows = Math.max(evalBatchSize, Math.min(1 << 16, (32 << 20) / rowBytes) / evalBatchSize
-                * evalBatchSize);
-        LogitCache cache;
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            cache = LogitCache.open(file, identity, chunkRows, (from, to) -> {
-                float[] out = new float[Math.multiplyExact(to - from, classes)];
-                Inference.forEachBatch(old::logits, samples, from, to, evalBatchSize, manager, prefetcher,
-                        (first, values) -> System.arraycopy(values, 0, out, (first - from) * classes, values.length));
-                return out;
-            });
+            return TeacherCaches.computed(file, split, identity, TeacherCaches.chunkRows(classes, precision,
+                    evalBatchSize), (from, to) -> {
+                        float[] out = new float[Math.multiplyExact(to - from, classes)];
+                        Inference.forEachBatch(old::logits, samples, from, to, evalBatchSize, manager, prefetcher,
+                                (first, values) -> System.arraycopy(values, 0, out, (first - from) * classes,
+                                        values.length));
+                        return out;
+                    }, whose, runDir);
         }
-        LogitCache.Report r = cache.report();
-        if (r.chunksComputed() == 0) {
-            LOG.info(String.format("%s %s logits: %s reused (%d chunks verified in %.1f s)", whose, split,
-                    runDir.relativize(file), r.chunks(), r.verifyingSeconds()));
-        } else {
-            double seconds = r.producingSeconds() + r.writingSeconds();
-            int computedRows = (int) Math.min(samples.size(), (long) r.chunksComputed() * chunkRows);
-            LOG.info(String.format("%s %s logits: %s, %d of %d chunks computed (%s) in %.1f s: %.0f images/s"
-                            + " through the model, %.0f MB/s written (%.1f s of it writing); %s, %.1f MB",
-                    whose, split, shown(file), r.chunksComputed(), r.chunks(), String.join("; ", r.reasons()),
-                    seconds, computedRows / Math.max(1e-9, seconds),
-                    r.bytesWritten() / 1e6 / Math.max(1e-9, r.writingSeconds()), r.writingSeconds(),
-                    precision.name().toLowerCase(java.util.Locale.ROOT), r.fileBytes() / 1e6));
-        }
-        return cache;
-    }
-
-    /** What a split's logits are made from: the old model, the samples in order, their preprocessing. */
-    private static LogitCache.Identity identity(String split, OldModel old, BatchSource samples, int classes,
-            LogitCache.Precision precision) {
-        return new LogitCache.Identity(old.identity(), split + " split: " + samples.fingerprint(),
-                samples.inputDescription(), samples.size(), classes, precision);
-    }
-
-    /** A file for the log: relative to the run directory when inside it. */
-    private Path shown(Path file) {
-        return file.toAbsolutePath().startsWith(runDir.toAbsolutePath())
-                ? runDir.toAbsolutePath().relativize(file.toAbsolutePath()) : file;
     }
 
     /**
@@ -853,7 +815,7 @@ public final class PcTraining {
         List<Path> written = new ArrayList<>();
         try (Prefetcher prefetcher = new Prefetcher(workers, prefetch)) {
             if (!data.train().augments()) {
-                try (LogitCache cache = teacherCache(folder.resolve(TEACHER_CACHE), "train", oldModel,
+                try (LogitCache cache = teacherCache(folder.resolve(TeacherCaches.TRAIN), "train", oldModel,
                         data.oldTrainPlain(), classes, cachePrecision, prefetcher, OLD_MODELS, false)) {
                     written.add(cache.file());
                 }
@@ -862,12 +824,12 @@ public final class PcTraining {
                         + " no train cache is written (jobs compute them on the fly)");
             }
             if (data.validation().size() > 0) {
-                try (LogitCache cache = teacherCache(folder.resolve(VALIDATION_CACHE), "validation", oldModel,
+                try (LogitCache cache = teacherCache(folder.resolve(TeacherCaches.VALIDATION), "validation", oldModel,
                         data.oldValidation(), classes, LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS, false)) {
                     written.add(cache.file());
                 }
             }
-            try (LogitCache cache = teacherCache(folder.resolve(OLD_TEST_CACHE), "test", oldModel, data.oldTest(),
+            try (LogitCache cache = teacherCache(folder.resolve(TeacherCaches.TEST), "test", oldModel, data.oldTest(),
                     classes, LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS, false)) {
                 written.add(cache.file());
             }
@@ -875,58 +837,15 @@ public final class PcTraining {
         return written;
     }
 
-    private static LogitRows rows(LogitCache cache) {
-        return new LogitRows() {
-            @Override
-            public int size() {
-                return cache.rows();
-            }
-
-            @Override
-            public int classes() {
-                return cache.classes();
-            }
-
-            @Override
-            public float[] rows(int[] indices) {
-                return cache.rows(indices);
-            }
-        };
-    }
-
-    /** The softmax probability of every row's arg-max, read in chunks like {@link #predictions(LogitRows)}. */
+    /** The softmax probability of every row's arg-max, read in chunks like {@link TeacherCaches#predictions}. */
     private static float[] confidences(LogitRows cache) {
         int n = cache.size();
         int classes = cache.classes();
         float[] out = new float[n];
-        int step = Math.max(1, (1 << 20) / classes);
+        int step = TeacherCaches.chunk(classes);
         for (int from = 0; from < n; from += step) {
-            int[] indices = new int[Math.min(n, from + step) - from];
-            for (int i = 0; i < indices.length; i++) {
-                indices[i] = from + i;
-            }
-            float[] part = Confidence.ofLogits(cache.rows(indices), classes);
-            System.arraycopy(part, 0, out, from, part.length);
-        }
-        return out;
-    }
-
-    /** The arg-max of every row, read in chunks so that no split's logits need to fit in the heap at once. */
-    private static int[] predictions(LogitCache cache) {
-        return predictions(rows(cache));
-    }
-
-    private static int[] predictions(LogitRows cache) {
-        int n = cache.size();
-        int classes = cache.classes();
-        int[] out = new int[n];
-        int step = Math.max(1, (1 << 20) / classes);
-        for (int from = 0; from < n; from += step) {
-            int[] indices = new int[Math.min(n, from + step) - from];
-            for (int i = 0; i < indices.length; i++) {
-                indices[i] = from + i;
-            }
-            int[] part = FlipAccumulator.argmax(cache.rows(indices), classes);
+            float[] part = Confidence.ofLogits(cache.rows(TeacherCaches.range(from, Math.min(n, from + step))),
+                    classes);
             System.arraycopy(part, 0, out, from, part.length);
         }
         return out;
@@ -956,15 +875,15 @@ public final class PcTraining {
             // Headers only: a cache made for other data fails here, before the run directory exists.
             try {
                 if (distills() && !data.train().augments()) {
-                    LogitCache.checkIdentity(sharedTeacherCache.resolve(TEACHER_CACHE),
-                            identity("train", oldModel, data.oldTrainPlain(), classes, cachePrecision));
+                    LogitCache.checkIdentity(sharedTeacherCache.resolve(TeacherCaches.TRAIN),
+                            TeacherCaches.identity("train", oldModel, data.oldTrainPlain(), classes, cachePrecision));
                 }
                 if (data.validation().size() > 0) {
-                    LogitCache.checkIdentity(sharedTeacherCache.resolve(VALIDATION_CACHE), identity("validation",
+                    LogitCache.checkIdentity(sharedTeacherCache.resolve(TeacherCaches.VALIDATION), TeacherCaches.identity("validation",
                             oldModel, data.oldValidation(), classes, LogitCache.Precision.FLOAT32));
                 }
-                LogitCache.checkIdentity(sharedTeacherCache.resolve(OLD_TEST_CACHE),
-                        identity("test", oldModel, data.oldTest(), classes, LogitCache.Precision.FLOAT32));
+                LogitCache.checkIdentity(sharedTeacherCache.resolve(TeacherCaches.TEST),
+                        TeacherCaches.identity("test", oldModel, data.oldTest(), classes, LogitCache.Precision.FLOAT32));
             } catch (IOException e) {
                 throw new IllegalArgumentException("old_model.cache: " + e.getMessage(), e);
             }
