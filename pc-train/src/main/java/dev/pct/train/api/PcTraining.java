@@ -513,7 +513,8 @@ public final class PcTraining {
         if (oldLogits != null) {
             oldTest = oldLogits.test();
         } else {
-            Path cache = (sharedTeacherCache != null ? sharedTeacherCache : runDir.resolve(OLD)).resolve(TeacherCaches.TEST);
+            Path cache = (sharedTeacherCache != null ? sharedTeacherCache : runDir.resolve(OLD))
+                    .resolve(TeacherCaches.TEST);
             if (!Files.exists(cache)) {
                 throw new IOException(cache + ": missing, so the old model's test outputs are unknown; pc-train train"
                         + " --resume on the run directory finishes the run");
@@ -750,8 +751,8 @@ public final class PcTraining {
         Path dir = shared ? sharedTeacherCache : runDir.resolve(OLD);
         LogitRows train = null;
         if (needTrain) {
-            LogitCache cache = teacherCache(dir.resolve(TeacherCaches.TRAIN), "train", old, data.oldTrainPlain(), classes,
-                    cachePrecision, prefetcher, OLD_MODELS, shared);
+            LogitCache cache = teacherCache(dir.resolve(TeacherCaches.TRAIN), "train", old, data.oldTrainPlain(),
+                    classes, cachePrecision, prefetcher, OLD_MODELS, shared);
             open.add(cache);
             train = TeacherCaches.rows(cache);
         }
@@ -879,11 +880,12 @@ public final class PcTraining {
                             TeacherCaches.identity("train", oldModel, data.oldTrainPlain(), classes, cachePrecision));
                 }
                 if (data.validation().size() > 0) {
-                    LogitCache.checkIdentity(sharedTeacherCache.resolve(TeacherCaches.VALIDATION), TeacherCaches.identity("validation",
-                            oldModel, data.oldValidation(), classes, LogitCache.Precision.FLOAT32));
+                    LogitCache.checkIdentity(sharedTeacherCache.resolve(TeacherCaches.VALIDATION),
+                            TeacherCaches.identity("validation", oldModel, data.oldValidation(), classes,
+                                    LogitCache.Precision.FLOAT32));
                 }
-                LogitCache.checkIdentity(sharedTeacherCache.resolve(TeacherCaches.TEST),
-                        TeacherCaches.identity("test", oldModel, data.oldTest(), classes, LogitCache.Precision.FLOAT32));
+                LogitCache.checkIdentity(sharedTeacherCache.resolve(TeacherCaches.TEST), TeacherCaches.identity(
+                        "test", oldModel, data.oldTest(), classes, LogitCache.Precision.FLOAT32));
             } catch (IOException e) {
                 throw new IllegalArgumentException("old_model.cache: " + e.getMessage(), e);
             }

@@ -320,13 +320,14 @@ public final class LogitCache implements AutoCloseable {
      *     another identity, incomplete, or damaged
      */
     public static LogitCache openShared(Path file, Identity expected) throws IOException {
-        checkIdentity(file, expected);
+        Objects.requireNonNull(expected, "expected");
+        requireFile(file);
         Path key = file.toRealPath();
         SharedLocks.acquire(key, file);
         try {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             try {
-                // Again under the lock: a writer may have replaced the file since.
+                // Under the lock, so that no writer is half-way through the header.
                 JsonNode root = checkIdentity(channel, file, expected);
                 Layout layout = Layout.of(expected, root.path("chunkRows").asInt());
                 Report report = new Preparation(file, channel, layout, null).verifyAll();
@@ -345,7 +346,8 @@ public final class LogitCache implements AutoCloseable {
     /**
      * Checks that a shared cache's header carries the identity expected, reading the header only (no lock, no
      * chunk), so that a job can refuse a cache made for other data before it starts; {@link #openShared}
-     * checks again, and every chunk.
+     * checks again under its lock, and every chunk. A cache that a writer is still creating may read as
+     * unreadable here.
      *
      * @param file the cache file
      * @param expected what the reader's own old model, data and preprocessing make
@@ -353,12 +355,16 @@ public final class LogitCache implements AutoCloseable {
      */
     public static void checkIdentity(Path file, Identity expected) throws IOException {
         Objects.requireNonNull(expected, "expected");
+        requireFile(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            checkIdentity(channel, file, expected);
+        }
+    }
+
+    private static void requireFile(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no teacher cache here; pc-train teacher CONFIG --out "
                     + file.toAbsolutePath().getParent() + " writes one for a job's old model and data");
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            checkIdentity(channel, file, expected);
         }
     }
 
@@ -833,9 +839,11 @@ public final class LogitCache implements AutoCloseable {
                 throw new IOException(file + ": the file has " + size + " bytes, its header's layout needs "
                         + layout.fileBytes() + "; the cache is damaged or was cut short");
             }
-            ByteBuffer table = ByteBuffer.allocate(layout.chunkCount * TABLE_ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer table = ByteBuffer.allocate(layout.chunkCount * TABLE_ENTRY_BYTES)
+                    .order(ByteOrder.LITTLE_ENDIAN);
             readFully(table, layout.tableOffset);
-            ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(VERIFY_BUFFER_BYTES, layout.chunkBytes(0)));
+            ByteBuffer buffer = ByteBuffer.allocateDirect(
+                    (int) Math.min(VERIFY_BUFFER_BYTES, layout.chunkBytes(0)));
             List<Integer> unwritten = new ArrayList<>();
             List<Integer> damaged = new ArrayList<>();
             long start = System.nanoTime();
