@@ -38,10 +38,8 @@ import dev.pct.train.report.SelectedEpoch;
 import dev.pct.train.selection.EpochSelection;
 import dev.pct.train.selection.SelectionRule;
 import dev.pct.train.selection.SelectionSettings;
-import dev.pct.train.teacher.CachedTeacher;
 import dev.pct.train.teacher.LogitCache;
 import dev.pct.train.teacher.LogitRows;
-import dev.pct.train.teacher.OnTheFlyTeacher;
 import dev.pct.train.teacher.TeacherCaches;
 import dev.pct.train.teacher.TeacherSource;
 import dev.pct.train.update.NewModel;
@@ -320,20 +318,8 @@ public final class PcTraining {
                     Reference toward = setting.getValue().reference();
                     LogitRows rows = toward.isEnsemble() ? ensembles.get(toward.members()) : outputs.train();
                     float[] mask = toward.isEnsemble() && toward.weightsFromOld() ? oldTrainCorrect : null;
-                    TeacherSource teacher;
-                    if (data.train().augments()) {
-                        teacher = new OnTheFlyTeacher(old, data.old() == null ? null : data.old().train(),
-                                settingLoss);
-                    } else if (CachedTeacher.inMemoryBytes(settingLoss, data.train().size(), classes)
-                            <= inMemoryTermsBytes()) {
-                        try (NDManager scratch = NDManager.newBaseManager(device)) {
-                            teacher = CachedTeacher.inMemory(settingLoss, rows, data.train().labels(), mask,
-                                    scratch);
-                        }
-                    } else {
-                        // Too many for the heap: each batch reads its rows from the memory-mapped cache.
-                        teacher = CachedTeacher.perBatch(settingLoss, rows, mask);
-                    }
+                    TeacherSource teacher = TeacherSource.forStage(settingLoss, data.train().augments(), old,
+                            data.old() == null ? null : data.old().train(), rows, data.train().labels(), mask, device);
                     run(runner, stage(setting.getKey(), seed, StageLoss.of(settingLoss), teacher, spec,
                             describe(setting.getValue()), trainingFor(settingLoss)), seed, reference,
                             oldTestPredictions, results, history, models);
@@ -900,11 +886,6 @@ public final class PcTraining {
             }
             newModel.create(scratch.getNDManager(), data.train().sampleShape(), classes);
         }
-    }
-
-    /** The old model's terms are kept in the heap up to an eighth of it (and 512 MB); beyond, read per batch. */
-    private static long inMemoryTermsBytes() {
-        return Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 8);
     }
 
     private static void checkRows(String split, float[] logits, int samples, int classes, boolean required) {
