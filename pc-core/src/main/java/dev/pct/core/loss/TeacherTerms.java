@@ -17,8 +17,8 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * The old model's terms of one {@link FocalDistillationLoss}: the label layouts its {@link
- * FocalDistillationLoss#teacherLabels} makes (see the loss's class doc), the names that tie them to the
- * settings they depend on, and the checks that keep labels of one setting out of a loss with another.
+ * FocalDistillationLoss#teacherLabels} makes, as {@link TeacherLabels} (see the loss's class doc), the settings they
+ * carry, and the checks that keep labels of one setting out of a loss with another.
  */
 final class TeacherTerms {
 
