@@ -64,14 +64,17 @@ public record LossConfig(
         WeightsFrom weightsFrom) {
 
     /**
-     * Returns the defaults: the paper's focal distillation with KL, alpha 1, beta 5, tau 100, lambda 1; for
-     * fd-ldi margin 0, power 2, every class, true class included; the old model as the reference.
+     * Returns the defaults: pc-core's loss builder's (the paper's focal distillation with KL, alpha 1, beta 5,
+     * tau 100, lambda 1; for fd-ldi margin 0, power 2, every class, true class included), read from it so that
+     * they are declared once; the old model as the reference, an ensemble of 4 when one is asked for.
      *
      * @return the default loss
      */
     public static LossConfig defaults() {
-        return new LossConfig(Treatment.FD_KL, 1.0, 5.0, 100.0, 1.0, SampleFilter.OLD_CORRECT, ClassReduction.SUM,
-                0.0, 2.0, 0, false, ReferenceSource.OLD, 4, WeightsFrom.OLD);
+        FocalDistillationLoss loss = FocalDistillationLoss.builder().build();
+        return new LossConfig(Treatment.FD_KL, loss.getAlpha(), loss.getBeta(), loss.getTau(), loss.getLambda(),
+                loss.getFilter(), loss.getClassReduction(), loss.getMargin(), loss.getPower(), loss.getTopK(),
+                loss.isExcludeTrueClass(), ReferenceSource.OLD, 4, WeightsFrom.OLD);
     }
 
     /**
