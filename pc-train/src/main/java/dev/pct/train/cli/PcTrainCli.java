@@ -1,6 +1,7 @@
 package dev.pct.train.cli;
 
 import dev.pct.core.metrics.FlipReport;
+import dev.pct.train.api.PcResult;
 import dev.pct.train.config.ConfigException;
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.JobConfigLoader;
@@ -204,7 +205,7 @@ public final class PcTrainCli implements Callable<Integer> {
     }
 
     /** Prints a job's side-by-side table and where its reports are; returns the exit code 0. */
-    private static int printed(PcJob.Result result) {
+    private static int printed(PcResult result) {
         System.out.println(result.table());
         System.out.println("Report: " + result.runDirectory().resolve(ReportWriter.REPORT_HTML) + " (and "
                 + ReportWriter.REPORT_MD + ")");

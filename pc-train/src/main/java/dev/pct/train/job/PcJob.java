@@ -28,7 +28,6 @@ import dev.pct.train.reference.Reference;
 import dev.pct.train.reference.ReferenceSource;
 import dev.pct.train.reference.WeightsFrom;
 import dev.pct.train.report.MergedRuns;
-import dev.pct.train.report.RunResults;
 import dev.pct.train.update.NewModel;
 import dev.pct.train.update.OldLogits;
 import dev.pct.train.update.OldModel;
@@ -58,16 +57,6 @@ public final class PcJob {
     private PcJob() {}
 
     /**
-     * What a finished job produced.
-     *
-     * @param runDirectory the run directory
-     * @param results the results
-     * @param table the console table
-     * @param models the exported new models, by {@code "<model> seed <N>"}
-     */
-    public record Result(Path runDirectory, RunResults results, String table, Map<String, Path> models) {}
-
-    /**
      * Runs (or resumes) a job in a run directory. A model file or data that does not fit fails before the run
      * directory is created.
      *
@@ -76,7 +65,7 @@ public final class PcJob {
      * @return the results and the console table
      * @throws IOException when files cannot be read or written
      */
-    public static Result run(JobConfig config, Path runDir) throws IOException {
+    public static PcResult run(JobConfig config, Path runDir) throws IOException {
         return run(config, runDir, 0);
     }
 
@@ -90,7 +79,7 @@ public final class PcJob {
      * @return the results and the console table
      * @throws IOException when files cannot be read or written
      */
-    public static Result run(JobConfig config, Path runDir, int profileEpoch) throws IOException {
+    public static PcResult run(JobConfig config, Path runDir, int profileEpoch) throws IOException {
         return execute(config, runDir, false, profileEpoch);
     }
 
@@ -103,7 +92,7 @@ public final class PcJob {
      * @return the results and the console table
      * @throws IOException naming the file when the directory is not a finished run or a file cannot be read
      */
-    public static Result report(Path runDir) throws IOException {
+    public static PcResult report(Path runDir) throws IOException {
         Path saved = runDir.resolve("config.yaml");
         if (!Files.isRegularFile(saved)) {
             throw new IOException(runDir + ": not a run directory (no config.yaml); report takes the directory a"
@@ -149,7 +138,7 @@ public final class PcJob {
      * @throws IOException naming the directory when one is not a finished run, or a file cannot be read
      * @throws IllegalArgumentException when the runs' test sets or old models differ
      */
-    public static Result merge(List<Path> runDirs, Path out) throws IOException {
+    public static PcResult merge(List<Path> runDirs, Path out) throws IOException {
         if (runDirs.size() < 2) {
             throw new IllegalArgumentException("a merged report needs two or more run directories, got "
                     + runDirs.size());
@@ -161,10 +150,7 @@ public final class PcJob {
             first = first == null ? config : first;
             runs.add(execute(config, dir, true, 0, PcTraining::finished));
         }
-        return execute(first, out, true, 0, training -> {
-            PcResult result = training.writeMergedReport(runs);
-            return new Result(result.runDirectory(), result.results(), result.table(), result.models());
-        });
+        return execute(first, out, true, 0, training -> training.writeMergedReport(runs));
     }
 
     private static JobConfig savedConfig(Path runDir) {
@@ -181,12 +167,10 @@ public final class PcJob {
         R apply(PcTraining training) throws IOException;
     }
 
-    private static Result execute(JobConfig config, Path runDir, boolean reportOnly, int profileEpoch)
+    private static PcResult execute(JobConfig config, Path runDir, boolean reportOnly, int profileEpoch)
             throws IOException {
-        return execute(config, runDir, reportOnly, profileEpoch, training -> {
-            PcResult result = reportOnly ? training.report() : training.run();
-            return new Result(result.runDirectory(), result.results(), result.table(), result.models());
-        });
+        return execute(config, runDir, reportOnly, profileEpoch,
+                training -> reportOnly ? training.report() : training.run());
     }
 
     private static <R> R execute(JobConfig config, Path runDir, boolean reportOnly, int profileEpoch,

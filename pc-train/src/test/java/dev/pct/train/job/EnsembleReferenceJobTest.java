@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pct.core.metrics.FlipAccumulator;
+import dev.pct.train.api.PcResult;
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.JobConfigLoader;
 import dev.pct.train.io.Logits;
@@ -40,7 +41,7 @@ class EnsembleReferenceJobTest {
         JobConfig config = JobConfigLoader.load(SMOKE, List.of("training.epochs=2", "loss.reference=ensemble",
                 "loss.ensemble_members=3"));
         Path run = tmp.resolve("run");
-        PcJob.Result result = PcJob.run(config, run);
+        PcResult result = PcJob.run(config, run);
         Path seed = run.resolve("seed-1");
 
         // Each member's predictions on the training split, through its exported model.
@@ -138,7 +139,7 @@ class EnsembleReferenceJobTest {
         JobConfig config = JobConfigLoader.load(SMOKE, List.of("training.epochs=1", "loss.ensemble_members=2",
                 "selection.rule=lowest_nfr", "sweep=[{key: loss.reference, values: [old, ensemble]}]"));
         Path run = tmp.resolve("run");
-        PcJob.Result result = PcJob.run(config, run);
+        PcResult result = PcJob.run(config, run);
         Path seed = run.resolve("seed-1");
         for (String stage : List.of("baseline", "reference-2", "pc-old", "pc-ensemble")) {
             assertTrue(Files.exists(seed.resolve(stage).resolve("done")), stage);

@@ -19,6 +19,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.pct.core.metrics.FlipReport;
+import dev.pct.train.api.PcResult;
 import dev.pct.train.cli.PcTrainCli;
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.JobConfigLoader;
@@ -75,7 +76,7 @@ class ModelFilesTest {
         float[] recorded = recordedOldLogits();
         for (String[] old : new String[][] {{"torchscript", "tiny-old-mlp.pt"}, {"onnx", "tiny-old-mlp.onnx"}}) {
             Path run = tmp.resolve(old[0]);
-            PcJob.Result result = PcJob.run(JobConfigLoader.load(job(oldFile(old[0], old[1]), CNN)), run);
+            PcResult result = PcJob.run(JobConfigLoader.load(job(oldFile(old[0], old[1]), CNN)), run);
             // The old model's test logits through DJL, with its own preprocessing (mean 0.5, std 0.25 on [0, 1]),
             // against those torch computed when it made the file.
             float[] throughDjl;
@@ -105,7 +106,7 @@ class ModelFilesTest {
             Path run = tmp.resolve("backbone-" + frozen);
             String newModel = "{source: torchscript, file: " + MODELS.resolve("tiny-backbone.pt")
                     + ", head: auto, freeze_backbone: " + frozen + "}";
-            PcJob.Result result = PcJob.run(JobConfigLoader.load(job(oldFile("torchscript", "tiny-old-mlp.pt"),
+            PcResult result = PcJob.run(JobConfigLoader.load(job(oldFile("torchscript", "tiny-old-mlp.pt"),
                     newModel)), run);
             assertEquals(2, result.results().models().size());
             NewModel model = NewModel.torchScript(MODELS.resolve("tiny-backbone.pt"), NewModel.Head.AUTO, frozen, 1f);
@@ -276,12 +277,12 @@ class ModelFilesTest {
     void exportedDirectoryServesAsTheNextOldModelAndPredictWritesWhatCompareReads() throws IOException {
         Path first = tmp.resolve("first");
         Path jobFile = job(oldFile("torchscript", "tiny-old-mlp.pt"), CNN);
-        PcJob.Result firstResult = PcJob.run(JobConfigLoader.load(jobFile), first);
+        PcResult firstResult = PcJob.run(JobConfigLoader.load(jobFile), first);
         Path exported = first.resolve("seed-1/pc/model");
 
         // The next update: the exported model is the old one, taken as it is (it normalizes its own input).
         Path second = tmp.resolve("second");
-        PcJob.Result secondResult = PcJob.run(JobConfigLoader.load(job("{source: djl, file: " + exported + "}",
+        PcResult secondResult = PcJob.run(JobConfigLoader.load(job("{source: djl, file: " + exported + "}",
                 CNN)), second);
         int[] oldOfSecond = secondResult.results().oldPredictions();
         ModelResult pcOfFirst = firstResult.results().models().get(1);
@@ -414,7 +415,7 @@ class ModelFilesTest {
         String architecture = "architecture: {type: cnn, channels: [8], hidden: [16], batch_norm: true}";
         for (String head : List.of("keep", "replace")) {
             Path run = tmp.resolve(head);
-            PcJob.Result result = PcJob.run(JobConfigLoader.load(job(oldFile("torchscript", "tiny-old-mlp.pt"),
+            PcResult result = PcJob.run(JobConfigLoader.load(job(oldFile("torchscript", "tiny-old-mlp.pt"),
                     "{source: params, file: " + parameters + ", " + architecture + ", head: " + head
                             + ", freeze_backbone: " + head.equals("keep") + "}"), List.of("compare_baseline=false")), run);
             assertFalse(Files.exists(run.resolve("seed-1/pc/model/pct-architecture.jar")), "no code by default");

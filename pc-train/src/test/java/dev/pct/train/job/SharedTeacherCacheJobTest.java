@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pct.train.api.PcResult;
 import dev.pct.train.report.ModelResult;
 import dev.pct.train.testing.CliRun;
 import dev.pct.train.testing.Fixtures;
@@ -116,9 +117,9 @@ class SharedTeacherCacheJobTest {
         String md = Files.readString(merged.resolve("report.md"));
         assertTrue(md.contains("> **Merged:** 2 runs: gpu-0, gpu-1.") && md.contains("is listed as gpu-1/pc"), md);
 
-        PcJob.Result a = PcJob.report(first);
-        PcJob.Result b = PcJob.report(second);
-        PcJob.Result all = PcJob.merge(List.of(first, second), tmp.resolve("merged-again"));
+        PcResult a = PcJob.report(first);
+        PcResult b = PcJob.report(second);
+        PcResult all = PcJob.merge(List.of(first, second), tmp.resolve("merged-again"));
         List<ModelResult> models = all.results().models();
         // Both jobs trained the same plain retrain (same seed, same data): listed once.
         assertEquals(List.of("baseline", "pc", "gpu-1/pc"), models.stream().map(ModelResult::model).toList());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pct.core.metrics.FlipAccumulator;
+import dev.pct.train.api.PcResult;
 import dev.pct.train.cli.PcTrainCli;
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.JobConfigLoader;
@@ -112,7 +113,7 @@ class SmokeJobTest {
     void resumedRunEndsExactlyLikeAnUninterruptedOne() throws IOException {
         JobConfig config = smoke("training.epochs=3", "training.checkpoint_every_epochs=1");
         Path straight = tmp.resolve("straight");
-        PcJob.Result full = PcJob.run(config, straight);
+        PcResult full = PcJob.run(config, straight);
 
         // Simulate a crash after epoch 2 of the PC stage: drop its finished outputs and its epoch-3 checkpoint.
         Path crashed = tmp.resolve("crashed");
@@ -168,7 +169,7 @@ class SmokeJobTest {
     void oldModelFromCheckpointOrLogitsReproducesTheRunAndEvaluateAgrees() throws IOException {
         JobConfig config = smoke("compare_baseline=false");
         Path first = tmp.resolve("first");
-        PcJob.Result trained = PcJob.run(config, first);
+        PcResult trained = PcJob.run(config, first);
         ModelResult pc = trained.results().models().get(0);
 
         // The same old model given as its saved parameters.
@@ -234,7 +235,7 @@ class SmokeJobTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "kd", "fd-lm", "fd-ldi"})
     void everyTreatmentRunsEndToEnd(String treatment) throws IOException {
         Path run = tmp.resolve(treatment);
-        PcJob.Result result = PcJob.run(
+        PcResult result = PcJob.run(
                 smoke("loss.treatment=" + treatment, "training.epochs=1", "training.grad_clip_norm=5"), run);
         List<String> models = result.results().models().stream().map(ModelResult::model).toList();
         // Plain cross-entropy is the baseline itself; the distilling treatments add the PC model beside it.
