@@ -148,6 +148,19 @@ class JobConfigLoaderTest {
     }
 
     @Test
+    void aSharedTeacherCacheResolvesAgainstTheJobFileFolderAndNeedsAnOldModelFile() throws IOException {
+        Path sub = Files.createDirectories(dir.resolve("jobs"));
+        Path file = sub.resolve("job.yaml");
+        Files.writeString(file, MINIMAL.replace("old_model:\n  architecture:\n    type: mlp\n",
+                "old_model: {source: djl, file: exported, cache: ../teacher}\n"));
+        assertEquals(dir.resolve("teacher").toAbsolutePath().normalize(), JobConfigLoader.load(file).oldModel().cache());
+        assertEquals(null, JobConfigLoader.load(write("plain.yaml", MINIMAL)).oldModel().cache(), "default: none");
+        Path trained = write("trained.yaml", MINIMAL.replace("old_model:\n  architecture:\n    type: mlp\n",
+                "old_model: {source: train, architecture: {type: mlp}, cache: teacher}\n"));
+        assertContains(fails(trained).getMessage(), "old_model.cache", "no cache with source train");
+    }
+
+    @Test
     void seedShorthandAndScalarDevice() throws IOException {
         JobConfig config = JobConfigLoader.load(write("job.yaml", MINIMAL + "seed: 3\ndevice: gpu:1\n"));
         assertEquals(List.of(3), config.seeds());
