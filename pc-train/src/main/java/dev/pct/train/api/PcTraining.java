@@ -113,6 +113,8 @@ public final class PcTraining {
     private final OldLogits oldLogits;
     private final NewModel oldArchitecture;
     private final TrainingSettings oldTraining;
+    /** The seed the old model trained in the run trains with: the first seed unless set. */
+    private final int oldSeed;
     private final FocalDistillationLoss loss;
     private final Map<String, PcSetting> sweep;
     private final SelectionSettings selection;
@@ -159,6 +161,7 @@ public final class PcTraining {
         selection = b.selection;
         training = b.training;
         seeds = List.copyOf(b.seeds);
+        oldSeed = b.oldSeed != null ? b.oldSeed : seeds.get(0);
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("seeds: at least one");
         }
@@ -277,7 +280,7 @@ public final class PcTraining {
             OldModel old = oldModel;
             if (oldArchitecture != null) {
                 oldStage = Model.newInstance(OLD, device);
-                StageRunner.Stage stage = new StageRunner.Stage(OLD, seeds.get(0), oldArchitecture, oldTraining,
+                StageRunner.Stage stage = new StageRunner.Stage(OLD, oldSeed, oldArchitecture, oldTraining,
                         StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE, false,
                         Map.of("role", "old model trained in the job"), EpochSelection.Spec.LAST);
                 history.addAll(runner.run(stage, runDir.resolve(OLD), StageRunner.Reference.NONE).history());
@@ -524,7 +527,7 @@ public final class PcTraining {
         Map<String, Path> models = new LinkedHashMap<>();
         selected.clear();
         if (oldArchitecture != null) {
-            history.addAll(runner.finished(OLD, seeds.get(0), runDir.resolve(OLD), false).history());
+            history.addAll(runner.finished(OLD, oldSeed, runDir.resolve(OLD), false).history());
         }
         // The stages in the order run() trains them, so that the report lists them alike.
         for (int seed : seeds) {
@@ -906,7 +909,9 @@ public final class PcTraining {
         Engine engine = Engine.getInstance();
         Provenance.Run info = new Provenance.Run(provenance, name, seeds, device.toString(), resumed,
                 Instant.now().toString(), oldModel != null ? oldModel.description()
-                        : oldLogits != null ? "logits" : "trained in the job: " + oldArchitecture.description(),
+                        : oldLogits != null ? "logits" : "trained in the job"
+                                + (oldSeed != seeds.get(0) ? " (seed " + oldSeed + ")" : "") + ": "
+                                + oldArchitecture.description(),
                 oldModel != null ? oldModel.notes() : List.of(),
                 sharedTeacherCache == null ? null : sharedTeacherCache.toAbsolutePath().normalize().toString(),
                 newModel.description(),
@@ -950,6 +955,7 @@ public final class PcTraining {
         private OldLogits oldLogits;
         private NewModel oldArchitecture;
         private TrainingSettings oldTraining;
+        private Integer oldSeed;
         private FocalDistillationLoss loss = FocalDistillationLoss.builder().build();
         private final Map<String, FocalDistillationLoss> sweep = new LinkedHashMap<>();
         private final Map<String, PcSetting> sweepSettings = new LinkedHashMap<>();
@@ -1054,6 +1060,19 @@ public final class PcTraining {
         public Builder setOldModelToTrain(NewModel architecture, TrainingSettings oldTraining) {
             this.oldArchitecture = architecture;
             this.oldTraining = Objects.requireNonNull(oldTraining, "oldTraining");
+            return this;
+        }
+
+        /**
+         * Sets the seed of the old model trained in the run (see {@link #setOldModelToTrain}); default the first
+         * of the seeds. With the new model's architecture, another seed makes the update a retrain of the same
+         * network with another initialization and data order (the paper's ResNet-18 to ResNet-18).
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder optOldModelSeed(int seed) {
+            this.oldSeed = seed;
             return this;
         }
 

@@ -55,7 +55,7 @@ final class JobConfigSchema {
     /** Values that may stay null; whether they are needed depends on other values (checked after binding). */
     private static final Set<String> NULLABLE = Set.of(
             "data.path", "old_model.architecture", "old_model.checkpoint", "old_model.file", "old_model.logits.train",
-            "old_model.logits.test", "old_model.training", "old_model.cache", "new_model.architecture",
+            "old_model.logits.test", "old_model.training", "old_model.cache", "old_model.seed", "new_model.architecture",
             "new_model.file");
 
 

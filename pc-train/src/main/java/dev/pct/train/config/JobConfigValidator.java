@@ -143,6 +143,10 @@ final class JobConfigValidator {
             problems.invalid("old_model.cache", old.cache().toString(), "no cache with source " + old.source()
                     + ": a shared teacher cache is made by pc-train teacher from an old model file or checkpoint");
         }
+        if (old.seed() != null && old.source() != OldModelSource.TRAIN) {
+            problems.invalid("old_model.seed", old.seed(), "no seed with source " + old.source()
+                    + ": only an old model trained in the job (source train) has one");
+        }
         validatePreprocessing("old_model.preprocessing", old.preprocessing());
         if (old.architecture() != null) {
             validateArchitecture("old_model.architecture", old.architecture());

@@ -35,6 +35,9 @@ import java.nio.file.Path;
  *     and preprocessing, refuses one made for anything else, and only reads it (a shared lock; the writer holds
  *     an exclusive one). Null (default): the job computes its own in the run directory. Needs an old model
  *     file or checkpoint; relative paths resolve like {@code data.path}
+ * @param seed the seed of an old model trained in the job (source train); null (default): the job's first seed.
+ *     Another seed with the new model's architecture makes the update a retrain of the same network (the paper's
+ *     ResNet-18 to ResNet-18)
  */
 public record OldModelConfig(
         OldModelSource source,
@@ -46,11 +49,12 @@ public record OldModelConfig(
         TrainingSettings training,
         LogitCache.Precision cachePrecision,
         boolean trustCode,
-        Path cache) {
+        Path cache,
+        Integer seed) {
 
     /** The defaults: train an old model whose architecture must be given. */
     static OldModelConfig template() {
         return new OldModelConfig(OldModelSource.TRAIN, null, null, null, LogitsConfig.template(),
-                PreprocessingConfig.defaults(), null, LogitCache.Precision.FLOAT32, false, null);
+                PreprocessingConfig.defaults(), null, LogitCache.Precision.FLOAT32, false, null, null);
     }
 }

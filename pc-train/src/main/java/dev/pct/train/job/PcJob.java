@@ -213,8 +213,13 @@ public final class PcJob {
             OldModel oldModel = null;
             try {
                 switch (old.source()) {
-                    case TRAIN -> builder.setOldModelToTrain(NewModel.architecture(old.architecture().spec()),
-                            config.oldModelTraining());
+                    case TRAIN -> {
+                        builder.setOldModelToTrain(NewModel.architecture(old.architecture().spec()),
+                                config.oldModelTraining());
+                        if (old.seed() != null) {
+                            builder.optOldModelSeed(old.seed());
+                        }
+                    }
                     case LOGITS -> builder.setOldLogits(oldLogits(old, job, classes));
                     case CHECKPOINT -> {
                         Block block = ModelFactory.build(old.architecture().spec(), channels(job), height(job),
