@@ -803,28 +803,39 @@ public final class PcTraining {
         }
         int classes = data.classes();
         List<Path> written = new ArrayList<>();
+        if (data.train().augments()) {
+            LOG.info("Training data is augmented: each batch needs the old model's logits of its own crop, so"
+                    + " no train cache is written (jobs compute them on the fly)");
+        }
         try (Prefetcher prefetcher = new Prefetcher(workers, prefetch)) {
-            if (!data.train().augments()) {
-                try (LogitCache cache = teacherCache(folder.resolve(TeacherCaches.TRAIN), "train", oldModel,
-                        data.oldTrainPlain(), classes, cachePrecision, prefetcher, OLD_MODELS, false)) {
+            for (OldSplit split : oldSplits(!data.train().augments())) {
+                try (LogitCache cache = teacherCache(folder.resolve(split.file()), split.name(), oldModel,
+                        split.samples(), classes, split.precision(), prefetcher, OLD_MODELS, false)) {
                     written.add(cache.file());
                 }
-            } else {
-                LOG.info("Training data is augmented: each batch needs the old model's logits of its own crop, so"
-                        + " no train cache is written (jobs compute them on the fly)");
-            }
-            if (data.validation().size() > 0) {
-                try (LogitCache cache = teacherCache(folder.resolve(TeacherCaches.VALIDATION), "validation", oldModel,
-                        data.oldValidation(), classes, LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS, false)) {
-                    written.add(cache.file());
-                }
-            }
-            try (LogitCache cache = teacherCache(folder.resolve(TeacherCaches.TEST), "test", oldModel, data.oldTest(),
-                    classes, LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS, false)) {
-                written.add(cache.file());
             }
         }
         return written;
+    }
+
+    /** One split of the old model's cached logits: its name, file, samples and precision. */
+    private record OldSplit(String name, String file, BatchSource samples, LogitCache.Precision precision) {}
+
+    /**
+     * The old model's cached splits, in order: train (when asked, at the cache precision), validation (unless
+     * empty) and test, both float32.
+     */
+    private List<OldSplit> oldSplits(boolean withTrain) {
+        List<OldSplit> splits = new ArrayList<>();
+        if (withTrain) {
+            splits.add(new OldSplit("train", TeacherCaches.TRAIN, data.oldTrainPlain(), cachePrecision));
+        }
+        if (data.validation().size() > 0) {
+            splits.add(new OldSplit("validation", TeacherCaches.VALIDATION, data.oldValidation(),
+                    LogitCache.Precision.FLOAT32));
+        }
+        splits.add(new OldSplit("test", TeacherCaches.TEST, data.oldTest(), LogitCache.Precision.FLOAT32));
+        return splits;
     }
 
     /** The softmax probability of every row's arg-max, read in chunks like {@link TeacherCaches#predictions}. */
@@ -864,17 +875,10 @@ public final class PcTraining {
         if (sharedTeacherCache != null && oldModel != null) {
             // Headers only: a cache made for other data fails here, before the run directory exists.
             try {
-                if (distills() && !data.train().augments()) {
-                    LogitCache.checkIdentity(sharedTeacherCache.resolve(TeacherCaches.TRAIN),
-                            TeacherCaches.identity("train", oldModel, data.oldTrainPlain(), classes, cachePrecision));
+                for (OldSplit split : oldSplits(distills() && !data.train().augments())) {
+                    LogitCache.checkIdentity(sharedTeacherCache.resolve(split.file()), TeacherCaches.identity(
+                            split.name(), oldModel, split.samples(), classes, split.precision()));
                 }
-                if (data.validation().size() > 0) {
-                    LogitCache.checkIdentity(sharedTeacherCache.resolve(TeacherCaches.VALIDATION),
-                            TeacherCaches.identity("validation", oldModel, data.oldValidation(), classes,
-                                    LogitCache.Precision.FLOAT32));
-                }
-                LogitCache.checkIdentity(sharedTeacherCache.resolve(TeacherCaches.TEST), TeacherCaches.identity(
-                        "test", oldModel, data.oldTest(), classes, LogitCache.Precision.FLOAT32));
             } catch (IOException e) {
                 throw new IllegalArgumentException("old_model.cache: " + e.getMessage(), e);
             }
