@@ -62,20 +62,28 @@ final class DistillationKernels {
             return new LossParts(crossEntropy, withParts ? crossEntropy.stopGradient() : null,
                     withParts ? crossEntropy.stopGradient().zerosLike() : null);
         }
-        float perClass = options.classReduction() == ClassReduction.MEAN ? 1f / c : 1f;
-        NDArray zd = z.stopGradient();
-        NDArray distillation;
-        if (options.distance() == Distance.KL) {
-            distillation = kl(z, zd, logP, yCol, terms, n, perClass);
-        } else if (options.distance() == Distance.LOGIT_MATCHING) {
-            distillation = logitMatching(z, zd, yCol, terms, n, perClass);
-        } else {
-            distillation = ldi(z, zd, yCol, terms, n, c);
-        }
+        NDArray distillation = distillation(z, logP, yCol, terms, n, c);
         NDArray loss = crossEntropy.add(distillation);
         return withParts
                 ? new LossParts(loss, crossEntropy.stopGradient(), distillation.stopGradient())
                 : new LossParts(loss, null, null);
+    }
+
+    /**
+     * The distillation term alone, {@code lambda * mean_i w_i D(z_i, o_i)} with its gradient, for every distance
+     * (see {@link #general}); {@code logP} is the log-softmax of {@code z} at tau 1, or null to compute it where
+     * the distance needs it (KL at tau 1).
+     */
+    NDArray distillation(NDArray z, NDArray logP, NDArray yCol, TeacherTerms.Terms terms, int n, int c) {
+        float perClass = options.classReduction() == ClassReduction.MEAN ? 1f / c : 1f;
+        NDArray zd = z.stopGradient();
+        if (options.distance() == Distance.KL) {
+            return kl(z, zd, logP == null && options.tau() == 1f ? z.logSoftmax(1) : logP, yCol, terms, n, perClass);
+        }
+        if (options.distance() == Distance.LOGIT_MATCHING) {
+            return logitMatching(z, zd, yCol, terms, n, perClass);
+        }
+        return ldi(z, zd, yCol, terms, n, c);
     }
 
     /**
@@ -230,6 +238,10 @@ final class DistillationKernels {
             case OLD_CORRECT:
                 indicator = oldCorrect;
                 break;
+            case OLD_INCORRECT:
+                // alpha + beta (1 - c) = (alpha + beta) - beta c: one product and one sum, as for old_correct.
+                return oldCorrect.mul(constants.of(z, -options.beta() * scale))
+                        .addi(constants.of(z, (options.alpha() + options.beta()) * scale));
             case NEW_INCORRECT:
                 indicator = newIncorrect(z, yCol, n);
                 break;

@@ -13,9 +13,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.loss.Loss;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -150,7 +147,7 @@ import java.util.Objects;
  * <p>{@link #updateAccumulators} reuses the value of a recent {@link #evaluate} on the same
  * prediction array (by identity) instead of computing the loss a second time per step.
  */
-public final class FocalDistillationLoss extends Loss {
+public final class FocalDistillationLoss extends RememberingLoss implements DistillationLoss {
 
     private final LossOptions options;
     /** The old model's terms: the label layouts, their names and checks. */
@@ -158,14 +155,11 @@ public final class FocalDistillationLoss extends Loss {
     /** The loss on each layout: cross-entropy and the distances, value and gradient. */
     private final DistillationKernels kernels;
 
-    private final Map<String, Float> totalLoss = new HashMap<>();
-    private final RecentEvaluations recent = new RecentEvaluations();
-
     private FocalDistillationLoss(Builder builder) {
         super(builder.name);
         this.options = new LossOptions(builder.alpha, builder.beta, builder.tau, builder.lambda, builder.distance,
                 builder.filter, builder.classReduction, builder.margin, builder.power, builder.topK,
-                builder.excludeTrueClass);
+                builder.excludeTrueClass, builder.fusedSoftTarget);
         this.teacher = new TeacherTerms(options);
         this.kernels = new DistillationKernels(options);
     }
@@ -355,6 +349,74 @@ public final class FocalDistillationLoss extends Loss {
     }
 
     /**
+     * This loss with the general layout in place of the soft target (which folds the cross-entropy in), for a term
+     * added to another loss's cross-entropy: the second source of {@link TwoSourceDistillationLoss}.
+     */
+    FocalDistillationLoss withoutSoftTarget() {
+        if (!options.fusedSoftTarget()) {
+            return this;
+        }
+        Builder b = builder().optAlpha(options.alpha()).optBeta(options.beta()).optTau(options.tau())
+                .optLambda(options.lambda()).optDistance(options.distance()).optFilter(options.filter())
+                .optClassReduction(options.classReduction()).optMargin(options.margin()).optPower(options.power())
+                .optTopK(options.topK()).optExcludeTrueClass(options.excludeTrueClass()).optName(getName());
+        b.fusedSoftTarget = false;
+        return b.build();
+    }
+
+    /**
+     * The distillation term alone, {@code lambda * mean_i w_i D(z_i, o_i)} with its gradient and without the
+     * cross-entropy, on this loss's general or LDI labels: the second source's term of {@link
+     * TwoSourceDistillationLoss}. The labels and shapes are checked as {@link #evaluate} checks them.
+     *
+     * @param labels this loss's {@link TeacherLabels}, not the soft-target layout
+     * @param z the new logits (N×C)
+     * @return the term, a scalar owned by the manager of {@code z}
+     */
+    NDArray distillationTerm(TeacherLabels labels, NDArray z) {
+        Shape zShape = z.getShape();
+        checkRank2("predictions[0] (new logits)", zShape);
+        int n = Math.toIntExact(zShape.get(0));
+        int c = Math.toIntExact(zShape.get(1));
+        if (labels instanceof TeacherLabels.SoftTarget) {
+            throw new IllegalArgumentException("labels: a distillation term alone needs the general or LDI layout,"
+                    + " not the soft target (which folds the cross-entropy in)");
+        }
+        checkLabelShape(labels.y(), n, "predictions[0]", zShape);
+        teacher.checkTopK("predictions[0] (new logits)", zShape);
+        teacher.check(labels);
+        TeacherTerms.Terms terms = checkedTerms(labels, n, zShape);
+        NDArray term;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray y = labels.y();
+            NDArray yCol = (y.getDataType() == DataType.INT64 ? y : y.toType(DataType.INT64, false)).reshape(n, 1);
+            term = options.lambda() == 0f ? z.stopGradient().sum().zerosLike()
+                    : kernels.distillation(z, null, yCol, terms, n, c);
+            NDScope.unregister(term);
+        }
+        if (term.getManager() != z.getManager()) {
+            term.attach(z.getManager());
+        }
+        NDScope.register(term);
+        return term;
+    }
+
+    /** The terms of general or LDI labels, their shapes checked against the new logits'. */
+    private static TeacherTerms.Terms checkedTerms(TeacherLabels labels, int n, Shape zShape) {
+        if (labels instanceof TeacherLabels.Ldi ldi) {
+            checkSameShape("labels[1] (reference logits)", ldi.reference().getShape(), zShape);
+            checkSameShape("labels[2] (class weights)", ldi.classWeights().getShape(), zShape);
+            checkPerSample("labels[3] (old-correct mask)", ldi.oldCorrect().getShape(), n, zShape);
+            return new TeacherTerms.Terms(ldi.reference(), asVector(ldi.oldCorrect(), n), ldi.classWeights());
+        }
+        TeacherLabels.General general = (TeacherLabels.General) labels;
+        checkSameShape("labels[1] (teacher target)", general.target().getShape(), zShape);
+        checkPerSample("labels[2] (old-correct mask)", general.oldCorrect().getShape(), n, zShape);
+        return new TeacherTerms.Terms(general.target(), asVector(general.oldCorrect(), n), null);
+    }
+
+    /**
      * Computes the focal-distillation loss; see the class documentation for the label layouts.
      *
      * @param labels {@code [y, oldLogits]} or the arrays of {@link #teacherLabels}
@@ -379,6 +441,7 @@ public final class FocalDistillationLoss extends Loss {
      * @return the loss and its parts, owned by the manager of {@code predictions[0]}
      * @throws IllegalArgumentException as {@link #evaluate} does
      */
+    @Override
     public LossParts evaluateParts(NDList labels, NDList predictions) {
         return compute(labels, predictions, true);
     }
@@ -393,6 +456,7 @@ public final class FocalDistillationLoss extends Loss {
         int n = Math.toIntExact(zShape.get(0));
         int c = Math.toIntExact(zShape.get(1));
         TeacherLabels typed = labels instanceof TeacherLabels t ? t : null;
+        TeacherTerms.Terms checked = null;
         if (typed == null && (labels == null || labels.size() != 2)) {
             throw new IllegalArgumentException(teacher.labelCountMessage(labels));
         }
@@ -407,14 +471,8 @@ public final class FocalDistillationLoss extends Loss {
             if (typed instanceof TeacherLabels.SoftTarget soft) {
                 checkSameShape("labels[1] (combined target)", soft.target().getShape(), zShape);
                 checkPerSample("labels[2] (self constant)", soft.selfConstant().getShape(), n, zShape);
-            } else if (typed instanceof TeacherLabels.Ldi ldi) {
-                checkSameShape("labels[1] (reference logits)", ldi.reference().getShape(), zShape);
-                checkSameShape("labels[2] (class weights)", ldi.classWeights().getShape(), zShape);
-                checkPerSample("labels[3] (old-correct mask)", ldi.oldCorrect().getShape(), n, zShape);
             } else {
-                TeacherLabels.General general = (TeacherLabels.General) typed;
-                checkSameShape("labels[1] (teacher target)", general.target().getShape(), zShape);
-                checkPerSample("labels[2] (old-correct mask)", general.oldCorrect().getShape(), n, zShape);
+                checked = checkedTerms(typed, n, zShape);
             }
         }
         LossParts parts;
@@ -427,14 +485,7 @@ public final class FocalDistillationLoss extends Loss {
             if (typed instanceof TeacherLabels.SoftTarget soft) {
                 parts = kernels.softTarget(z, yCol, soft.target(), asVector(soft.selfConstant(), n), n, withParts);
             } else {
-                TeacherTerms.Terms terms;
-                if (typed instanceof TeacherLabels.Ldi ldi) {
-                    terms = new TeacherTerms.Terms(ldi.reference(), asVector(ldi.oldCorrect(), n), ldi.classWeights());
-                } else if (typed instanceof TeacherLabels.General general) {
-                    terms = new TeacherTerms.Terms(general.target(), asVector(general.oldCorrect(), n), null);
-                } else {
-                    terms = teacher.terms(yCol, labels.get(1), n, false);
-                }
+                TeacherTerms.Terms terms = checked != null ? checked : teacher.terms(yCol, labels.get(1), n, false);
                 parts = kernels.general(z, yCol, terms, n, c, withParts);
             }
             NDScope.unregister(parts.loss());
@@ -460,68 +511,8 @@ public final class FocalDistillationLoss extends Loss {
             }
             NDScope.register(array);
         }
-        recent.remember(new RecentEvaluations.Evaluation(predictions.get(0), labels.get(0), parts.loss()));
+        remember(predictions, labels, parts.loss());
         return parts;
-    }
-
-    // ---- accumulators: DJL's semantics (mean over updates of the scalar loss), one evaluation ----
-
-    /** {@inheritDoc} */
-    @Override
-    public void addAccumulator(String key) {
-        synchronized (totalLoss) {
-            totalInstances.put(key, 0L);
-            totalLoss.put(key, 0f);
-        }
-    }
-
-    /**
-     * Adds the loss of this batch to the accumulators, like DJL's {@link Loss}: each call counts one
-     * instance per key and adds the scalar loss, so {@link #getAccumulator} is the mean loss over
-     * the updates. The value of a recent {@link #evaluate} on the same {@code predictions[0]} and
-     * {@code labels[0]} (identity) is reused; only otherwise is the loss evaluated again.
-     *
-     * @param keys the accumulators to update
-     * @param labels the labels
-     * @param predictions the predictions
-     */
-    @Override
-    public void updateAccumulators(String[] keys, NDList labels, NDList predictions) {
-        NDArray value = recent.recall(predictions, labels);
-        if (value == null) {
-            value = evaluate(labels, predictions);
-        }
-        float update = value.getFloat();
-        synchronized (totalLoss) {
-            for (String key : keys) {
-                totalInstances.compute(key, (k, v) -> v == null ? 1L : v + 1);
-                totalLoss.compute(key, (k, v) -> v == null ? update : v + update);
-            }
-        }
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void resetAccumulator(String key) {
-        synchronized (totalLoss) {
-            totalInstances.compute(key, (k, v) -> 0L);
-            totalLoss.compute(key, (k, v) -> 0f);
-        }
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public float getAccumulator(String key) {
-        synchronized (totalLoss) {
-            Long count = totalInstances.get(key);
-            if (count == null) {
-                throw new IllegalArgumentException("No loss found at that path: " + key);
-            }
-            if (count == 0) {
-                return Float.NaN;
-            }
-            return totalLoss.get(key) / count;
-        }
     }
 
     // ---- validation: host metadata only ----
@@ -541,6 +532,7 @@ public final class FocalDistillationLoss extends Loss {
         private int topK = 0;
         private boolean excludeTrueClass = false;
         private String name = "FocalDistillationLoss";
+        private boolean fusedSoftTarget = true;
 
         private Builder() {}
 

@@ -15,6 +15,9 @@ package dev.pct.core.loss;
  * @param power LDI's power
  * @param topK LDI's top k, 0 for every class
  * @param excludeTrueClass whether LDI leaves out the true class
+ * @param fusedSoftTarget whether KL at tau 1 with weights known from the old model alone takes the soft-target
+ *     layout, which folds the cross-entropy in; false for a term added to another loss's cross-entropy (the second
+ *     source of {@link TwoSourceDistillationLoss})
  */
 record LossOptions(
         float alpha,
@@ -27,7 +30,8 @@ record LossOptions(
         float margin,
         float power,
         int topK,
-        boolean excludeTrueClass) {
+        boolean excludeTrueClass,
+        boolean fusedSoftTarget) {
 
     /**
      * Whether the loss is one cross-entropy against a soft target: KL at tau 1 with weights known from the
@@ -37,7 +41,8 @@ record LossOptions(
      * @return whether {@link FocalDistillationLoss#teacherLabels} gives the soft-target layout
      */
     boolean softTarget() {
-        return distance == Distance.KL
+        return fusedSoftTarget
+                && distance == Distance.KL
                 && tau == 1f
                 && lambda > 0f
                 && (filter == SampleFilter.OLD_CORRECT || filter == SampleFilter.ALL);

@@ -12,6 +12,12 @@ public enum SampleFilter {
     /** {@code f_i = 1[argmax o_i == y_i]}: samples the old model got right (the paper's default). */
     OLD_CORRECT,
 
+    /**
+     * {@code f_i = 1[argmax o_i != y_i]}: samples the old model got wrong, where a second reference takes over
+     * in two-source distillation ({@link TwoSourceDistillationLoss}).
+     */
+    OLD_INCORRECT,
+
     /** {@code f_i = 1}: every sample, i.e. plain distillation with weight alpha + beta. */
     ALL,
 

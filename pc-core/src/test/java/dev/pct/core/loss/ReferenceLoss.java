@@ -148,6 +148,7 @@ public final class ReferenceLoss {
             boolean f;
             switch (filter) {
                 case OLD_CORRECT -> f = oldRight;
+                case OLD_INCORRECT -> f = !oldRight;
                 case ALL -> f = true;
                 case NEW_INCORRECT -> f = newWrong;
                 case NEGATIVE_FLIP -> f = oldRight && newWrong;
