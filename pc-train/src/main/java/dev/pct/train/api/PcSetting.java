@@ -1,19 +1,73 @@
 package dev.pct.train.api;
 
+import ai.djl.training.loss.Loss;
 import dev.pct.core.loss.FocalDistillationLoss;
+import dev.pct.core.loss.TwoSourceDistillationLoss;
 import dev.pct.train.reference.Reference;
 import java.util.Objects;
 
 /**
- * One PC model of a run: its loss and what the loss distils toward.
+ * One PC model of a run: its loss, what the loss distils toward, and for two-source distillation the second term
+ * and the ensemble of plain retrains it pulls toward.
  *
  * @param loss the focal-distillation loss, lambda &gt; 0
  * @param reference the old model or an ensemble of plain retrains
+ * @param second the second source, or null for one source
  */
-public record PcSetting(FocalDistillationLoss loss, Reference reference) {
-    /** Checks that both are given. */
+public record PcSetting(FocalDistillationLoss loss, Reference reference, Second second) {
+    /** Checks that the loss and the reference are given. */
     public PcSetting {
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(reference, "reference");
+    }
+
+    /**
+     * A setting of one source.
+     *
+     * @param loss the focal-distillation loss, lambda &gt; 0
+     * @param reference the old model or an ensemble of plain retrains
+     */
+    public PcSetting(FocalDistillationLoss loss, Reference reference) {
+        this(loss, reference, null);
+    }
+
+    /**
+     * The loss the stage trains with: the focal-distillation loss, or with a second source the two-source loss of
+     * both terms.
+     *
+     * @return the loss
+     */
+    public Loss stageLoss() {
+        return second == null ? loss : TwoSourceDistillationLoss.of(loss, second.loss());
+    }
+
+    /**
+     * The second source of two-source distillation ({@link TwoSourceDistillationLoss}): the loss whose distillation
+     * term pulls toward an ensemble of plain retrains (its cross-entropy is not counted), weighted by the old model's
+     * decisions.
+     *
+     * @param loss the second term's settings
+     * @param toward the ensemble (1 member: the seed's plain retrain alone), its weights from the old model
+     */
+    public record Second(FocalDistillationLoss loss, Reference toward) {
+        /** Checks that the second source is an ensemble read with the old model's decisions. */
+        public Second {
+            Objects.requireNonNull(loss, "loss");
+            if (!toward.isEnsemble() || !toward.weightsFromOld()) {
+                throw new IllegalArgumentException("a second source is an ensemble of plain retrains (1 member: the"
+                        + " plain retrain) weighted by the old model's decisions, got " + toward.describe());
+            }
+        }
+
+        /**
+         * Returns the second source toward the ensemble of {@code members} plain retrains.
+         *
+         * @param loss the second term's settings
+         * @param members how many plain retrains the ensemble averages, &gt;= 1
+         * @return the second source
+         */
+        public static Second toward(FocalDistillationLoss loss, int members) {
+            return new Second(loss, Reference.ensemble(members, true));
+        }
     }
 }

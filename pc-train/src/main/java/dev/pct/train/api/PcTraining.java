@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.FocalDistillationLoss;
+import dev.pct.core.loss.TwoSourceDistillationLoss;
 import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.core.metrics.FlipReport;
 import dev.pct.train.data.BatchSource;
@@ -42,6 +43,7 @@ import dev.pct.train.teacher.LogitCache;
 import dev.pct.train.teacher.LogitRows;
 import dev.pct.train.teacher.TeacherCaches;
 import dev.pct.train.teacher.TeacherSource;
+import dev.pct.train.teacher.TwoSourceTeacher;
 import dev.pct.train.update.NewModel;
 import dev.pct.train.update.OldLogits;
 import dev.pct.train.update.OldModel;
@@ -155,8 +157,8 @@ public final class PcTraining {
         }
         loss = b.loss;
         Map<String, PcSetting> settings = new LinkedHashMap<>(b.sweepSettings);
-        b.sweep.forEach((label, l) -> settings.put(label, new PcSetting(l, b.reference)));
-        sweep = settings.isEmpty() ? Map.of(PC, new PcSetting(loss, b.reference))
+        b.sweep.forEach((label, l) -> settings.put(label, new PcSetting(l, b.reference, b.second)));
+        sweep = settings.isEmpty() ? Map.of(PC, new PcSetting(loss, b.reference, b.second))
                 : Collections.unmodifiableMap(settings);
         selection = b.selection;
         training = b.training;
@@ -317,13 +319,16 @@ public final class PcTraining {
                 EpochSelection.Spec spec = new EpochSelection.Spec(selection.rule(),
                         selection.errorBound(baselineBest), selection.patience());
                 for (Map.Entry<String, PcSetting> setting : sweep.entrySet()) {
-                    FocalDistillationLoss settingLoss = setting.getValue().loss();
-                    Reference toward = setting.getValue().reference();
-                    LogitRows rows = toward.isEnsemble() ? ensembles.get(toward.members()) : outputs.train();
-                    float[] mask = toward.isEnsemble() && toward.weightsFromOld() ? oldTrainCorrect : null;
-                    TeacherSource teacher = TeacherSource.forStage(settingLoss, data.train().augments(), old,
-                            data.old() == null ? null : data.old().train(), rows, data.train().labels(), mask, device);
-                    run(runner, stage(setting.getKey(), seed, StageLoss.of(settingLoss), teacher, spec,
+                    PcSetting pc = setting.getValue();
+                    FocalDistillationLoss settingLoss = pc.loss();
+                    Loss stageLoss = pc.stageLoss();
+                    TeacherSource teacher = teacher(settingLoss, pc.reference(), old, outputs.train(), ensembles,
+                            oldTrainCorrect);
+                    if (stageLoss instanceof TwoSourceDistillationLoss two) {
+                        teacher = new TwoSourceTeacher(teacher, teacher(two.getSecond(), pc.second().toward(), old,
+                                outputs.train(), ensembles, oldTrainCorrect));
+                    }
+                    run(runner, stage(setting.getKey(), seed, StageLoss.of(stageLoss), teacher, spec,
                             describe(setting.getValue()), trainingFor(settingLoss)), seed, reference,
                             oldTestPredictions, results, history, models);
                 }
@@ -551,7 +556,9 @@ public final class PcTraining {
                             export).testLogits());
                 }
                 for (int k : sizes) {
-                    collectEnsemble(ensembleLabel(k), seed, memberLogits, k, oldTestPredictions, results);
+                    if (k > 1) {
+                        collectEnsemble(ensembleLabel(k), seed, memberLogits, k, oldTestPredictions, results);
+                    }
                 }
             }
             double bound = selection.errorBound(baselineBest);
@@ -599,17 +606,35 @@ public final class PcTraining {
         return runDir.resolve("seed-" + seed).resolve(model);
     }
 
-    /** The member counts of the ensemble references the distilling settings use; empty when none does. */
+    /**
+     * The teacher of one term: its loss's labels from the old model's logits, or from an ensemble's with the filter
+     * reading the old model's decisions (unless the reference's own decide), in the cheapest form.
+     */
+    private TeacherSource teacher(FocalDistillationLoss termLoss, Reference toward, OldModel old, LogitRows oldRows,
+            Map<Integer, LogitRows> ensembles, float[] oldTrainCorrect) {
+        LogitRows rows = toward.isEnsemble() ? ensembles.get(toward.members()) : oldRows;
+        float[] mask = toward.isEnsemble() && toward.weightsFromOld() ? oldTrainCorrect : null;
+        return TeacherSource.forStage(termLoss, data.train().augments(), old,
+                data.old() == null ? null : data.old().train(), rows, data.train().labels(), mask, device);
+    }
+
+    /** The member counts of the ensembles the distilling settings pull toward; empty when none does. */
     private TreeSet<Integer> ensembleSizes() {
         TreeSet<Integer> sizes = new TreeSet<>();
-        sweep.values().stream().filter(s -> s.loss().getLambda() > 0 && s.reference().isEnsemble())
-                .forEach(s -> sizes.add(s.reference().members()));
+        for (PcSetting s : sweep.values()) {
+            if (s.loss().getLambda() > 0 && s.reference().isEnsemble()) {
+                sizes.add(s.reference().members());
+            }
+            if (s.loss().getLambda() > 0 && s.second() != null) {
+                sizes.add(s.second().toward().members());
+            }
+        }
         return sizes;
     }
 
     /** The report's name of the ensemble of {@code k} members: {@code ensemble}, or {@code ensemble-k} beside others. */
     private String ensembleLabel(int k) {
-        return ensembleSizes().size() == 1 ? ENSEMBLE : ENSEMBLE + "-" + k;
+        return ensembleSizes().stream().filter(size -> size > 1).count() == 1 ? ENSEMBLE : ENSEMBLE + "-" + k;
     }
 
     /**
@@ -642,10 +667,13 @@ public final class PcTraining {
             testLogits.add(runner.run(member, dirs.get(j), reference).testLogits());
         }
         for (int k : sizes) {
-            String label = ensembleLabel(k);
-            FlipReport report = collectEnsemble(label, seed, testLogits, k, oldTestPredictions, results);
-            LOG.info(String.format("Reference ensemble of %d (seed %d): test error %.4f, test NFR %.4f against the old"
-                    + " model", k, seed, report.errorRateNew(), report.negativeFlipRate()));
+            if (k > 1) {
+                // One member is the plain retrain itself, already in the report.
+                String label = ensembleLabel(k);
+                FlipReport report = collectEnsemble(label, seed, testLogits, k, oldTestPredictions, results);
+                LOG.info(String.format("Reference ensemble of %d (seed %d): test error %.4f, test NFR %.4f against"
+                        + " the old model", k, seed, report.errorRateNew(), report.negativeFlipRate()));
+            }
             List<Model> holders = new ArrayList<>();
             try {
                 List<OldModel> members = new ArrayList<>();
@@ -655,7 +683,8 @@ public final class PcTraining {
                     members.add(OldModel.of(runner.load(stages.get(j), dirs.get(j), holder).block(),
                             stages.get(j).name() + " seed " + stages.get(j).seed()));
                 }
-                OldModel ensemble = MeanOldModel.mean(members, "mean logits of " + k + " plain retrains");
+                OldModel ensemble = MeanOldModel.mean(members, k == 1 ? "the plain retrain"
+                        : "mean logits of " + k + " plain retrains");
                 LogitCache cache = teacherCache(runDir.resolve("seed-" + seed).resolve(REFERENCE)
                                 .resolve("teacher-train-" + k + ".logits"), "train", ensemble, data.train(), classes,
                         cachePrecision, prefetcher, "Reference ensemble's", false);
@@ -935,7 +964,8 @@ public final class PcTraining {
 
     private static String describe(PcSetting setting) {
         return describe(setting.loss()) + (setting.reference().isEnsemble() ? ", toward the "
-                + setting.reference().describe() : "");
+                + setting.reference().describe() : "") + (setting.second() == null ? "" : "; plus a second term "
+                        + describe(setting.second().loss()) + ", toward the " + setting.second().toward().describe());
     }
 
     private static String describe(FocalDistillationLoss loss) {
@@ -964,6 +994,7 @@ public final class PcTraining {
         private final Map<String, FocalDistillationLoss> sweep = new LinkedHashMap<>();
         private final Map<String, PcSetting> sweepSettings = new LinkedHashMap<>();
         private Reference reference = Reference.OLD;
+        private PcSetting.Second second;
         private SelectionSettings selection = SelectionSettings.defaults();
         private TrainingSettings training = TrainingSettings.defaults();
         private List<Integer> seeds = List.of(1);
@@ -1131,6 +1162,20 @@ public final class PcTraining {
          */
         public Builder optReference(Reference reference) {
             this.reference = Objects.requireNonNull(reference, "reference");
+            return this;
+        }
+
+        /**
+         * Adds a second distillation term to the PC loss of {@link #optLoss} (and of every setting of {@link
+         * #optSweep}): two-source distillation ({@link dev.pct.core.loss.TwoSourceDistillationLoss}) toward an
+         * ensemble of plain retrains, weighted by the old model's decisions; default none. Like an ensemble
+         * reference it needs the baseline and inputs that do not change between epochs.
+         *
+         * @param second the second term and its ensemble (1 member: the plain retrain alone)
+         * @return this builder
+         */
+        public Builder optSecondSource(PcSetting.Second second) {
+            this.second = Objects.requireNonNull(second, "second");
             return this;
         }
 

@@ -256,14 +256,27 @@ final class JobConfigValidator {
             problems.invalid("loss.top_k", loss.topK(), "an integer >= 0 and <= data.synthetic.classes ("
                     + data.synthetic().classes() + "), 0 = every class");
         }
-        if (loss.ensembleMembers() < 2) {
-            problems.invalid("loss.ensemble_members", loss.ensembleMembers(), "an integer >= 2 (the seed's plain"
-                    + " retrain and at least one more)");
+        if (loss.ensembleMembers() < 1) {
+            problems.invalid("loss.ensemble_members", loss.ensembleMembers(), "an integer >= 1 (the seed's plain"
+                    + " retrain, and more with other seeds; 1 is the plain retrain alone)");
         }
         if (loss.usesEnsemble() && data.augment().enabled()) {
-            problems.invalid("loss.reference", loss.reference(), "old, since data.augment changes the inputs every"
-                    + " epoch while the ensemble's logits are computed once and cached; turn augmentation off to"
-                    + " distil toward the ensemble");
+            boolean second = loss.twoSources();
+            problems.invalid(second ? "loss.second_treatment" : "loss.reference",
+                    second ? loss.secondTreatment() : loss.reference(), (second ? "none" : "old")
+                            + ", since data.augment changes the inputs every epoch while the ensemble's logits are"
+                            + " computed once and cached; turn augmentation off to distil toward the ensemble");
+        }
+        atLeast("loss.second_alpha", loss.secondAlpha(), 0);
+        atLeast("loss.second_beta", loss.secondBeta(), 0);
+        if (!(loss.secondTau() > 0) || Double.isInfinite(loss.secondTau())) {
+            problems.invalid("loss.second_tau", loss.secondTau(), "a number > 0");
+        }
+        atLeast("loss.second_lambda", loss.secondLambda(), 0);
+        if (loss.secondTreatment() != Treatment.NONE && !loss.distills()) {
+            problems.invalid("loss.second_treatment", loss.secondTreatment(), "none, since the first term does not"
+                    + " distil (treatment none or lambda 0 trains the plain retrain); a second source adds to a"
+                    + " distilling first term (alpha 0 makes it count only where the old model is right)");
         }
     }
 
@@ -272,8 +285,9 @@ final class JobConfigValidator {
         boolean ensemble = config.sweep().isEmpty() ? config.loss().usesEnsemble()
                 : SweepGrid.settings(config).values().stream().anyMatch(LossConfig::usesEnsemble);
         if (ensemble && !config.compareBaseline()) {
-            problems.invalid("compare_baseline", false, "true, since loss.reference is ensemble and the"
-                    + " ensemble's first member is the plain retrain");
+            problems.invalid("compare_baseline", false, "true, since the loss distils toward an ensemble of plain"
+                    + " retrains (loss.reference ensemble or a loss.second_treatment), whose first member is the plain"
+                    + " retrain");
         }
     }
 

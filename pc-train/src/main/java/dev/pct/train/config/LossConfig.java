@@ -41,11 +41,28 @@ import dev.pct.train.reference.WeightsFrom;
  *     {@code ensemble}, the mean logits of {@code ensemble_members} plain retrains of the new architecture with
  *     different seeds (ELODI's reference), the seed's own plain retrain being the first; they are trained once
  *     per seed and their logits cached like the old model's. The flips are still counted against the old model
- * @param ensembleMembers {@code reference: ensemble} only: how many models the ensemble averages; an integer
- *     &gt;= 2, default 4; YAML {@code ensemble_members}
+ * @param ensembleMembers how many models the ensemble of {@code reference: ensemble} and of the second source
+ *     averages; an integer &gt;= 1, default 4, where 1 is the seed's plain retrain alone; YAML {@code
+ *     ensemble_members}
  * @param weightsFrom whose correctness {@code filter} reads when the reference is the ensemble: {@code old}
  *     (default; the weights still favour the samples the old model got right) or {@code reference} (the
  *     ensemble's); YAML {@code weights_from}
+ * @param secondTreatment two-source distillation: the distance of a second term toward the ensemble of {@code
+ *     ensemble_members} plain retrains (1: the plain retrain alone), added to the first: {@code none} (default, no
+ *     second term), {@code fd-kl}, {@code fd-lm}, {@code fd-ldi} or {@code kd}, with the first term's class
+ *     reduction and LDI settings; YAML {@code second_treatment}. Its weights read the old model's decisions, so with
+ *     the default filter {@code old_incorrect}, alpha 0 and beta 1 the new model is pulled toward the old model
+ *     where the old model is right and toward the second reference everywhere else (MPT, Ricci et al., AAAI 2026,
+ *     <a href="https://arxiv.org/abs/2511.08322">arXiv:2511.08322</a>)
+ * @param secondAlpha the second term's weight of every sample; a number &gt;= 0, default 0; YAML {@code
+ *     second_alpha}
+ * @param secondBeta the second term's extra weight of the samples {@code second_filter} selects; a number &gt;= 0,
+ *     default 1; YAML {@code second_beta}
+ * @param secondTau the second term's KL temperature; a number &gt; 0, default 1; YAML {@code second_tau}
+ * @param secondLambda the second term's weight against cross-entropy; a number &gt;= 0, default 1; YAML {@code
+ *     second_lambda}
+ * @param secondFilter which samples get the second term's beta: {@code old_incorrect} (default), {@code
+ *     old_correct}, {@code all}, {@code new_incorrect} or {@code negative_flip}; YAML {@code second_filter}
  */
 public record LossConfig(
         Treatment treatment,
@@ -61,12 +78,20 @@ public record LossConfig(
         boolean excludeTrueClass,
         ReferenceSource reference,
         int ensembleMembers,
-        WeightsFrom weightsFrom) {
+        WeightsFrom weightsFrom,
+        Treatment secondTreatment,
+        double secondAlpha,
+        double secondBeta,
+        double secondTau,
+        double secondLambda,
+        SampleFilter secondFilter) {
 
     /**
      * Returns the defaults: pc-core's loss builder's (the paper's focal distillation with KL, alpha 1, beta 5,
      * tau 100, lambda 1; for fd-ldi margin 0, power 2, every class, true class included), read from it so that
-     * they are declared once; the old model as the reference, an ensemble of 4 when one is asked for.
+     * they are declared once; the old model as the reference, an ensemble of 4 when one is asked for; no second
+     * source, and when one is asked for, the samples the old model got wrong (alpha 0, beta 1, filter {@code
+     * old_incorrect}) at tau 1 and lambda 1.
      *
      * @return the default loss
      */
@@ -74,7 +99,8 @@ public record LossConfig(
         FocalDistillationLoss loss = FocalDistillationLoss.builder().build();
         return new LossConfig(Treatment.FD_KL, loss.getAlpha(), loss.getBeta(), loss.getTau(), loss.getLambda(),
                 loss.getFilter(), loss.getClassReduction(), loss.getMargin(), loss.getPower(), loss.getTopK(),
-                loss.isExcludeTrueClass(), ReferenceSource.OLD, 4, WeightsFrom.OLD);
+                loss.isExcludeTrueClass(), ReferenceSource.OLD, 4, WeightsFrom.OLD, Treatment.NONE, 0, 1, 1, 1,
+                SampleFilter.OLD_INCORRECT);
     }
 
     /**
@@ -85,7 +111,8 @@ public record LossConfig(
      */
     public LossConfig withTreatment(Treatment newTreatment) {
         return new LossConfig(newTreatment, alpha, beta, tau, lambda, filter, classReduction, margin, power, topK,
-                excludeTrueClass, reference, ensembleMembers, weightsFrom);
+                excludeTrueClass, reference, ensembleMembers, weightsFrom, secondTreatment, secondAlpha, secondBeta,
+                secondTau, secondLambda, secondFilter);
     }
 
     /**
@@ -130,11 +157,37 @@ public record LossConfig(
     }
 
     /**
-     * Returns whether this loss distils toward the ensemble reference (which the job then trains).
+     * Returns whether this loss distils toward an ensemble of plain retrains (which the job then trains), as its
+     * reference or as its second source.
      *
-     * @return true for {@code reference: ensemble} with a distilling treatment
+     * @return true for {@code reference: ensemble} or a second source, with a distilling treatment
      */
     public boolean usesEnsemble() {
-        return reference == ReferenceSource.ENSEMBLE && distills();
+        return (reference == ReferenceSource.ENSEMBLE && distills()) || twoSources();
+    }
+
+    /**
+     * Returns whether a second term distils toward the ensemble of plain retrains (two-source distillation).
+     *
+     * @return true when the first term distils and {@code second_treatment} is not {@code none}, with {@code
+     *     second_lambda} &gt; 0
+     */
+    public boolean twoSources() {
+        return distills() && secondTreatment != Treatment.NONE && secondLambda > 0;
+    }
+
+    /**
+     * Returns the loss of the second term, whose distillation term pulls toward the ensemble: the {@code second_*}
+     * values with the first term's class reduction and LDI settings, bound as {@link #toLoss()} binds the first.
+     *
+     * @return the loss, or null without a second source
+     */
+    public FocalDistillationLoss toSecondLoss() {
+        if (!twoSources()) {
+            return null;
+        }
+        return new LossConfig(secondTreatment, secondAlpha, secondBeta, secondTau, secondLambda, secondFilter,
+                classReduction, margin, power, topK, excludeTrueClass, ReferenceSource.ENSEMBLE, ensembleMembers,
+                WeightsFrom.OLD, Treatment.NONE, 0, 0, 1, 0, SampleFilter.OLD_INCORRECT).toLoss();
     }
 }

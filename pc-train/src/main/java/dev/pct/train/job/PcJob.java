@@ -205,9 +205,12 @@ public final class PcJob {
                 .optTestImages(i -> job.testSet().read(i).toBufferedImage())
                 .optProfileEpoch(profileEpoch);
         builder.optReference(reference(config.loss()));
+        if (second(config.loss()) != null) {
+            builder.optSecondSource(second(config.loss()));
+        }
         Map<String, PcSetting> sweep = new LinkedHashMap<>();
         SweepGrid.settings(config).forEach((name, setting) -> sweep.put(name,
-                new PcSetting(setting.toLoss(), reference(setting))));
+                new PcSetting(setting.toLoss(), reference(setting), second(setting))));
         builder.optSweepSettings(sweep);
         try (Model holder = Model.newInstance("old-holder", device)) {
             OldModel oldModel = null;
@@ -386,6 +389,11 @@ public final class PcJob {
     }
 
     /** What a job's loss section distils toward. */
+    /** The second source of two-source distillation, or null for one source. */
+    private static PcSetting.Second second(LossConfig loss) {
+        return loss.twoSources() ? PcSetting.Second.toward(loss.toSecondLoss(), loss.ensembleMembers()) : null;
+    }
+
     private static Reference reference(LossConfig loss) {
         return loss.reference() == ReferenceSource.ENSEMBLE
                 ? Reference.ensemble(loss.ensembleMembers(), loss.weightsFrom() == WeightsFrom.OLD) : Reference.OLD;

@@ -3,7 +3,7 @@ package dev.pct.train.loop;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
-import dev.pct.core.loss.FocalDistillationLoss;
+import dev.pct.core.loss.DistillationLoss;
 import dev.pct.core.loss.LossParts;
 import dev.pct.train.teacher.TeacherSource;
 
@@ -30,23 +30,23 @@ public interface StageLoss {
     Loss loss();
 
     /**
-     * Wraps a DJL loss: {@link FocalDistillationLoss} reports its own parts; any other loss is all
+     * Wraps a DJL loss: a {@link DistillationLoss} (focal distillation, two-source distillation) reports its own parts; any other loss is all
      * cross-entropy, with a zero distillation part.
      *
      * @param loss the loss
      * @return the stage loss
      */
     static StageLoss of(Loss loss) {
-        if (loss instanceof FocalDistillationLoss focal) {
+        if (loss instanceof DistillationLoss distillation) {
             return new StageLoss() {
                 @Override
                 public LossParts evaluate(NDList labels, NDList predictions) {
-                    return focal.evaluateParts(labels, predictions);
+                    return distillation.evaluateParts(labels, predictions);
                 }
 
                 @Override
                 public Loss loss() {
-                    return focal;
+                    return loss;
                 }
             };
         }

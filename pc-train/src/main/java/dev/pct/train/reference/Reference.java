@@ -12,7 +12,8 @@ package dev.pct.train.reference;
  * Their mean logits on the training split are cached in {@code seed-N/reference/} like the old model's. The
  * flips are still counted against the old model.
  *
- * @param members how many models the ensemble averages; 0 for the old model, else &gt;= 2
+ * @param members how many models the ensemble averages; 0 for the old model, 1 for the seed's plain retrain
+ *     alone, else the plain retrain and {@code members - 1} more
  * @param weightsFromOld whether the loss's filter reads the old model's decisions (true: the weights favour
  *     the samples the old model got right) or the ensemble's own
  */
@@ -25,8 +26,9 @@ public record Reference(int members, boolean weightsFromOld) {
 
     /** Checks the values. */
     public Reference {
-        if (members != 0 && members < 2) {
-            throw new IllegalArgumentException("an ensemble reference needs at least 2 members, got " + members);
+        if (members < 0) {
+            throw new IllegalArgumentException("an ensemble reference needs at least 1 member (the plain retrain),"
+                    + " got " + members);
         }
         if (members == 0 && !weightsFromOld) {
             throw new IllegalArgumentException("the old model as the reference reads the old model's decisions");
@@ -36,11 +38,15 @@ public record Reference(int members, boolean weightsFromOld) {
     /**
      * Returns an ensemble of plain retrains of the new architecture as the reference.
      *
-     * @param members how many models it averages, &gt;= 2 (the plain retrain is the first)
+     * @param members how many models it averages, &gt;= 1 (the plain retrain is the first; 1 is it alone)
      * @param weightsFromOld whether the filter reads the old model's decisions (else the ensemble's)
      * @return the reference
      */
     public static Reference ensemble(int members, boolean weightsFromOld) {
+        if (members < 1) {
+            throw new IllegalArgumentException("an ensemble reference needs at least 1 member (the plain retrain),"
+                    + " got " + members);
+        }
         return new Reference(members, weightsFromOld);
     }
 
@@ -70,7 +76,11 @@ public record Reference(int members, boolean weightsFromOld) {
      * @return e.g. {@code the old model} or {@code mean of 4 plain retrains, weights from the old model}
      */
     public String describe() {
-        return isEnsemble() ? "mean logits of " + members + " plain retrains, weights from the "
-                + (weightsFromOld ? "old model's" : "ensemble's") + " decisions" : "the old model";
+        if (!isEnsemble()) {
+            return "the old model";
+        }
+        return (members == 1 ? "logits of the plain retrain" : "mean logits of " + members + " plain retrains")
+                + ", weights from the " + (weightsFromOld ? "old model's" : (members == 1 ? "retrain's" : "ensemble's"))
+                + " decisions";
     }
 }

@@ -161,7 +161,7 @@ class PcTrainingTest {
     }
 
     @Test
-    void anEnsembleReferenceNeedsTheBaselineAndAtLeastTwoMembers() {
+    void anEnsembleReferenceNeedsTheBaselineAndAtLeastOneMember() {
         try (NDManager manager = NDManager.newBaseManager()) {
             PcData data = PcData.of(blobs(manager, 64, 1), null, blobs(manager, 32, 3), CLASSES, manager);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -173,7 +173,9 @@ class PcTrainingTest {
                             .optBaseline(false)
                             .build());
             assertTrue(e.getMessage().contains("needs the baseline"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> Reference.ensemble(1, true));
+            assertThrows(IllegalArgumentException.class, () -> Reference.ensemble(0, true));
+            assertEquals("logits of the plain retrain, weights from the old model's decisions",
+                    Reference.ensemble(1, true).describe());
             assertEquals(Reference.MEMBER_SEED_STRIDE * 2 + 7, Reference.memberSeed(7, 2));
         }
     }

@@ -54,8 +54,8 @@ class EnsembleReferenceConfigTest {
 
     @Test
     void badValuesNameTheKeyAndWhatIsExpected() throws IOException {
-        String members = failure(MINIMAL + "loss: {reference: ensemble, ensemble_members: 1}\n");
-        assertTrue(members.contains("loss.ensemble_members") && members.contains(">= 2"), members);
+        String members = failure(MINIMAL + "loss: {reference: ensemble, ensemble_members: 0}\n");
+        assertTrue(members.contains("loss.ensemble_members") && members.contains(">= 1"), members);
         String source = failure(MINIMAL + "loss: {reference: new}\n");
         assertTrue(source.contains("loss.reference") && source.contains("old") && source.contains("ensemble"),
                 source);

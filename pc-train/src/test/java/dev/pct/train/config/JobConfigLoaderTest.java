@@ -95,7 +95,8 @@ class JobConfigLoaderTest {
         assertEquals(Architecture.CNN, config.newModel().architecture().type());
 
         assertEquals(new LossConfig(Treatment.FD_KL, 1.0, 5.0, 100.0, 1.0, SampleFilter.OLD_CORRECT,
-                ClassReduction.SUM, 0.0, 2.0, 0, false, ReferenceSource.OLD, 4, WeightsFrom.OLD), config.loss());
+                ClassReduction.SUM, 0.0, 2.0, 0, false, ReferenceSource.OLD, 4, WeightsFrom.OLD,
+                Treatment.NONE, 0, 1, 1, 1, SampleFilter.OLD_INCORRECT), config.loss());
         TrainingSettings training = config.training();
         assertEquals(10, training.epochs());
         assertEquals(128, training.batchSize());

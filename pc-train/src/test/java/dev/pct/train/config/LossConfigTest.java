@@ -23,7 +23,8 @@ class LossConfigTest {
 
     private static final LossConfig GIVEN =
             new LossConfig(Treatment.FD_KL, 2.0, 3.0, 4.0, 0.5, SampleFilter.NEGATIVE_FLIP, ClassReduction.MEAN,
-                    0.25, 1.5, 3, true, ReferenceSource.OLD, 4, WeightsFrom.OLD);
+                    0.25, 1.5, 3, true, ReferenceSource.OLD, 4, WeightsFrom.OLD,
+                Treatment.NONE, 0, 1, 1, 1, SampleFilter.OLD_INCORRECT);
 
     /** Asserts every setting of a loss, each against the value written by hand. */
     private static void assertLoss(FocalDistillationLoss loss, float alpha, float beta, float tau, float lambda,
@@ -66,7 +67,8 @@ class LossConfigTest {
         assertFalse(none.distills());
         assertLoss(none.toLoss(), 2f, 3f, 4f, 0f, Distance.KL, SampleFilter.NEGATIVE_FLIP);
         assertFalse(new LossConfig(Treatment.FD_KL, 2.0, 3.0, 4.0, 0.0, SampleFilter.NEGATIVE_FLIP,
-                ClassReduction.MEAN, 0.25, 1.5, 3, true, ReferenceSource.OLD, 4, WeightsFrom.OLD).distills());
+                ClassReduction.MEAN, 0.25, 1.5, 3, true, ReferenceSource.OLD, 4, WeightsFrom.OLD,
+                Treatment.NONE, 0, 1, 1, 1, SampleFilter.OLD_INCORRECT).distills());
     }
 
     @Test
