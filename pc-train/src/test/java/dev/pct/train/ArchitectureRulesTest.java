@@ -48,6 +48,7 @@ class ArchitectureRulesTest {
                 .layer("selection").definedBy("dev.pct.train.selection..")
                 .layer("teacher").definedBy("dev.pct.train.teacher..")
                 .layer("reference").definedBy("dev.pct.train.reference..")
+                .layer("interpolation").definedBy("dev.pct.train.interpolation..")
                 .layer("loop").definedBy("dev.pct.train.loop..")
                 .layer("report").definedBy("dev.pct.train.report..")
                 .layer("api").definedBy("dev.pct.train.api..")
@@ -61,13 +62,14 @@ class ArchitectureRulesTest {
                 .whereLayer("report").mayOnlyBeAccessedByLayers("api", "job", "cli")
                 .whereLayer("loop").mayOnlyBeAccessedByLayers("api", "config", "job", "cli")
                 .whereLayer("reference").mayOnlyBeAccessedByLayers("api", "config", "job")
+                .whereLayer("interpolation").mayOnlyBeAccessedByLayers("api", "config", "job")
                 .whereLayer("teacher").mayOnlyBeAccessedByLayers("loop", "api", "config", "job")
                 .whereLayer("selection").mayOnlyBeAccessedByLayers("report", "api", "config", "job")
                 .whereLayer("export").mayOnlyBeAccessedByLayers("api", "job")
                 .whereLayer("update").mayOnlyBeAccessedByLayers(
                         "teacher", "reference", "loop", "api", "config", "job")
                 .whereLayer("data").mayOnlyBeAccessedByLayers(
-                        "teacher", "loop", "api", "config", "job", "cli")
+                        "teacher", "interpolation", "loop", "api", "config", "job", "cli")
                 .whereLayer("optim").mayOnlyBeAccessedByLayers("loop", "api", "config", "job")
                 .whereLayer("model").mayOnlyBeAccessedByLayers("update", "export", "api", "config", "job");
     }

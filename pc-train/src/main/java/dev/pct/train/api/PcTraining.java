@@ -18,6 +18,9 @@ import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.core.metrics.FlipReport;
 import dev.pct.train.data.BatchSource;
 import dev.pct.train.data.PcData;
+import dev.pct.train.data.SubsetBatches;
+import dev.pct.train.interpolation.InterpolationSettings;
+import dev.pct.train.report.InterpolationCurve;
 import dev.pct.train.io.AtomicFiles;
 import dev.pct.train.io.RunLock;
 import dev.pct.train.io.RunLog;
@@ -100,6 +103,8 @@ public final class PcTraining {
     static final String ENSEMBLE = "ensemble";
     /** The directory of a seed's ensemble cache, and the prefix of its extra members' stages. */
     static final String REFERENCE = "reference";
+    /** The report's name, and the directory, of a seed's weight-interpolated model. */
+    static final String INTERPOLATED = "interpolated";
     private static final String OLD_MODELS = "Old model's";
     /** The global gradient norm logit matching is clipped at when the training settings do not clip. */
     static final double LOGIT_MATCHING_CLIP_NORM = 5.0;
@@ -111,6 +116,12 @@ public final class PcTraining {
     private final Path runDir;
     private final PcData data;
     private final NewModel newModel;
+    /** Whether the new model starts from the weights of the old model trained in the job. */
+    private final boolean newModelFromOld;
+    /** The share of the training split the old model trained in the job sees. */
+    private final double oldTrainFraction;
+    /** The new model the stages train: {@link #newModel}, or once the old model is trained, from its weights. */
+    private NewModel stagesModel;
     private final OldModel oldModel;
     private final OldLogits oldLogits;
     private final NewModel oldArchitecture;
@@ -133,12 +144,17 @@ public final class PcTraining {
     private final LogitCache.Precision cachePrecision;
     /** A folder of teacher caches that {@code pc-train teacher} made and jobs share, or null: the run's own. */
     private final Path sharedTeacherCache;
+    private final InterpolationSettings interpolation;
+    /** The old model's parameters for weight interpolation, when it is given (a checkpoint), not trained here. */
+    private final Path oldParameters;
     private final int prefetch;
     private final Map<String, Object> provenance;
     private final Map<String, String> runFiles;
     private final IntFunction<BufferedImage> testImages;
     /** The kept epoch of every stage of the current run, in training order. */
     private final List<SelectedEpoch> selected = new ArrayList<>();
+    /** The weight-interpolation curves of the last run or read-back, one per seed. */
+    private final List<InterpolationCurve> interpolationCurves = new ArrayList<>();
     /** The exported models {@link #finishedResults} found. */
     private Map<String, Path> lastModels = Map.of();
 
@@ -146,6 +162,9 @@ public final class PcTraining {
         runDir = Objects.requireNonNull(b.runDir, "run directory must be set");
         data = Objects.requireNonNull(b.data, "data must be set");
         newModel = Objects.requireNonNull(b.newModel, "new model must be set");
+        stagesModel = newModel;
+        newModelFromOld = b.newModelFromOld;
+        oldTrainFraction = b.oldTrainFraction;
         oldModel = b.oldModel;
         oldLogits = b.oldLogits;
         oldArchitecture = b.oldArchitecture;
@@ -175,10 +194,11 @@ public final class PcTraining {
         for (Map.Entry<String, PcSetting> setting : sweep.entrySet()) {
             if (!setting.getKey().matches("[A-Za-z0-9._-]+") || setting.getKey().equals(BASELINE)
                     || setting.getKey().equals(OLD) || setting.getKey().equals(ENSEMBLE)
+                    || setting.getKey().equals(INTERPOLATED)
                     || setting.getKey().startsWith(REFERENCE)) {
                 throw new IllegalArgumentException("sweep setting name '" + setting.getKey() + "': expected letters,"
-                        + " digits, '.', '_' or '-', other than baseline, old, ensemble and reference... (it names a"
-                        + " folder)");
+                        + " digits, '.', '_' or '-', other than baseline, old, ensemble, interpolated and"
+                        + " reference... (it names a folder)");
             }
             if (!settings.isEmpty() && !(setting.getValue().loss().getLambda() > 0)) {
                 throw new IllegalArgumentException("sweep setting " + setting.getKey() + ": lambda must be > 0"
@@ -202,6 +222,22 @@ public final class PcTraining {
         workers = b.workers;
         cachePrecision = b.cachePrecision;
         sharedTeacherCache = b.sharedTeacherCache;
+        interpolation = b.interpolation;
+        oldParameters = b.oldParameters;
+        if (newModelFromOld && oldArchitecture == null) {
+            throw new IllegalArgumentException("a new model from the old model's weights needs an old model trained in"
+                    + " the job (setOldModelToTrain); for a given one, start the new model from its parameter file");
+        }
+        if (interpolation.enabled()) {
+            if (!baseline) {
+                throw new IllegalArgumentException("weight interpolation needs the baseline: it interpolates toward"
+                        + " the plain retrain");
+            }
+            if (oldArchitecture == null && oldParameters == null) {
+                throw new IllegalArgumentException("weight interpolation needs the old model's parameters: train the"
+                        + " old model in the job (setOldModelToTrain) or give its parameter file (optOldParameters)");
+            }
+        }
         prefetch = b.prefetch;
         provenance = Map.copyOf(b.provenance);
         runFiles = Map.copyOf(b.runFiles);
@@ -273,6 +309,7 @@ public final class PcTraining {
         List<EpochRecord> history = new ArrayList<>();
         List<ModelResult> results = new ArrayList<>();
         selected.clear();
+        interpolationCurves.clear();
         Map<String, Path> models = new LinkedHashMap<>();
         int[] oldTestPredictions;
         float[] oldTestConfidences;
@@ -284,8 +321,13 @@ public final class PcTraining {
                 oldStage = Model.newInstance(OLD, device);
                 StageRunner.Stage stage = new StageRunner.Stage(OLD, oldSeed, oldArchitecture, oldTraining,
                         StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE, false,
-                        Map.of("role", "old model trained in the job"), EpochSelection.Spec.LAST);
+                        Map.of("role", "old model trained in the job"), EpochSelection.Spec.LAST,
+                        oldTrainFraction < 1 ? SubsetBatches.fraction(data.train(), oldTrainFraction, oldSeed) : null);
                 history.addAll(runner.run(stage, runDir.resolve(OLD), StageRunner.Reference.NONE).history());
+                if (newModelFromOld) {
+                    stagesModel = oldArchitecture.startingFrom(
+                            runDir.resolve(OLD).resolve(StageRunner.FINAL_PARAMETERS));
+                }
                 StageNetwork network = runner.load(stage, runDir.resolve(OLD), oldStage);
                 old = OldModel.of(network.block(), "old model " + oldArchitecture.description());
             }
@@ -307,6 +349,10 @@ public final class PcTraining {
                     baselineOutcome = run(runner, baselineStage, seed, reference, oldTestPredictions, results,
                             history, models);
                     baselineBest = baselineOutcome.selectedRecord().validationError();
+                }
+                if (interpolation.enabled()) {
+                    interpolated(runner, seed, baselineStage, baselineBest, reference, oldTestPredictions, results,
+                            models, true);
                 }
                 if (!distills) {
                     continue;
@@ -373,6 +419,7 @@ public final class PcTraining {
         ReportWriter.builder().setRunDirectory(runDir).optClassNames(data.classNames())
                 .optLoadingRate(loading)
                 .optSelection(selected, selection)
+                .optInterpolation(interpolationCurves)
                 .optSettings(sweep.size() > 1 || !sweep.containsKey(PC) ? settings : Map.of())
                 .optNotes(oldModel == null ? List.of() : oldModel.notes())
                 .optTestImages(testImages)
@@ -531,6 +578,7 @@ public final class PcTraining {
         List<ModelResult> results = new ArrayList<>();
         Map<String, Path> models = new LinkedHashMap<>();
         selected.clear();
+        interpolationCurves.clear();
         if (oldArchitecture != null) {
             history.addAll(runner.finished(OLD, oldSeed, runDir.resolve(OLD), false).history());
         }
@@ -542,6 +590,9 @@ public final class PcTraining {
                 baselineOutcome = runner.finished(BASELINE, seed, stageDirectory(seed, BASELINE), export);
                 collect(BASELINE, seed, Double.NaN, baselineOutcome, oldTestPredictions, results, history, models);
                 baselineBest = baselineOutcome.selectedRecord().validationError();
+            }
+            if (interpolation.enabled()) {
+                interpolated(runner, seed, null, baselineBest, null, oldTestPredictions, results, models, false);
             }
             if (!distills()) {
                 continue;
@@ -597,8 +648,8 @@ public final class PcTraining {
     private StageRunner.Stage stage(String model, int trainSeed, StageLoss stageLoss, TeacherSource teacher,
             EpochSelection.Spec spec, String lossDescription, TrainingSettings stageTraining) {
         Provenance.Stage facts = new Provenance.Stage(provenance, runDir.toAbsolutePath().toString(), model,
-                trainSeed, newModel.description(), lossDescription, spec.describe());
-        return new StageRunner.Stage(model, trainSeed, newModel, stageTraining, stageLoss, teacher, export,
+                trainSeed, stagesModel.description(), lossDescription, spec.describe());
+        return new StageRunner.Stage(model, trainSeed, stagesModel, stageTraining, stageLoss, teacher, export,
                 facts.toMap(), spec);
     }
 
@@ -616,6 +667,60 @@ public final class PcTraining {
         float[] mask = toward.isEnsemble() && toward.weightsFromOld() ? oldTrainCorrect : null;
         return TeacherSource.forStage(termLoss, data.train().augments(), old,
                 data.old() == null ? null : data.old().train(), rows, data.train().labels(), mask, device);
+    }
+
+    /**
+     * Weight interpolation of a seed (BCWI): trains the soup's extra members if any, then scores the grid between the
+     * old model's parameters and the plain retrain's (or the members' mean), keeps an a by the selection rule on
+     * validation, and reports that model as {@value #INTERPOLATED}. With {@code train} false it only reads back.
+     */
+    private void interpolated(StageRunner runner, int seed, StageRunner.Stage baselineStage, double baselineBest,
+            StageRunner.Reference reference, int[] oldTestPredictions, List<ModelResult> results,
+            Map<String, Path> models, boolean train) throws IOException {
+        InterpolationRunner interpolator = new InterpolationRunner(runner, data, device, interpolation,
+                training.batchSize());
+        Path dir = stageDirectory(seed, INTERPOLATED);
+        InterpolationRunner.Result result;
+        if (train) {
+            List<byte[]> news = new ArrayList<>();
+            news.add(Files.readAllBytes(stageDirectory(seed, BASELINE).resolve(StageRunner.FINAL_PARAMETERS)));
+            for (int j = 1; j < interpolation.soupMembers(); j++) {
+                StageRunner.Stage member = member(seed, j, baselineStage);
+                runner.run(member, stageDirectory(seed, member.name()), reference);
+                news.add(Files.readAllBytes(stageDirectory(seed, member.name()).resolve(StageRunner.FINAL_PARAMETERS)));
+            }
+            Path oldFile = oldParameters != null ? oldParameters
+                    : runDir.resolve(OLD).resolve(StageRunner.FINAL_PARAMETERS);
+            SelectionRule rule = selection.rule() == SelectionRule.LAST ? SelectionRule.LOWEST_NFR : selection.rule();
+            EpochSelection.Spec spec = new EpochSelection.Spec(rule, rule == SelectionRule.LOWEST_NFR
+                    ? baselineBest + selection.errorMargin() : Double.NaN, 0);
+            StageRunner.Stage stage = stage(INTERPOLATED, seed, StageLoss.of(Loss.softmaxCrossEntropyLoss()),
+                    TeacherSource.NONE, spec, describeInterpolation(), training);
+            result = interpolator.run(stage, dir, Files.readAllBytes(oldFile), news, spec, reference);
+        } else {
+            result = interpolator.finished(INTERPOLATED, seed, dir);
+        }
+        interpolationCurves.add(result.curve());
+        int[] predictions = FlipAccumulator.argmax(result.testLogits(), data.classes());
+        FlipAccumulator flips = new FlipAccumulator(data.classes());
+        flips.add(data.test().labels(), oldTestPredictions, predictions);
+        results.add(new ModelResult(INTERPOLATED, seed, predictions, flips.report(),
+                Confidence.ofLogits(result.testLogits(), data.classes())));
+        if (export) {
+            models.put(INTERPOLATED + " seed " + seed, dir.resolve(StageRunner.MODEL_DIR));
+        }
+    }
+
+    private String describeInterpolation() {
+        return "weight interpolation (1 - a) old + a " + (interpolation.soupMembers() == 1 ? "plain retrain"
+                : "mean of " + interpolation.soupMembers() + " plain retrains") + ", a in " + interpolation.alphas()
+                + ", batch norm re-estimated on " + interpolation.bnBatches() + " training batches";
+    }
+
+    /** Member {@code j + 1} of a seed's ensemble or soup: a plain retrain with its own seed. */
+    private StageRunner.Stage member(int seed, int j, StageRunner.Stage baselineStage) {
+        return plainRetrain(REFERENCE + "-" + (j + 1), Reference.memberSeed(seed, j), baselineStage.selection(),
+                "cross-entropy (member " + (j + 1) + " of the reference ensemble)");
     }
 
     /** The member counts of the ensembles the distilling settings pull toward; empty when none does. */
@@ -659,11 +764,9 @@ public final class PcTraining {
         dirs.add(stageDirectory(seed, baselineStage.name()));
         testLogits.add(baselineOutcome.testLogits());
         for (int j = 1; j < sizes.last(); j++) {
-            String name = REFERENCE + "-" + (j + 1);
-            StageRunner.Stage member = plainRetrain(name, Reference.memberSeed(seed, j), baselineStage.selection(),
-                    "cross-entropy (member " + (j + 1) + " of the reference ensemble)");
+            StageRunner.Stage member = member(seed, j, baselineStage);
             stages.add(member);
-            dirs.add(stageDirectory(seed, name));
+            dirs.add(stageDirectory(seed, member.name()));
             testLogits.add(runner.run(member, dirs.get(j), reference).testLogits());
         }
         for (int k : sizes) {
@@ -985,6 +1088,8 @@ public final class PcTraining {
         private Path runDir;
         private PcData data;
         private NewModel newModel;
+        private boolean newModelFromOld;
+        private double oldTrainFraction = 1;
         private OldModel oldModel;
         private OldLogits oldLogits;
         private NewModel oldArchitecture;
@@ -1009,6 +1114,8 @@ public final class PcTraining {
         private int workers = 2;
         private LogitCache.Precision cachePrecision = LogitCache.Precision.FLOAT32;
         private Path sharedTeacherCache;
+        private InterpolationSettings interpolation = InterpolationSettings.defaults();
+        private Path oldParameters;
         private int prefetch = 4;
         private Map<String, Object> provenance = Map.of();
         private Map<String, String> runFiles = Map.of();
@@ -1095,6 +1202,36 @@ public final class PcTraining {
         public Builder setOldModelToTrain(NewModel architecture, TrainingSettings oldTraining) {
             this.oldArchitecture = architecture;
             this.oldTraining = Objects.requireNonNull(oldTraining, "oldTraining");
+            return this;
+        }
+
+        /**
+         * Trains the old model of {@link #setOldModelToTrain} on a share of the training split, the first of a
+         * shuffle by its seed; default 1 (all of it). With {@link #optNewModelFromOld} the update is a data-growth
+         * scenario: the old model on part of the data, the new one fine-tuned from it on all of it.
+         *
+         * @param fraction the share, in (0, 1]
+         * @return this builder
+         */
+        public Builder optOldModelTrainFraction(double fraction) {
+            if (!(fraction > 0 && fraction <= 1)) {
+                throw new IllegalArgumentException("old model's train fraction: expected a number in (0, 1], got "
+                        + fraction);
+            }
+            this.oldTrainFraction = fraction;
+            return this;
+        }
+
+        /**
+         * Starts every new model (plain retrain, PC models, ensemble members) from the weights of the old model
+         * trained in the job ({@link #setOldModelToTrain}), in its architecture, instead of {@link #setNewModel}'s
+         * (which must be that architecture): the update of a data-growth scenario; default false.
+         *
+         * @param fromOld whether to start from the old model's weights
+         * @return this builder
+         */
+        public Builder optNewModelFromOld(boolean fromOld) {
+            this.newModelFromOld = fromOld;
             return this;
         }
 
@@ -1327,6 +1464,31 @@ public final class PcTraining {
          */
         public Builder optSharedTeacherCache(Path folder) {
             this.sharedTeacherCache = folder;
+            return this;
+        }
+
+        /**
+         * Sets weight interpolation between the old model and the plain retrain (BCWI); default off. It needs the
+         * baseline, the old model's parameters in the new model's architecture (an old model trained in the job,
+         * or {@link #optOldParameters}), and a validation split to choose a on.
+         *
+         * @param interpolation the grid, the batch-norm batches and the soup's members
+         * @return this builder
+         */
+        public Builder optInterpolation(InterpolationSettings interpolation) {
+            this.interpolation = Objects.requireNonNull(interpolation, "interpolation");
+            return this;
+        }
+
+        /**
+         * Sets the file of the old model's parameters ({@code Block.saveParameters}, e.g. a run's {@code
+         * final.params}) for weight interpolation, when the old model is given rather than trained in the job.
+         *
+         * @param file the parameter file, in the new model's architecture
+         * @return this builder
+         */
+        public Builder optOldParameters(Path file) {
+            this.oldParameters = file;
             return this;
         }
 

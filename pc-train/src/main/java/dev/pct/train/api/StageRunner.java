@@ -3,6 +3,7 @@ package dev.pct.train.api;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -93,7 +94,13 @@ final class StageRunner {
      * @param selection which epoch is kept, and early stopping
      */
     record Stage(String name, int seed, NewModel model, TrainingSettings training, StageLoss loss, TeacherSource teacher,
-            boolean export, Map<String, Object> provenance, EpochSelection.Spec selection) {}
+            boolean export, Map<String, Object> provenance, EpochSelection.Spec selection, BatchSource trainOn) {
+        /** A stage that trains on the whole training split. */
+        Stage(String name, int seed, NewModel model, TrainingSettings training, StageLoss loss, TeacherSource teacher,
+                boolean export, Map<String, Object> provenance, EpochSelection.Spec selection) {
+            this(name, seed, model, training, loss, teacher, export, provenance, selection, null);
+        }
+    }
 
     /**
      * What a finished stage left.
@@ -143,7 +150,8 @@ final class StageRunner {
             StageTrainer trainer = new StageTrainer(stage.name() + " seed " + stage.seed(), stage.seed(),
                     stage.training(), stage.loss(), stage.teacher(), device, new Checkpoint(dir.resolve("checkpoints")),
                     workers).optProfile(profileEpoch, dir);
-            StageTrainer.Trained trained = trainer.train(model, stage.model(), data.train(), (row, block) -> {
+            BatchSource train = stage.trainOn() != null ? stage.trainOn() : data.train();
+            StageTrainer.Trained trained = trainer.train(model, stage.model(), train, (row, block) -> {
                 long evaluationStart = System.nanoTime();
                 int[] validation = data.validation().size() == 0 ? null : predictions(block, data.validation(), model);
                 double validationError = validation == null ? Double.NaN
@@ -210,12 +218,7 @@ final class StageRunner {
                             stage.seed(), choice.epoch(), rate(test[0]), rate(test[1])));
                 }
                 if (exported != null) {
-                    try {
-                        ModelExport.write(exported, network.exportNet(), description(network, stage), architectureJar);
-                    } catch (IOException e) {
-                        throw AtomicFiles.naming(exported, e);
-                    }
-                    LOG.info("{} seed {}: model exported to {}", stage.name(), stage.seed(), exported);
+                    export(network, stage, exported);
                 }
                 writeSelected(dir.resolve(SELECTION), selected);
                 AtomicFiles.writeString(dir.resolve(DONE), Instant.now() + "\n");
@@ -293,6 +296,16 @@ final class StageRunner {
         }
     }
 
+    /** Writes a stage's network as the model a Java service loads with plain DJL. */
+    void export(StageNetwork network, Stage stage, Path exported) throws IOException {
+        try {
+            ModelExport.write(exported, network.exportNet(), description(network, stage), architectureJar);
+        } catch (IOException e) {
+            throw AtomicFiles.naming(exported, e);
+        }
+        LOG.info("{} seed {}: model exported to {}", stage.name(), stage.seed(), exported);
+    }
+
     private ModelExport.Description description(StageNetwork network, Stage stage) {
         ModelInput input = data.newInput();
         return new ModelExport.Description(network.exportArguments(), data.train().sampleShape(), data.classes(),
@@ -301,12 +314,16 @@ final class StageRunner {
     }
 
     private int[] predictions(Block block, BatchSource set, Model model) {
-        return FlipAccumulator.argmax(Inference.logits(Inference.of(block), set, evalBatchSize, model.getNDManager(),
-                workers), data.classes());
+        return FlipAccumulator.argmax(logits(block, set, model.getNDManager()), data.classes());
+    }
+
+    /** A block's logits on a split, in evaluation batches. */
+    float[] logits(Block block, BatchSource set, NDManager manager) {
+        return Inference.logits(Inference.of(block), set, evalBatchSize, manager, workers);
     }
 
     /** {test error, test NFR (NaN without the old model's predictions)} of a stage's test predictions. */
-    private double[] testFigures(int[] test, Reference reference) {
+    double[] testFigures(int[] test, Reference reference) {
         double nfr = reference.testPredictions() == null ? Double.NaN
                 : flips(data.test().labels(), reference.testPredictions(), test).negativeFlipRate();
         return new double[] {errorRate(test, data.test().labels()), nfr};

@@ -1,5 +1,6 @@
 package dev.pct.train.config;
 
+import dev.pct.train.interpolation.InterpolationSettings;
 import dev.pct.train.loop.TrainingSettings;
 import dev.pct.train.selection.SelectionSettings;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import java.util.List;
  * @param sweep a trade-off sweep: axes over keys of {@code loss}, e.g. {@code [{key: loss.tau, values: [1,
  *     10]}]}; every combination trains one PC model against the same old model and baseline (see {@link
  *     SweepGrid}); empty (default) trains the one {@code loss}
+ * @param interpolation weight interpolation between the old model and the plain retrain (BCWI), off by default
  */
 public record JobConfig(
         String name,
@@ -45,7 +47,8 @@ public record JobConfig(
         LossConfig loss,
         TrainingSettings training,
         SelectionSettings selection,
-        List<SweepAxis> sweep) {
+        List<SweepAxis> sweep,
+        InterpolationSettings interpolation) {
 
     private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
@@ -59,7 +62,7 @@ public record JobConfig(
     static JobConfig template() {
         return new JobConfig(null, List.of(1), "auto", Path.of("runs"), true, DataConfig.template(),
                 OldModelConfig.template(), NewModelConfig.template(), LossConfig.defaults(),
-                TrainingSettings.defaults(), SelectionSettings.defaults(), List.of());
+                TrainingSettings.defaults(), SelectionSettings.defaults(), List.of(), InterpolationSettings.defaults());
     }
 
     /**

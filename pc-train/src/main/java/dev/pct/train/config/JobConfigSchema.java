@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.pct.train.interpolation.InterpolationSettings;
 import dev.pct.train.io.Spelling;
 import dev.pct.train.loop.TrainingSettings;
 import dev.pct.train.optim.OptimizerSettings;
@@ -50,7 +51,8 @@ final class JobConfigSchema {
             Map.entry(TrainingSettings.class, TrainingSettings::defaults),
             Map.entry(OptimizerSettings.class, OptimizerSettings::defaults),
             Map.entry(ScheduleSettings.class, ScheduleSettings::defaults),
-            Map.entry(SelectionSettings.class, SelectionSettings::defaults));
+            Map.entry(SelectionSettings.class, SelectionSettings::defaults),
+            Map.entry(InterpolationSettings.class, InterpolationSettings::defaults));
 
     /** Values that may stay null; whether they are needed depends on other values (checked after binding). */
     private static final Set<String> NULLABLE = Set.of(

@@ -1,5 +1,6 @@
 package dev.pct.train.config;
 
+import dev.pct.train.interpolation.InterpolationSettings;
 import dev.pct.train.loop.TrainingSettings;
 import dev.pct.train.model.Architecture;
 import dev.pct.train.optim.OptimizerSettings;
@@ -35,13 +36,57 @@ final class JobConfigValidator {
         }
         validateData(config.data());
         validateOldModel(config.oldModel());
-        validateNewModel(config.newModel());
+        validateNewModel(config.newModel(), config.oldModel());
         validateLoss(config.loss(), config.data());
         validateTraining("training", config.training());
         validateSelection(config);
+        validateInterpolation(config);
         SweepGrid.validate(config, problems);
         if (problems.isEmpty()) {
             validateEnsemble(config);
+        }
+    }
+
+    /** Weight interpolation needs the old model's parameters in the new model's architecture, and the baseline. */
+    private void validateInterpolation(JobConfig config) {
+        InterpolationSettings interpolation = config.interpolation();
+        atLeast("interpolation.bn_batches", interpolation.bnBatches(), 1);
+        atLeast("interpolation.soup_members", interpolation.soupMembers(), 1);
+        List<Double> alphas = interpolation.alphas();
+        if (alphas.isEmpty()) {
+            problems.invalid("interpolation.alphas", alphas, "at least one weight a in [0, 1]");
+        }
+        for (int i = 0; i < alphas.size(); i++) {
+            double a = alphas.get(i);
+            if (!(a >= 0 && a <= 1) || i > 0 && !(a > alphas.get(i - 1))) {
+                problems.invalid("interpolation.alphas[" + i + "]", a, "a number in [0, 1], larger than the one"
+                        + " before it");
+            }
+        }
+        if (!interpolation.enabled()) {
+            return;
+        }
+        if (!config.compareBaseline()) {
+            problems.invalid("compare_baseline", false, "true, since interpolation.enabled interpolates toward the"
+                    + " plain retrain");
+        }
+        if (!(config.data().validationFraction() > 0)) {
+            problems.invalid("data.validation_fraction", config.data().validationFraction(), "a number > 0, since"
+                    + " interpolation.enabled chooses a on the validation split");
+        }
+        OldModelConfig old = config.oldModel();
+        NewModelConfig model = config.newModel();
+        if (old.source() != OldModelSource.TRAIN && old.source() != OldModelSource.CHECKPOINT) {
+            problems.invalid("old_model.source", old.source(), "train or checkpoint, since interpolation.enabled"
+                    + " needs the old model's parameters");
+        } else if (model.source() == NewModelSource.TORCHSCRIPT) {
+            problems.invalid("new_model.source", model.source(), "architecture or params, since"
+                    + " interpolation.enabled mixes the new model's parameters with the old model's");
+        } else if (model.source() != NewModelSource.OLD && old.architecture() != null
+                && model.architecture() != null && !old.architecture().spec().equals(model.architecture().spec())) {
+            problems.invalid("new_model.architecture", model.architecture().spec(), "the old model's"
+                    + " architecture (" + old.architecture().spec() + "), since"
+                    + " interpolation.enabled mixes the two models' parameters");
         }
     }
 
@@ -143,6 +188,12 @@ final class JobConfigValidator {
             problems.invalid("old_model.cache", old.cache().toString(), "no cache with source " + old.source()
                     + ": a shared teacher cache is made by pc-train teacher from an old model file or checkpoint");
         }
+        if (!(old.trainFraction() > 0 && old.trainFraction() <= 1)) {
+            problems.invalid("old_model.train_fraction", old.trainFraction(), "a number > 0 and <= 1");
+        } else if (old.trainFraction() < 1 && old.source() != OldModelSource.TRAIN) {
+            problems.invalid("old_model.train_fraction", old.trainFraction(), "1 with source " + old.source()
+                    + " (only an old model trained in the job, source train, trains on a fraction)");
+        }
         if (old.seed() != null && old.source() != OldModelSource.TRAIN) {
             problems.invalid("old_model.seed", old.seed(), "no seed with source " + old.source()
                     + ": only an old model trained in the job (source train) has one");
@@ -190,7 +241,23 @@ final class JobConfigValidator {
         }
     }
 
-    private void validateNewModel(NewModelConfig model) {
+    private void validateNewModel(NewModelConfig model, OldModelConfig old) {
+        if (model.source() == NewModelSource.OLD) {
+            if (old.source() != OldModelSource.TRAIN && old.source() != OldModelSource.CHECKPOINT) {
+                problems.invalid("new_model.source", model.source(), "architecture, params or torchscript, since"
+                        + " old_model.source " + old.source() + " gives no weights to start from (old needs train or"
+                        + " checkpoint)");
+            } else if (model.architecture() != null && old.architecture() != null
+                    && !model.architecture().spec().equals(old.architecture().spec())) {
+                problems.invalid("new_model.architecture", model.architecture().spec(), "none or the old model's ("
+                        + old.architecture().spec() + "), since source old starts from the old model's weights");
+            }
+            if (model.file() != null) {
+                problems.invalid("new_model.file", model.file(), "none with source old (the weights are the old"
+                        + " model's)");
+            }
+            return;
+        }
         if (model.source() != NewModelSource.TORCHSCRIPT && model.architecture() == null) {
             problems.missing("new_model.architecture",
                     "a mapping with keys type, hidden, ... (required for source " + model.source() + ")");

@@ -11,7 +11,13 @@ public enum NewModelSource {
     TORCHSCRIPT,
 
     /** A built-in architecture whose pretrained weights are a DJL parameter file ({@code new_model.file}). */
-    PARAMS;
+    PARAMS,
+
+    /**
+     * The old model's architecture and weights ({@code old_model.source} train or checkpoint), fine-tuned: the
+     * update of a data-growth scenario, where weight interpolation applies.
+     */
+    OLD;
 
     /** Returns the constant's spelling in job files ({@link Spelling}), which messages and provenance show. */
     @Override

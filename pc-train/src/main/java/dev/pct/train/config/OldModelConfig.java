@@ -38,6 +38,10 @@ import java.nio.file.Path;
  * @param seed the seed of an old model trained in the job (source train); null (default): the job's first seed.
  *     Another seed with the new model's architecture makes the update a retrain of the same network (the paper's
  *     ResNet-18 to ResNet-18)
+ * @param trainFraction the share of the training split an old model trained in the job (source train) sees, the
+ *     first of a shuffle by its seed: a number in (0, 1], default 1. Below 1 with {@code new_model.source: old} the
+ *     update is a data-growth scenario (the old model on part of the data, the new one fine-tuned on all of it);
+ *     YAML {@code train_fraction}
  */
 public record OldModelConfig(
         OldModelSource source,
@@ -50,11 +54,12 @@ public record OldModelConfig(
         LogitCache.Precision cachePrecision,
         boolean trustCode,
         Path cache,
-        Integer seed) {
+        Integer seed,
+        double trainFraction) {
 
     /** The defaults: train an old model whose architecture must be given. */
     static OldModelConfig template() {
         return new OldModelConfig(OldModelSource.TRAIN, null, null, null, LogitsConfig.template(),
-                PreprocessingConfig.defaults(), null, LogitCache.Precision.FLOAT32, false, null, null);
+                PreprocessingConfig.defaults(), null, LogitCache.Precision.FLOAT32, false, null, null, 1.0);
     }
 }

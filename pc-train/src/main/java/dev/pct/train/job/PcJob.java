@@ -15,6 +15,7 @@ import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.LossConfig;
 import dev.pct.train.config.NewModelConfig;
 import dev.pct.train.config.OldModelConfig;
+import dev.pct.train.config.NewModelSource;
 import dev.pct.train.config.OldModelSource;
 import dev.pct.train.config.SweepGrid;
 import dev.pct.train.data.BatchSource;
@@ -188,7 +189,7 @@ public final class PcJob {
         PcTraining.Builder builder = PcTraining.builder()
                 .setRunDirectory(runDir)
                 .setData(job.data())
-                .setNewModel(newModel(config.newModel()))
+                .setNewModel(newModel(config.newModel(), old))
                 .optLoss(config.loss().toLoss())
                 .optTraining(config.training())
                 .optSelection(config.selection())
@@ -199,6 +200,8 @@ public final class PcJob {
                 .optDataLoading(config.data().workers(), config.data().prefetch())
                 .optTeacherCachePrecision(old.cachePrecision())
                 .optSharedTeacherCache(old.cache())
+                .optInterpolation(config.interpolation())
+                .optOldParameters(old.source() == OldModelSource.CHECKPOINT ? old.checkpoint() : null)
                 .optExportArchitectureJar(config.newModel().exportArchitectureJar())
                 .optProvenance(provenance)
                 .optRunFiles(Map.of("config.yaml", config.toYaml()))
@@ -222,6 +225,8 @@ public final class PcJob {
                         if (old.seed() != null) {
                             builder.optOldModelSeed(old.seed());
                         }
+                        builder.optOldModelTrainFraction(old.trainFraction())
+                                .optNewModelFromOld(config.newModel().source() == NewModelSource.OLD);
                     }
                     case LOGITS -> builder.setOldLogits(oldLogits(old, job, classes));
                     case CHECKPOINT -> {
@@ -272,8 +277,12 @@ public final class PcJob {
         }
     }
 
-    private static NewModel newModel(NewModelConfig n) {
+    private static NewModel newModel(NewModelConfig n, OldModelConfig old) {
         return switch (n.source()) {
+            // An old model trained in the job: its weights exist once it has trained (PcTraining starts from them).
+            case OLD -> old.source() == OldModelSource.CHECKPOINT
+                    ? NewModel.architecture(old.architecture().spec()).startingFrom(old.checkpoint())
+                    : NewModel.architecture(old.architecture().spec());
             case ARCHITECTURE -> NewModel.architecture(n.architecture().spec());
             case PARAMS -> NewModel.pretrained(n.architecture().spec(), n.file(), n.head(), n.freezeBackbone(),
                     (float) n.backboneLearningRate());

@@ -194,6 +194,40 @@ final class Charts {
         return front;
     }
 
+    /** Validation and test error and NFR over the interpolation weight a, a series per seed and split. */
+    static byte[] interpolation(List<InterpolationCurve> curves, int width, int height) throws IOException {
+        XYChart error = lineChart("Error over a", "error (%)", width, height);
+        XYChart nfr = lineChart("Negative flip rate over a", "NFR (%)", width, height);
+        for (XYChart chart : List.of(error, nfr)) {
+            chart.setXAxisTitle("a (0: old model, 1: new)");
+            chart.getStyler().setXAxisDecimalPattern("0.##");
+        }
+        for (InterpolationCurve curve : curves) {
+            for (boolean validation : new boolean[] {true, false}) {
+                List<Double> a = new ArrayList<>();
+                List<Double> e = new ArrayList<>();
+                List<Double> f = new ArrayList<>();
+                for (InterpolationCurve.Point p : curve.points()) {
+                    double errorValue = validation ? p.validationError() : p.testError();
+                    double nfrValue = validation ? p.validationNfr() : p.testNfr();
+                    if (Double.isFinite(errorValue) && Double.isFinite(nfrValue)) {
+                        a.add(p.a());
+                        e.add(100 * errorValue);
+                        f.add(100 * nfrValue);
+                    }
+                }
+                if (!a.isEmpty()) {
+                    String name = (validation ? "validation" : "test") + " seed " + curve.seed();
+                    error.addSeries(name, a, e);
+                    nfr.addSeries(name, a, f);
+                }
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BitmapEncoder.saveBitmap(List.of(error, nfr), 1, 2, out, BitmapEncoder.BitmapFormat.PNG);
+        return out.toByteArray();
+    }
+
     private static XYChart lineChart(String title, String yTitle, int width, int height) {
         XYChart chart =
                 new XYChartBuilder()

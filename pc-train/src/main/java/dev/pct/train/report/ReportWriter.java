@@ -66,6 +66,8 @@ public final class ReportWriter {
     public static final String LEARNING_CURVES_PNG = "learning_curves.png";
     /** The error versus negative-flip-rate chart. */
     public static final String ERROR_VS_NFR_PNG = "error_vs_nfr.png";
+    /** Chart file name: error and NFR of the weight-interpolated models over a. */
+    public static final String INTERPOLATION_PNG = "interpolation.png";
     /** The header of every negative-flip CSV. */
     public static final String NEGATIVE_FLIPS_HEADER =
             "sample_index,label,old_prediction,new_prediction,model,seed";
@@ -82,6 +84,7 @@ public final class ReportWriter {
     private final int chartHeight;
     private final LoadingRate loading;
     private final List<SelectedEpoch> selected;
+    private final List<InterpolationCurve> interpolation;
     private final SelectionSettings selection;
     private final Map<String, String> settings;
     private final List<String> notes;
@@ -101,6 +104,7 @@ public final class ReportWriter {
     private ReportWriter(Builder builder) {
         loading = builder.loading;
         selected = builder.selected;
+        interpolation = builder.interpolation;
         selection = builder.selection;
         settings = builder.settings;
         notes = builder.notes;
@@ -192,6 +196,11 @@ public final class ReportWriter {
                 newModels.size() > 2);
         written.add(put(ERROR_VS_NFR_PNG, scatter));
         charts.put("Test error against negative flip rate", scatter);
+        if (!interpolation.isEmpty()) {
+            byte[] curve = Charts.interpolation(interpolation, chartWidth, chartHeight);
+            written.add(put(INTERPOLATION_PNG, curve));
+            charts.put("Weight interpolation: error and NFR over a", curve);
+        }
 
         Markdown md = markdown(models, newModels, labels, oldPredictions, hasCurves, results.history());
         written.add(put(REPORT_MD, md.joined()));
@@ -435,6 +444,7 @@ public final class ReportWriter {
 
         StringBuilder selectionMd = new StringBuilder();
         selectionSection(selectionMd);
+        interpolationSection(selectionMd);
         StringBuilder sweepMd = new StringBuilder();
         sweepSection(sweepMd, newModels, labels);
         StringBuilder throughputMd = new StringBuilder();
@@ -493,6 +503,34 @@ public final class ReportWriter {
     }
 
     /** Each model's kept epoch and its validation and test figures there. */
+    /** Each seed's interpolation curve over a, the kept a marked; the kept model is a column of the tables above. */
+    private void interpolationSection(StringBuilder md) {
+        if (interpolation.isEmpty()) {
+            return;
+        }
+        InterpolationCurve first = interpolation.get(0);
+        md.append(String.format(Locale.ROOT, "%n## Weight interpolation%n%nThe models (1 - a) · old + a · %s, batch"
+                + " norm re-estimated on training batches for 0 < a < 1; a kept on the validation split by %s. The"
+                + " kept model is `%s` in the tables above.%n%n", first.members() == 1 ? "plain retrain"
+                        : "mean of " + first.members() + " plain retrains", first.rule(), first.model()));
+        md.append("| seed | a | validation error | validation NFR | test error | test NFR | kept |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        for (InterpolationCurve curve : interpolation) {
+            for (int i = 0; i < curve.points().size(); i++) {
+                InterpolationCurve.Point p = curve.points().get(i);
+                md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s |%n", curve.seed(),
+                        trim(p.a()), percent(p.validationError()), percent(p.validationNfr()),
+                        percent(p.testError()), percent(p.testNfr()), i == curve.kept()
+                                ? (curve.fallback() ? "yes (none within the bound: lowest error)" : "yes") : ""));
+            }
+        }
+        md.append("\n![error and NFR over a](").append(INTERPOLATION_PNG).append(")\n");
+    }
+
+    private static String trim(double a) {
+        return String.format(Locale.ROOT, "%.3f", a).replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+
     private void selectionSection(StringBuilder md) {
         if (selected.isEmpty()) {
             return;
@@ -678,6 +716,7 @@ public final class ReportWriter {
         private int chartHeight = 500;
         private LoadingRate loading;
         private List<SelectedEpoch> selected = List.of();
+        private List<InterpolationCurve> interpolation = List.of();
         private SelectionSettings selection;
         private Map<String, String> settings = Map.of();
         private List<String> notes = List.of();
@@ -758,6 +797,18 @@ public final class ReportWriter {
         public Builder optSelection(List<SelectedEpoch> selected, SelectionSettings selection) {
             this.selected = List.copyOf(selected);
             this.selection = selection;
+            return this;
+        }
+
+        /**
+         * Sets the weight-interpolation curves (one per seed), for the report's interpolation section and chart;
+         * empty (default) for a run without interpolation.
+         *
+         * @param curves the curves
+         * @return this builder
+         */
+        public Builder optInterpolation(List<InterpolationCurve> curves) {
+            this.interpolation = List.copyOf(curves);
             return this;
         }
 

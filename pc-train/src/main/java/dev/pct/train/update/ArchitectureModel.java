@@ -40,6 +40,11 @@ final class ArchitectureModel implements NewModel {
     }
 
     @Override
+    public NewModel startingFrom(Path file) {
+        return new ArchitectureModel(spec, file, Head.KEEP, false, 1f);
+    }
+
+    @Override
     public StageNetwork create(NDManager manager, Shape inputShape, int classes) {
         Block net = ModelFactory.build(spec, (int) inputShape.get(0), (int) inputShape.get(1),
                 (int) inputShape.get(2), classes);

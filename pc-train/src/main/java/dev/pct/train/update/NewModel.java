@@ -60,6 +60,20 @@ public interface NewModel {
     String description();
 
     /**
+     * Returns this model's network starting from the weights in a parameter file instead (e.g. an old model's
+     * {@code final.params}, for a new model fine-tuned from it), the classifier kept; the file is read when a
+     * network is created.
+     *
+     * @param parameters the parameter file
+     * @return the new model
+     * @throws UnsupportedOperationException for a network that is not a built-in architecture
+     */
+    default NewModel startingFrom(Path parameters) {
+        throw new UnsupportedOperationException(description() + ": only a built-in architecture starts from a"
+                + " parameter file");
+    }
+
+    /**
      * Returns a built-in architecture trained from scratch.
      *
      * @param spec the architecture
