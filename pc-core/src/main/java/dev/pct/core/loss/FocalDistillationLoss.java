@@ -147,7 +147,7 @@ import java.util.Objects;
  * <p>{@link #updateAccumulators} reuses the value of a recent {@link #evaluate} on the same
  * prediction array (by identity) instead of computing the loss a second time per step.
  */
-public final class FocalDistillationLoss extends RememberingLoss implements DistillationLoss {
+public final class FocalDistillationLoss extends RememberingLoss {
 
     private final LossOptions options;
     /** The old model's terms: the label layouts, their names and checks. */
@@ -417,36 +417,13 @@ public final class FocalDistillationLoss extends RememberingLoss implements Dist
     }
 
     /**
-     * Computes the focal-distillation loss; see the class documentation for the label layouts.
-     *
-     * @param labels {@code [y, oldLogits]} or the arrays of {@link #teacherLabels}
-     * @param predictions {@code [z]}, the new model's logits (N×C)
-     * @return the scalar loss, owned by the manager of {@code predictions[0]}
-     * @throws IllegalArgumentException if the shapes are inconsistent, the labels were made by
-     *     {@link #teacherLabels} of a loss with other settings, or on the raw path a label is
-     *     outside [0, C)
+     * Computes the focal-distillation loss ({@link #evaluate}, {@link #evaluateParts}); see the class documentation
+     * for the label layouts: {@code [y, oldLogits]} or the arrays of {@link #teacherLabels}. It throws {@link
+     * IllegalArgumentException} if the shapes are inconsistent, the labels were made by {@link #teacherLabels} of a
+     * loss with other settings, or on the raw path a label is outside [0, C).
      */
     @Override
-    public NDArray evaluate(NDList labels, NDList predictions) {
-        return compute(labels, predictions, false).loss();
-    }
-
-    /**
-     * Computes the loss like {@link #evaluate} and also its cross-entropy and distillation parts, for
-     * logging. The parts cost a few native calls more (on the soft-target layout a gather) and no host
-     * read; they belong to this call alone.
-     *
-     * @param labels {@code [y, oldLogits]} or the arrays of {@link #teacherLabels}
-     * @param predictions {@code [z]}, the new model's logits (N×C)
-     * @return the loss and its parts, owned by the manager of {@code predictions[0]}
-     * @throws IllegalArgumentException as {@link #evaluate} does
-     */
-    @Override
-    public LossParts evaluateParts(NDList labels, NDList predictions) {
-        return compute(labels, predictions, true);
-    }
-
-    private LossParts compute(NDList labels, NDList predictions, boolean withParts) {
+    LossParts compute(NDList labels, NDList predictions, boolean withParts) {
         if (predictions == null || predictions.isEmpty()) {
             throw new IllegalArgumentException("predictions: expected [newLogits (N, C)], got none");
         }

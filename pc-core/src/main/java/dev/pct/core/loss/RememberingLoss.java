@@ -7,16 +7,54 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A loss whose accumulators follow DJL's semantics (the mean over updates of the scalar loss) and reuse the value of
- * the step's own evaluation, which {@link #remember} records, instead of computing the loss a second time per step.
+ * A distillation loss computed by one {@link #compute} for {@link #evaluate} and {@link #evaluateParts}, whose
+ * accumulators follow DJL's semantics (the mean over updates of the scalar loss) and reuse the value of the step's
+ * own evaluation, which {@link #remember} records, instead of computing the loss a second time per step.
  */
-abstract class RememberingLoss extends Loss {
+abstract class RememberingLoss extends Loss implements DistillationLoss {
 
     private final Map<String, Float> totalLoss = new HashMap<>();
     private final RecentEvaluations recent = new RecentEvaluations();
 
     RememberingLoss(String name) {
         super(name);
+    }
+
+    /**
+     * Computes the loss, and with {@code withParts} its cross-entropy and distillation parts.
+     *
+     * @param labels the loss's labels
+     * @param predictions {@code [z]}, the new model's logits (N×C)
+     * @param withParts whether to compute the parts too
+     * @return the loss (parts null without {@code withParts}), owned by the manager of {@code predictions[0]}
+     */
+    abstract LossParts compute(NDList labels, NDList predictions, boolean withParts);
+
+    /**
+     * Computes the loss; see the class documentation of the loss for its labels.
+     *
+     * @param labels the loss's labels
+     * @param predictions {@code [z]}, the new model's logits (N×C)
+     * @return the scalar loss, owned by the manager of {@code predictions[0]}
+     * @throws IllegalArgumentException if the labels do not fit the loss or the logits
+     */
+    @Override
+    public final NDArray evaluate(NDList labels, NDList predictions) {
+        return compute(labels, predictions, false).loss();
+    }
+
+    /**
+     * Computes the loss like {@link #evaluate} and also its cross-entropy and distillation parts, for logging. The
+     * parts cost a few native calls more and no host read; they belong to this call alone.
+     *
+     * @param labels the loss's labels
+     * @param predictions {@code [z]}, the new model's logits (N×C)
+     * @return the loss and its detached parts, owned by the manager of {@code predictions[0]}
+     * @throws IllegalArgumentException as {@link #evaluate} does
+     */
+    @Override
+    public final LossParts evaluateParts(NDList labels, NDList predictions) {
+        return compute(labels, predictions, true);
     }
 
     /** Records the value of an evaluation of {@code predictions[0]} against {@code labels[0]}. */

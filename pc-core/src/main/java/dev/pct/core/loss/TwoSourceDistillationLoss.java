@@ -30,7 +30,7 @@ import java.util.Objects;
  * soft-target layout: the cross-entropy is counted once, in the first term. Gradient flows to {@code predictions[0]}
  * only; the weights are constants.
  */
-public final class TwoSourceDistillationLoss extends RememberingLoss implements DistillationLoss {
+public final class TwoSourceDistillationLoss extends RememberingLoss {
 
     private final FocalDistillationLoss first;
     private final FocalDistillationLoss second;
@@ -105,33 +105,8 @@ public final class TwoSourceDistillationLoss extends RememberingLoss implements 
         return new TwoSourceLabels(towardOld, towardSecond);
     }
 
-    /**
-     * Computes the loss; see the class documentation.
-     *
-     * @param labels the {@link TwoSourceLabels} of a batch
-     * @param predictions {@code [z]}, the new model's logits (N×C)
-     * @return the scalar loss, owned by the manager of {@code predictions[0]}
-     * @throws IllegalArgumentException if the labels are not two sources' or do not fit the losses or the logits
-     */
     @Override
-    public NDArray evaluate(NDList labels, NDList predictions) {
-        return compute(labels, predictions, false).loss();
-    }
-
-    /**
-     * Computes the loss like {@link #evaluate} and its parts: the cross-entropy, and both distillation terms
-     * together.
-     *
-     * @param labels the {@link TwoSourceLabels} of a batch
-     * @param predictions {@code [z]}, the new model's logits (N×C)
-     * @return the loss and its detached parts, owned by the manager of {@code predictions[0]}
-     */
-    @Override
-    public LossParts evaluateParts(NDList labels, NDList predictions) {
-        return compute(labels, predictions, true);
-    }
-
-    private LossParts compute(NDList labels, NDList predictions, boolean withParts) {
+    LossParts compute(NDList labels, NDList predictions, boolean withParts) {
         if (!(labels instanceof TwoSourceLabels both)) {
             throw new IllegalArgumentException("labels: expected the TwoSourceLabels of teacherLabels (the old model's"
                     + " and the second reference's terms), got " + (labels == null ? "null"
