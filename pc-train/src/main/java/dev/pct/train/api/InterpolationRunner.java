@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.train.data.PcData;
+import dev.pct.train.data.SubsetBatches;
 import dev.pct.train.interpolation.InterpolationSettings;
 import dev.pct.train.interpolation.WeightInterpolation;
 import dev.pct.train.io.AtomicFiles;
@@ -24,9 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,19 +156,11 @@ final class InterpolationRunner {
     /** The first {@code bn_batches} training batches of a shuffle by the seed (fewer when the split is smaller). */
     private List<int[]> bnBatches(int seed) {
         int n = data.train().size();
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, new Random(seed));
+        int[] order = SubsetBatches.shuffled(n, seed);
         int size = Math.min(batchSize, n);
         List<int[]> batches = new ArrayList<>();
         for (int from = 0; from + size <= n && batches.size() < settings.bnBatches(); from += size) {
-            int[] batch = new int[size];
-            for (int i = 0; i < size; i++) {
-                batch[i] = order.get(from + i);
-            }
-            batches.add(batch);
+            batches.add(Arrays.copyOfRange(order, from, from + size));
         }
         return batches;
     }

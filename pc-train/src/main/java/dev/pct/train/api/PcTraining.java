@@ -452,11 +452,7 @@ public final class PcTraining {
         if (outcome.exported() != null) {
             models.put(model + " seed " + seed, outcome.exported());
         }
-        int[] predictions = FlipAccumulator.argmax(outcome.testLogits(), data.classes());
-        FlipAccumulator flips = new FlipAccumulator(data.classes());
-        flips.add(data.test().labels(), oldTestPredictions, predictions);
-        results.add(new ModelResult(model, seed, predictions, flips.report(),
-                Confidence.ofLogits(outcome.testLogits(), data.classes())));
+        addResult(model, seed, outcome.testLogits(), oldTestPredictions, results);
         StageRunner.Selected s = outcome.selected();
         selected.add(new SelectedEpoch(model, seed, s.rule(), s.epoch(), s.epochsTrained(), s.fallback(),
                 errorBound, outcome.selectedRecord()));
@@ -465,13 +461,18 @@ public final class PcTraining {
     /** Adds the test results of a seed's ensemble of the first {@code k} members' test logits to the run's. */
     private FlipReport collectEnsemble(String label, int seed, List<float[]> memberTestLogits, int k,
             int[] oldTestPredictions, List<ModelResult> results) {
+        return addResult(label, seed, meanRows(memberTestLogits.subList(0, k)), oldTestPredictions, results);
+    }
+
+    /** Adds a model's test results, scored from its test logits against the old model's predictions. */
+    private FlipReport addResult(String model, int seed, float[] testLogits, int[] oldTestPredictions,
+            List<ModelResult> results) {
         int classes = data.classes();
-        float[] mean = meanRows(memberTestLogits.subList(0, k));
-        int[] predictions = FlipAccumulator.argmax(mean, classes);
+        int[] predictions = FlipAccumulator.argmax(testLogits, classes);
         FlipAccumulator flips = new FlipAccumulator(classes);
         flips.add(data.test().labels(), oldTestPredictions, predictions);
         FlipReport report = flips.report();
-        results.add(new ModelResult(label, seed, predictions, report, Confidence.ofLogits(mean, classes)));
+        results.add(new ModelResult(model, seed, predictions, report, Confidence.ofLogits(testLogits, classes)));
         return report;
     }
 
@@ -701,11 +702,7 @@ public final class PcTraining {
             result = interpolator.finished(INTERPOLATED, seed, dir);
         }
         interpolationCurves.add(result.curve());
-        int[] predictions = FlipAccumulator.argmax(result.testLogits(), data.classes());
-        FlipAccumulator flips = new FlipAccumulator(data.classes());
-        flips.add(data.test().labels(), oldTestPredictions, predictions);
-        results.add(new ModelResult(INTERPOLATED, seed, predictions, flips.report(),
-                Confidence.ofLogits(result.testLogits(), data.classes())));
+        addResult(INTERPOLATED, seed, result.testLogits(), oldTestPredictions, results);
         if (export) {
             models.put(INTERPOLATED + " seed " + seed, dir.resolve(StageRunner.MODEL_DIR));
         }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -50,17 +51,25 @@ public final class SubsetBatches implements BatchSource {
         if (keep < 1) {
             throw new IllegalArgumentException("fraction " + fraction + " of " + source.size() + " samples keeps none");
         }
+        int[] indices = Arrays.copyOf(shuffled(source.size(), seed), keep);
+        return new SubsetBatches(source, indices, keep + " of " + source.size() + " samples (fraction " + fraction
+                + ", shuffle seed " + seed + ")");
+    }
+
+    /**
+     * Returns 0, ..., n - 1 in the order of {@link Collections#shuffle} by {@code new Random(seed)}.
+     *
+     * @param n how many indices
+     * @param seed the shuffle's seed
+     * @return the shuffled indices
+     */
+    public static int[] shuffled(int n, long seed) {
         List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < source.size(); i++) {
+        for (int i = 0; i < n; i++) {
             order.add(i);
         }
         Collections.shuffle(order, new Random(seed));
-        int[] indices = new int[keep];
-        for (int i = 0; i < keep; i++) {
-            indices[i] = order.get(i);
-        }
-        return new SubsetBatches(source, indices, keep + " of " + source.size() + " samples (fraction " + fraction
-                + ", shuffle seed " + seed + ")");
+        return order.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private int[] map(int[] batch) {
