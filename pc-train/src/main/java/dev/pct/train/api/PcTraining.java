@@ -20,7 +20,6 @@ import dev.pct.train.data.BatchSource;
 import dev.pct.train.data.PcData;
 import dev.pct.train.data.SubsetBatches;
 import dev.pct.train.interpolation.InterpolationSettings;
-import dev.pct.train.report.InterpolationCurve;
 import dev.pct.train.io.AtomicFiles;
 import dev.pct.train.io.RunLock;
 import dev.pct.train.io.RunLog;
@@ -30,7 +29,6 @@ import dev.pct.train.loop.LoadingProbe;
 import dev.pct.train.loop.Prefetcher;
 import dev.pct.train.loop.StageLoss;
 import dev.pct.train.loop.TrainingSettings;
-import dev.pct.train.reference.MeanOldModel;
 import dev.pct.train.reference.Reference;
 import dev.pct.train.report.Confidence;
 import dev.pct.train.report.EpochRecord;
@@ -38,7 +36,6 @@ import dev.pct.train.report.MergedRuns;
 import dev.pct.train.report.ModelResult;
 import dev.pct.train.report.ReportWriter;
 import dev.pct.train.report.RunResults;
-import dev.pct.train.report.SelectedEpoch;
 import dev.pct.train.selection.EpochSelection;
 import dev.pct.train.selection.SelectionRule;
 import dev.pct.train.selection.SelectionSettings;
@@ -63,7 +60,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,10 +95,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PcTraining {
     private static final Logger LOG = LoggerFactory.getLogger(PcTraining.class);
-    /** The report's name of a seed's reference ensemble. */
-    static final String ENSEMBLE = "ensemble";
-    /** The directory of a seed's ensemble cache, and the prefix of its extra members' stages. */
-    static final String REFERENCE = "reference";
     /** The report's name, and the directory, of a seed's weight-interpolated model. */
     static final String INTERPOLATED = "interpolated";
     private static final String OLD_MODELS = "Old model's";
@@ -151,12 +143,10 @@ public final class PcTraining {
     private final Map<String, Object> provenance;
     private final Map<String, String> runFiles;
     private final IntFunction<BufferedImage> testImages;
-    /** The kept epoch of every stage of the current run, in training order. */
-    private final List<SelectedEpoch> selected = new ArrayList<>();
-    /** The weight-interpolation curves of the last run or read-back, one per seed. */
-    private final List<InterpolationCurve> interpolationCurves = new ArrayList<>();
-    /** The exported models {@link #finishedResults} found. */
-    private Map<String, Path> lastModels = Map.of();
+    /** The reference ensembles the settings distil toward. */
+    private final ReferenceEnsembles ensembles;
+    /** What the last run or read-back found: its kept epochs, interpolation curves and exported models. */
+    private RunRecord record = RunRecord.empty();
 
     private PcTraining(Builder b) {
         runDir = Objects.requireNonNull(b.runDir, "run directory must be set");
@@ -193,9 +183,9 @@ public final class PcTraining {
         }
         for (Map.Entry<String, PcSetting> setting : sweep.entrySet()) {
             if (!setting.getKey().matches("[A-Za-z0-9._-]+") || setting.getKey().equals(BASELINE)
-                    || setting.getKey().equals(OLD) || setting.getKey().equals(ENSEMBLE)
+                    || setting.getKey().equals(OLD) || setting.getKey().equals(ReferenceEnsembles.ENSEMBLE)
                     || setting.getKey().equals(INTERPOLATED)
-                    || setting.getKey().startsWith(REFERENCE)) {
+                    || setting.getKey().startsWith(ReferenceEnsembles.REFERENCE)) {
                 throw new IllegalArgumentException("sweep setting name '" + setting.getKey() + "': expected letters,"
                         + " digits, '.', '_' or '-', other than baseline, old, ensemble, interpolated and"
                         + " reference... (it names a folder)");
@@ -205,13 +195,30 @@ public final class PcTraining {
                         + " (lambda 0 is the baseline, which the job trains anyway)");
             }
         }
-        if (!ensembleSizes().isEmpty() && !baseline) {
-            throw new IllegalArgumentException("an ensemble reference needs the baseline: the plain retrain is the"
-                    + " ensemble's first member");
-        }
         device = b.device != null ? b.device : Devices.resolve("auto");
         name = b.name;
         export = b.export;
+        ensembles = new ReferenceEnsembles(sweep.values(), new ReferenceEnsembles.Stages() {
+            @Override
+            public StageRunner.Stage member(int seed, int j, StageRunner.Stage baselineStage) {
+                return PcTraining.this.member(seed, j, baselineStage);
+            }
+
+            @Override
+            public Path directory(int seed, String model) {
+                return stageDirectory(seed, model);
+            }
+
+            @Override
+            public LogitCache trainCache(Path file, OldModel ensemble, Prefetcher prefetcher) throws IOException {
+                return teacherCache(file, "train", ensemble, data.train(), data.classes(), cachePrecision,
+                        prefetcher, "Reference ensemble's", false);
+            }
+        }, device, export);
+        if (!ensembles.isEmpty() && !baseline) {
+            throw new IllegalArgumentException("an ensemble reference needs the baseline: the plain retrain is the"
+                    + " ensemble's first member");
+        }
         exportArchitectureJar = b.exportArchitectureJar;
         profileEpoch = b.profileEpoch;
         // The training batch by default: a training step at that size fits already, inference needs less (no
@@ -306,12 +313,8 @@ public final class PcTraining {
         AtomicFiles.writeString(runDir.resolve(INPUT_PIPELINE), pipeline.toString() + "\n");
         StageRunner runner = new StageRunner(device, data, evalBatchSize, prefetcher, exportArchitectureJar,
                 selection.evaluateTest(), profileEpoch);
-        List<EpochRecord> history = new ArrayList<>();
-        List<ModelResult> results = new ArrayList<>();
-        selected.clear();
-        interpolationCurves.clear();
-        Map<String, Path> models = new LinkedHashMap<>();
-        int[] oldTestPredictions;
+        List<EpochRecord> oldHistory = new ArrayList<>();
+        record = RunRecord.empty();
         float[] oldTestConfidences;
         Model oldStage = null;
         List<AutoCloseable> open = new ArrayList<>();
@@ -323,7 +326,7 @@ public final class PcTraining {
                         StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE, false,
                         Map.of("role", "old model trained in the job"), EpochSelection.Spec.LAST,
                         oldTrainFraction < 1 ? SubsetBatches.fraction(data.train(), oldTrainFraction, oldSeed) : null);
-                history.addAll(runner.run(stage, runDir.resolve(OLD), StageRunner.Reference.NONE).history());
+                oldHistory.addAll(runner.run(stage, runDir.resolve(OLD), StageRunner.Reference.NONE).history());
                 if (newModelFromOld) {
                     stagesModel = oldArchitecture.startingFrom(
                             runDir.resolve(OLD).resolve(StageRunner.FINAL_PARAMETERS));
@@ -333,33 +336,29 @@ public final class PcTraining {
             }
             LOG.info("Old model: {}", old == null ? "logits given" : old.description());
             OldOutputs outputs = oldOutputs(old, classes, prefetcher, open);
-            oldTestPredictions = outputs.test();
             oldTestConfidences = outputs.testConfidences();
-            StageRunner.Reference reference = new StageRunner.Reference(outputs.validation(), oldTestPredictions);
+            record = new RunRecord(classes, data.test().labels(), outputs.test());
+            record.addHistory(oldHistory);
+            StageRunner.Reference reference = new StageRunner.Reference(outputs.validation(), outputs.test());
             boolean distills = distills();
-            // The plain retrain's rule: its lowest validation error, whatever the PC models' rule.
-            EpochSelection.Spec baselineSpec = new EpochSelection.Spec(selection.rule() == SelectionRule.LAST
-                    ? SelectionRule.LAST : SelectionRule.LOWEST_ERROR, Double.NaN, selection.patience());
             float[] oldTrainCorrect = null;
             for (int seed : seeds) {
                 double baselineBest = Double.NaN;
                 StageRunner.Outcome baselineOutcome = null;
-                StageRunner.Stage baselineStage = plainRetrain(BASELINE, seed, baselineSpec, "cross-entropy");
+                StageRunner.Stage baselineStage = plainRetrain(BASELINE, seed, baselineSelection(), "cross-entropy");
                 if (!distills || baseline) {
-                    baselineOutcome = run(runner, baselineStage, seed, reference, oldTestPredictions, results,
-                            history, models);
+                    baselineOutcome = run(runner, baselineStage, seed, reference);
                     baselineBest = baselineOutcome.selectedRecord().validationError();
                 }
                 if (interpolation.enabled()) {
-                    interpolated(runner, seed, baselineStage, baselineBest, reference, oldTestPredictions, results,
-                            models, true);
+                    interpolated(runner, seed, baselineStage, baselineBest, reference, true);
                 }
                 if (!distills) {
                     continue;
                 }
-                Map<Integer, LogitRows> ensembles = ensembles(runner, seed, baselineStage, baselineOutcome, reference,
-                        oldTestPredictions, results, prefetcher, open);
-                if (!ensembles.isEmpty() && oldTrainCorrect == null) {
+                Map<Integer, LogitRows> references = ensembles.train(runner, seed, baselineStage, baselineOutcome,
+                        reference, record, prefetcher, open);
+                if (!references.isEmpty() && oldTrainCorrect == null) {
                     oldTrainCorrect = correct(outputs.train(), data.train().labels());
                 }
                 EpochSelection.Spec spec = new EpochSelection.Spec(selection.rule(),
@@ -368,15 +367,14 @@ public final class PcTraining {
                     PcSetting pc = setting.getValue();
                     FocalDistillationLoss settingLoss = pc.loss();
                     Loss stageLoss = pc.stageLoss();
-                    TeacherSource teacher = teacher(settingLoss, pc.reference(), old, outputs.train(), ensembles,
+                    TeacherSource teacher = teacher(settingLoss, pc.reference(), old, outputs.train(), references,
                             oldTrainCorrect);
                     if (stageLoss instanceof TwoSourceDistillationLoss two) {
                         teacher = new TwoSourceTeacher(teacher, teacher(two.getSecond(), pc.second().toward(), old,
-                                outputs.train(), ensembles, oldTrainCorrect));
+                                outputs.train(), references, oldTrainCorrect));
                     }
                     run(runner, stage(setting.getKey(), seed, StageLoss.of(stageLoss), teacher, spec,
-                            describe(setting.getValue()), trainingFor(settingLoss)), seed, reference,
-                            oldTestPredictions, results, history, models);
+                            describe(setting.getValue()), trainingFor(settingLoss)), seed, reference);
                 }
             }
         } finally {
@@ -391,13 +389,18 @@ public final class PcTraining {
                 }
             }
         }
-        RunResults runResults = new RunResults(data.test().labels(), oldTestPredictions, results, history,
-                oldTestConfidences);
+        RunResults runResults = record.toResults(oldTestConfidences);
         writeReport(runResults, new ReportWriter.LoadingRate(loadingRate, workers));
         LOG.info("Done in {} s. Old model test error {}. Report: {}", Math.round((System.nanoTime() - start) / 1e9),
-                String.format("%.4f", StageRunner.errorRate(oldTestPredictions, data.test().labels())),
+                String.format("%.4f", StageRunner.errorRate(record.oldTestPredictions(), data.test().labels())),
                 runDir.resolve(ReportWriter.REPORT_HTML));
-        return new PcResult(runDir, runResults, table(results), models);
+        return new PcResult(runDir, runResults, table(runResults.models()), record.models());
+    }
+
+    /** The plain retrain's rule: its lowest validation error, whatever the PC models' rule. */
+    private EpochSelection.Spec baselineSelection() {
+        return new EpochSelection.Spec(selection.rule() == SelectionRule.LAST ? SelectionRule.LAST
+                : SelectionRule.LOWEST_ERROR, Double.NaN, selection.patience());
     }
 
     /** Writes report.md, report.html and the files beside them. */
@@ -406,10 +409,7 @@ public final class PcTraining {
         Map<String, String> settings = new LinkedHashMap<>();
         if (distills()) {
             sweep.forEach((label, l) -> settings.put(label, describe(l)));
-            for (int k : ensembleSizes()) {
-                settings.put(ensembleLabel(k), "the reference ensemble: mean logits of " + k
-                        + " plain retrains (no epochs of its own)");
-            }
+            settings.putAll(ensembles.descriptions());
         }
         return settings;
     }
@@ -418,8 +418,8 @@ public final class PcTraining {
         Map<String, String> settings = settingsDescriptions();
         ReportWriter.builder().setRunDirectory(runDir).optClassNames(data.classNames())
                 .optLoadingRate(loading)
-                .optSelection(selected, selection)
-                .optInterpolation(interpolationCurves)
+                .optSelection(record.selected(), selection)
+                .optInterpolation(record.curves())
                 .optSettings(sweep.size() > 1 || !sweep.containsKey(PC) ? settings : Map.of())
                 .optNotes(oldModel == null ? List.of() : oldModel.notes())
                 .optTestImages(testImages)
@@ -437,43 +437,10 @@ public final class PcTraining {
 
     /** Trains (or reads back) a reported stage of a seed and adds its results, history and kept epoch to the run's. */
     private StageRunner.Outcome run(StageRunner runner, StageRunner.Stage stage, int seed,
-            StageRunner.Reference reference, int[] oldTestPredictions, List<ModelResult> results,
-            List<EpochRecord> history, Map<String, Path> models) throws IOException {
+            StageRunner.Reference reference) throws IOException {
         StageRunner.Outcome outcome = runner.run(stage, stageDirectory(seed, stage.name()), reference);
-        collect(stage.name(), seed, stage.selection().errorBound(), outcome, oldTestPredictions, results, history,
-                models);
+        record.addStage(stage.name(), seed, stage.selection().errorBound(), outcome);
         return outcome;
-    }
-
-    /** Adds a reported stage's results, history and kept epoch to the run's. */
-    private void collect(String model, int seed, double errorBound, StageRunner.Outcome outcome,
-            int[] oldTestPredictions, List<ModelResult> results, List<EpochRecord> history, Map<String, Path> models) {
-        history.addAll(outcome.history());
-        if (outcome.exported() != null) {
-            models.put(model + " seed " + seed, outcome.exported());
-        }
-        addResult(model, seed, outcome.testLogits(), oldTestPredictions, results);
-        StageRunner.Selected s = outcome.selected();
-        selected.add(new SelectedEpoch(model, seed, s.rule(), s.epoch(), s.epochsTrained(), s.fallback(),
-                errorBound, outcome.selectedRecord()));
-    }
-
-    /** Adds the test results of a seed's ensemble of the first {@code k} members' test logits to the run's. */
-    private FlipReport collectEnsemble(String label, int seed, List<float[]> memberTestLogits, int k,
-            int[] oldTestPredictions, List<ModelResult> results) {
-        return addResult(label, seed, meanRows(memberTestLogits.subList(0, k)), oldTestPredictions, results);
-    }
-
-    /** Adds a model's test results, scored from its test logits against the old model's predictions. */
-    private FlipReport addResult(String model, int seed, float[] testLogits, int[] oldTestPredictions,
-            List<ModelResult> results) {
-        int classes = data.classes();
-        int[] predictions = FlipAccumulator.argmax(testLogits, classes);
-        FlipAccumulator flips = new FlipAccumulator(classes);
-        flips.add(data.test().labels(), oldTestPredictions, predictions);
-        FlipReport report = flips.report();
-        results.add(new ModelResult(model, seed, predictions, report, Confidence.ofLogits(testLogits, classes)));
-        return report;
     }
 
     /**
@@ -495,7 +462,7 @@ public final class PcTraining {
             RunResults runResults = finishedResults();
             writeReport(runResults, earlierLoadingRate());
             LOG.info("Report of {} written again: {}", runDir, runDir.resolve(ReportWriter.REPORT_HTML));
-            return new PcResult(runDir, runResults, table(runResults.models()), lastModels);
+            return new PcResult(runDir, runResults, table(runResults.models()), record.models());
         }
     }
 
@@ -513,7 +480,7 @@ public final class PcTraining {
         try (RunLock held = RunLock.acquire(runDir)) {
             RunResults runResults = finishedResults();
             return new MergedRuns.Run(runDir.toAbsolutePath().normalize().getFileName().toString(), runResults,
-                    List.copyOf(selected), settingsDescriptions());
+                    List.copyOf(record.selected()), settingsDescriptions());
         }
     }
 
@@ -572,16 +539,11 @@ public final class PcTraining {
                 oldTest = c.readAll();
             }
         }
-        int[] oldTestPredictions = FlipAccumulator.argmax(oldTest, classes);
+        record = new RunRecord(classes, labels, FlipAccumulator.argmax(oldTest, classes));
         StageRunner runner = new StageRunner(device, data, evalBatchSize, null, exportArchitectureJar,
                 selection.evaluateTest(), 0);
-        List<EpochRecord> history = new ArrayList<>();
-        List<ModelResult> results = new ArrayList<>();
-        Map<String, Path> models = new LinkedHashMap<>();
-        selected.clear();
-        interpolationCurves.clear();
         if (oldArchitecture != null) {
-            history.addAll(runner.finished(OLD, oldSeed, runDir.resolve(OLD), false).history());
+            record.addHistory(runner.finished(OLD, oldSeed, runDir.resolve(OLD), false).history());
         }
         // The stages in the order run() trains them, so that the report lists them alike.
         for (int seed : seeds) {
@@ -589,38 +551,23 @@ public final class PcTraining {
             StageRunner.Outcome baselineOutcome = null;
             if (!distills() || baseline) {
                 baselineOutcome = runner.finished(BASELINE, seed, stageDirectory(seed, BASELINE), export);
-                collect(BASELINE, seed, Double.NaN, baselineOutcome, oldTestPredictions, results, history, models);
+                record.addStage(BASELINE, seed, Double.NaN, baselineOutcome);
                 baselineBest = baselineOutcome.selectedRecord().validationError();
             }
             if (interpolation.enabled()) {
-                interpolated(runner, seed, null, baselineBest, null, oldTestPredictions, results, models, false);
+                interpolated(runner, seed, null, baselineBest, null, false);
             }
             if (!distills()) {
                 continue;
             }
-            TreeSet<Integer> sizes = ensembleSizes();
-            if (!sizes.isEmpty()) {
-                List<float[]> memberLogits = new ArrayList<>();
-                memberLogits.add(baselineOutcome.testLogits());
-                for (int j = 1; j < sizes.last(); j++) {
-                    String name = REFERENCE + "-" + (j + 1);
-                    memberLogits.add(runner.finished(name, Reference.memberSeed(seed, j), stageDirectory(seed, name),
-                            export).testLogits());
-                }
-                for (int k : sizes) {
-                    if (k > 1) {
-                        collectEnsemble(ensembleLabel(k), seed, memberLogits, k, oldTestPredictions, results);
-                    }
-                }
-            }
+            ensembles.readBack(runner, seed, baselineOutcome, record);
             double bound = selection.errorBound(baselineBest);
             for (String setting : sweep.keySet()) {
-                collect(setting, seed, bound, runner.finished(setting, seed, stageDirectory(seed, setting), export),
-                        oldTestPredictions, results, history, models);
+                record.addStage(setting, seed, bound, runner.finished(setting, seed, stageDirectory(seed, setting),
+                        export));
             }
         }
-        lastModels = models;
-        return new RunResults(labels, oldTestPredictions, results, history, Confidence.ofLogits(oldTest, classes));
+        return record.toResults(Confidence.ofLogits(oldTest, classes));
     }
 
     /** The input pipeline's rate the run measured, or null for a run from before it was recorded. */
@@ -676,8 +623,7 @@ public final class PcTraining {
      * validation, and reports that model as {@value #INTERPOLATED}. With {@code train} false it only reads back.
      */
     private void interpolated(StageRunner runner, int seed, StageRunner.Stage baselineStage, double baselineBest,
-            StageRunner.Reference reference, int[] oldTestPredictions, List<ModelResult> results,
-            Map<String, Path> models, boolean train) throws IOException {
+            StageRunner.Reference reference, boolean train) throws IOException {
         InterpolationRunner interpolator = new InterpolationRunner(runner, data, device, interpolation,
                 training.batchSize());
         Path dir = stageDirectory(seed, INTERPOLATED);
@@ -701,11 +647,8 @@ public final class PcTraining {
         } else {
             result = interpolator.finished(INTERPOLATED, seed, dir);
         }
-        interpolationCurves.add(result.curve());
-        addResult(INTERPOLATED, seed, result.testLogits(), oldTestPredictions, results);
-        if (export) {
-            models.put(INTERPOLATED + " seed " + seed, dir.resolve(StageRunner.MODEL_DIR));
-        }
+        record.addModel(INTERPOLATED, seed, result.testLogits());
+        record.addInterpolation(INTERPOLATED, seed, result.curve(), export ? dir.resolve(StageRunner.MODEL_DIR) : null);
     }
 
     private String describeInterpolation() {
@@ -716,100 +659,8 @@ public final class PcTraining {
 
     /** Member {@code j + 1} of a seed's ensemble or soup: a plain retrain with its own seed. */
     private StageRunner.Stage member(int seed, int j, StageRunner.Stage baselineStage) {
-        return plainRetrain(REFERENCE + "-" + (j + 1), Reference.memberSeed(seed, j), baselineStage.selection(),
+        return plainRetrain(ReferenceEnsembles.memberName(j), Reference.memberSeed(seed, j), baselineStage.selection(),
                 "cross-entropy (member " + (j + 1) + " of the reference ensemble)");
-    }
-
-    /** The member counts of the ensembles the distilling settings pull toward; empty when none does. */
-    private TreeSet<Integer> ensembleSizes() {
-        TreeSet<Integer> sizes = new TreeSet<>();
-        for (PcSetting s : sweep.values()) {
-            if (s.loss().getLambda() > 0 && s.reference().isEnsemble()) {
-                sizes.add(s.reference().members());
-            }
-            if (s.loss().getLambda() > 0 && s.second() != null) {
-                sizes.add(s.second().toward().members());
-            }
-        }
-        return sizes;
-    }
-
-    /** The report's name of the ensemble of {@code k} members: {@code ensemble}, or {@code ensemble-k} beside others. */
-    private String ensembleLabel(int k) {
-        return ensembleSizes().stream().filter(size -> size > 1).count() == 1 ? ENSEMBLE : ENSEMBLE + "-" + k;
-    }
-
-    /**
-     * The reference ensembles of a seed, by their number of members: trains the members beyond the plain retrain
-     * (resumable stages {@code seed-N/reference-2/}, ...), reports each ensemble's test figures as a model of the
-     * run, and caches each ensemble's mean logits on the training split in {@code seed-N/reference/}. Empty when
-     * no setting distils toward an ensemble.
-     */
-    private Map<Integer, LogitRows> ensembles(StageRunner runner, int seed, StageRunner.Stage baselineStage,
-            StageRunner.Outcome baselineOutcome, StageRunner.Reference reference, int[] oldTestPredictions,
-            List<ModelResult> results, Prefetcher prefetcher, List<AutoCloseable> open) throws IOException {
-        TreeSet<Integer> sizes = ensembleSizes();
-        Map<Integer, LogitRows> out = new LinkedHashMap<>();
-        if (sizes.isEmpty()) {
-            return out;
-        }
-        int classes = data.classes();
-        List<StageRunner.Stage> stages = new ArrayList<>();
-        List<Path> dirs = new ArrayList<>();
-        List<float[]> testLogits = new ArrayList<>();
-        stages.add(baselineStage);
-        dirs.add(stageDirectory(seed, baselineStage.name()));
-        testLogits.add(baselineOutcome.testLogits());
-        for (int j = 1; j < sizes.last(); j++) {
-            StageRunner.Stage member = member(seed, j, baselineStage);
-            stages.add(member);
-            dirs.add(stageDirectory(seed, member.name()));
-            testLogits.add(runner.run(member, dirs.get(j), reference).testLogits());
-        }
-        for (int k : sizes) {
-            if (k > 1) {
-                // One member is the plain retrain itself, already in the report.
-                String label = ensembleLabel(k);
-                FlipReport report = collectEnsemble(label, seed, testLogits, k, oldTestPredictions, results);
-                LOG.info(String.format("Reference ensemble of %d (seed %d): test error %.4f, test NFR %.4f against"
-                        + " the old model", k, seed, report.errorRateNew(), report.negativeFlipRate()));
-            }
-            List<Model> holders = new ArrayList<>();
-            try {
-                List<OldModel> members = new ArrayList<>();
-                for (int j = 0; j < k; j++) {
-                    Model holder = Model.newInstance(stages.get(j).name() + "-seed" + seed + "-member", device);
-                    holders.add(holder);
-                    members.add(OldModel.of(runner.load(stages.get(j), dirs.get(j), holder).block(),
-                            stages.get(j).name() + " seed " + stages.get(j).seed()));
-                }
-                OldModel ensemble = MeanOldModel.mean(members, k == 1 ? "the plain retrain"
-                        : "mean logits of " + k + " plain retrains");
-                LogitCache cache = teacherCache(runDir.resolve("seed-" + seed).resolve(REFERENCE)
-                                .resolve("teacher-train-" + k + ".logits"), "train", ensemble, data.train(), classes,
-                        cachePrecision, prefetcher, "Reference ensemble's", false);
-                open.add(cache);
-                out.put(k, TeacherCaches.rows(cache));
-            } finally {
-                for (Model holder : holders) {
-                    holder.close();
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The element-wise mean of equally long arrays, in float64 then rounded. */
-    private static float[] meanRows(List<float[]> arrays) {
-        float[] out = new float[arrays.get(0).length];
-        for (int i = 0; i < out.length; i++) {
-            double sum = 0;
-            for (float[] a : arrays) {
-                sum += a[i];
-            }
-            out[i] = (float) (sum / arrays.size());
-        }
-        return out;
     }
 
     /** Per row 1 where the arg-max is the label, else 0. */
@@ -983,7 +834,7 @@ public final class PcTraining {
 
     /** Every check that can fail on the models or the data, before the run directory is touched. */
     private void preflight(int classes) {
-        if (!ensembleSizes().isEmpty() && data.train().augments()) {
+        if (!ensembles.isEmpty() && data.train().augments()) {
             throw new IllegalArgumentException("an ensemble reference needs training inputs that do not change"
                     + " between epochs (its logits are computed once and cached); turn augmentation off");
         }
