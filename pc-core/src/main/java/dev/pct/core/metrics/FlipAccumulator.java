@@ -1,5 +1,6 @@
 package dev.pct.core.metrics;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -14,9 +15,13 @@ import java.util.Arrays;
  * <p>See Yan et al., "Positive-Congruent Training: Towards Regression-Free Model Updates", CVPR 2021
  * (<a href="https://arxiv.org/abs/2011.09161">arXiv:2011.09161</a>) for the measures.
  *
- * <p>Not thread-safe: guard it externally when batches arrive from several threads.
+ * <p>Not thread-safe: guard it externally when batches arrive from several threads. Serializable, so that
+ * the accumulators of parts of a data set counted on several machines (e.g. Spark tasks) travel to one place
+ * and {@link #merge} there.
  */
-public final class FlipAccumulator {
+public final class FlipAccumulator implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final int numClasses;
     private long total;
@@ -269,7 +274,8 @@ public final class FlipAccumulator {
     }
 
     /** A growable primitive long array; boxing every flip index would cost 4x the memory. */
-    private static final class LongList {
+    private static final class LongList implements Serializable {
+        private static final long serialVersionUID = 1L;
         private long[] values = new long[16];
         private int size;
 

@@ -114,6 +114,33 @@ class FlipAccumulatorTest {
     }
 
     @Test
+    void anAccumulatorSerializedAndReadBackCountsAndMergesAsTheOriginal() throws Exception {
+        // As Spark ships a task's accumulator to the driver: the hand-worked ten samples, then two named ones.
+        FlipAccumulator part = new FlipAccumulator(3);
+        part.add(LABELS, OLD, NEW);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(part);
+        }
+        FlipAccumulator back;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            back = (FlipAccumulator) in.readObject();
+        }
+        FlipReport r = back.report();
+        assertEquals(10, r.total());
+        assertEquals(3, r.oldErrors());
+        assertEquals(4, r.newErrors());
+        assertEquals(2, r.negativeFlips());
+        assertEquals(1, r.positiveFlips());
+        assertArrayEquals(new long[] {1, 6}, r.negativeFlipIndices());
+        // It keeps counting: one more negative flip at arrival position 10 (label 1, old 1, new 0).
+        back.add(new int[] {1}, new int[] {1}, new int[] {0});
+        assertArrayEquals(new long[] {1, 6, 10}, back.report().negativeFlipIndices());
+        assertEquals(3 + 2, back.merge(part).report().negativeFlips());
+    }
+
+    @Test
     void secondBatchContinuesNumbering() {
         FlipAccumulator acc = new FlipAccumulator(2);
         acc.add(new int[] {0, 1}, new int[] {0, 1}, new int[] {0, 1});
