@@ -753,15 +753,64 @@ public final class PcTraining {
         if (shared) {
             return TeacherCaches.shared(file, split, identity, whose);
         }
+        return teacherCache(file, split, old, samples, classes, precision, prefetcher, whose, runDir, null);
+    }
+
+    /**
+     * Computes (or reuses) a split's cache, its rows produced here or, when {@code producers} is given, by it.
+     */
+    private LogitCache teacherCache(Path file, String split, OldModel old, BatchSource samples, int classes,
+            LogitCache.Precision precision, Prefetcher prefetcher, String whose, Path base,
+            TeacherCaches.Producers producers) throws IOException {
+        LogitCache.Identity identity = TeacherCaches.identity(split, old, samples, classes, precision);
+        int chunkRows = TeacherCaches.chunkRows(classes, precision, evalBatchSize);
+        if (producers != null) {
+            return TeacherCaches.computed(file, split, identity, chunkRows, producers.of(split, identity, chunkRows),
+                    whose, base);
+        }
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            return TeacherCaches.computed(file, split, identity, TeacherCaches.chunkRows(classes, precision,
-                    evalBatchSize), (from, to) -> {
-                        float[] out = new float[Math.multiplyExact(to - from, classes)];
-                        Inference.forEachBatch(old::logits, samples, from, to, evalBatchSize, manager, prefetcher,
-                                (first, values) -> System.arraycopy(values, 0, out, (first - from) * classes,
-                                        values.length));
-                        return out;
-                    }, whose, runDir);
+            return TeacherCaches.computed(file, split, identity, chunkRows,
+                    (from, to) -> logits(old, samples, from, to, manager, prefetcher), whose, base);
+        }
+    }
+
+    /** A model's logits of samples [from, to) of a split, in batches of the evaluation batch from {@code from}. */
+    private float[] logits(OldModel old, BatchSource samples, int from, int to, NDManager manager,
+            Prefetcher prefetcher) {
+        int classes = samples.numClasses();
+        float[] out = new float[Math.multiplyExact(to - from, classes)];
+        Inference.forEachBatch(old::logits, samples, from, to, evalBatchSize, manager, prefetcher,
+                (first, values) -> System.arraycopy(values, 0, out, (first - from) * classes, values.length));
+        return out;
+    }
+
+    /**
+     * The old model's logits of rows [from, to) of one of the splits {@link #writeTeacherCaches} writes, computed
+     * exactly as it computes them (the same batches when {@code from} starts one of its chunks): what a Spark
+     * task computes for a chunk of a teacher cache on its executor. Safe to call from one thread at a time.
+     *
+     * @param split {@code train}, {@code validation} or {@code test}
+     * @param from the first row
+     * @param to one past the last row
+     * @return (to - from) × classes values, row-major
+     * @throws IllegalArgumentException when the split is not one the teacher cache holds, or the range is outside
+     */
+    public float[] oldModelLogits(String split, int from, int to) {
+        if (oldModel == null) {
+            throw new IllegalStateException("the old model's logits need the old model itself (a model file or a"
+                    + " checkpoint)");
+        }
+        OldSplit chosen = oldSplits(!data.train().augments()).stream().filter(o -> o.name().equals(split))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("split " + split + ": the teacher"
+                        + " cache holds " + oldSplits(!data.train().augments()).stream().map(OldSplit::name)
+                        .toList()));
+        if (from < 0 || to > chosen.samples().size() || from >= to) {
+            throw new IllegalArgumentException("split " + split + ": rows [" + from + ", " + to + ") are not within"
+                    + " its " + chosen.samples().size());
+        }
+        try (NDManager manager = NDManager.newBaseManager(device);
+                Prefetcher prefetcher = new Prefetcher(workers, prefetch)) {
+            return logits(oldModel, chosen.samples(), from, to, manager, prefetcher);
         }
     }
 
@@ -777,6 +826,21 @@ public final class PcTraining {
      * @throws IllegalStateException when the old model is not a model (trained in the job, or logits given)
      */
     public List<Path> writeTeacherCaches(Path folder) throws IOException {
+        return writeTeacherCaches(folder, null);
+    }
+
+    /**
+     * {@link #writeTeacherCaches(Path)} with the rows of each split computed by {@code producers} (e.g. as Spark
+     * tasks, each calling {@link #oldModelLogits} on its executor), the files written here: the same files, byte
+     * for byte, when the producers compute what this process would.
+     *
+     * @param folder where the caches go (created when missing)
+     * @param producers who computes each split's rows, or null for this process
+     * @return the files, in that order
+     * @throws IOException when a file cannot be written, is locked by another process, or a producer fails
+     * @throws IllegalStateException when the old model is not a model (trained in the job, or logits given)
+     */
+    public List<Path> writeTeacherCaches(Path folder, TeacherCaches.Producers producers) throws IOException {
         if (oldModel == null) {
             throw new IllegalStateException("a teacher cache needs the old model itself (a model file or a"
                     + " checkpoint), not " + (oldLogits != null ? "its logits" : "one trained in the job"));
@@ -790,7 +854,7 @@ public final class PcTraining {
         try (Prefetcher prefetcher = new Prefetcher(workers, prefetch)) {
             for (OldSplit split : oldSplits(!data.train().augments())) {
                 try (LogitCache cache = teacherCache(folder.resolve(split.file()), split.name(), oldModel,
-                        split.samples(), classes, split.precision(), prefetcher, OLD_MODELS, false)) {
+                        split.samples(), classes, split.precision(), prefetcher, OLD_MODELS, runDir, producers)) {
                     written.add(cache.file());
                 }
             }

@@ -91,6 +91,21 @@ public final class PcTrainCli implements Callable<Integer> {
         return 2;
     }
 
+    /**
+     * The master of a command given {@code --spark}, once Spark is known to be on the class path: it is a
+     * provided dependency, which spark-submit supplies (and bin/pc-train adds when it sees {@code --spark}).
+     */
+    static String sparkMaster(String master) {
+        try {
+            Class.forName("org.apache.spark.SparkContext", false, PcTrainCli.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("--spark " + master + ": Apache Spark is not on the class path. Run"
+                    + " through bin/pc-train (it adds Spark's jars when given --spark), or on a cluster with"
+                    + " spark-submit --class dev.pct.train.cli.PcTrainCli pc-train/target/pc-train.jar ...");
+        }
+        return master;
+    }
+
     /** Loads a config with overrides (shared by train and evaluate). */
     static JobConfig load(Path config, List<String> overrides) {
         return JobConfigLoader.load(config, overrides);
@@ -184,6 +199,11 @@ public final class PcTrainCli implements Callable<Integer> {
                 description = "same as --set old_model.trust_code=true (see train)")
         private boolean trustModelCode;
 
+        @Option(names = "--spark", paramLabel = "MASTER",
+                description = "compute the logits as Spark tasks on this master (local[2], spark://host:7077, yarn, "
+                        + "...); the files are the same. Data and model must be at the same paths on every executor")
+        private String spark;
+
         @Override
         public Integer call() throws IOException {
             List<String> all = new ArrayList<>(overrides);
@@ -195,7 +215,8 @@ public final class PcTrainCli implements Callable<Integer> {
                 throw new IllegalArgumentException("old_model.cache: the job already reads a shared cache ("
                         + job.oldModel().cache() + "); teacher writes one, give it a config without the key");
             }
-            List<Path> files = PcJob.teacher(job, out);
+            List<Path> files = spark == null ? PcJob.teacher(job, out)
+                    : dev.pct.train.spark.SparkTeacher.run(job, out, sparkMaster(spark));
             for (Path file : files) {
                 System.out.println("Teacher cache: " + file);
             }
@@ -266,9 +287,17 @@ public final class PcTrainCli implements Callable<Integer> {
                         + "otherwise")
         private boolean trustModelCode;
 
+        @Option(names = "--spark", paramLabel = "MASTER",
+                description = "score ranges of the test set as Spark tasks on this master (local[2], "
+                        + "spark://host:7077, yarn, ...) and merge their flip counts; the same metrics")
+        private String spark;
+
         @Override
-        public Integer call() throws IOException {
-            FlipReport report = PcJob.evaluate(load(config, overrides), oldModel, newModel, trustModelCode);
+        public Integer call() throws Exception {
+            JobConfig job = load(config, overrides);
+            FlipReport report = spark == null ? PcJob.evaluate(job, oldModel, newModel, trustModelCode)
+                    : dev.pct.train.spark.SparkEvaluation.run(job, oldModel, newModel, trustModelCode,
+                            sparkMaster(spark));
             System.out.println(ReportWriter.formatTable(Map.of("new vs old", report)));
             return 0;
         }

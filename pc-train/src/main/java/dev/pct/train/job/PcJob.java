@@ -5,7 +5,6 @@ import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.core.metrics.FlipReport;
 import dev.pct.train.api.Devices;
 import dev.pct.train.api.PcResult;
@@ -18,17 +17,13 @@ import dev.pct.train.config.OldModelConfig;
 import dev.pct.train.config.NewModelSource;
 import dev.pct.train.config.OldModelSource;
 import dev.pct.train.config.SweepGrid;
-import dev.pct.train.data.BatchSource;
-import dev.pct.train.data.ModelInput;
-import dev.pct.train.data.Normalizer;
-import dev.pct.train.data.SampleSource;
 import dev.pct.train.io.Logits;
-import dev.pct.train.loop.Inference;
 import dev.pct.train.model.ModelFactory;
 import dev.pct.train.reference.Reference;
 import dev.pct.train.reference.ReferenceSource;
 import dev.pct.train.reference.WeightsFrom;
 import dev.pct.train.report.MergedRuns;
+import dev.pct.train.teacher.TeacherCaches;
 import dev.pct.train.update.NewModel;
 import dev.pct.train.update.OldLogits;
 import dev.pct.train.update.OldModel;
@@ -115,6 +110,22 @@ public final class PcJob {
      * @throws IllegalArgumentException when the old model is not a file or checkpoint
      */
     public static List<Path> teacher(JobConfig config, Path out) throws IOException {
+        return teacher(config, out, null);
+    }
+
+    /**
+     * {@link #teacher(JobConfig, Path)} with each split's rows computed by {@code producers} (Spark tasks, say),
+     * the files written and checked here.
+     *
+     * @param config a job's effective configuration; its old model must be a file or a checkpoint
+     * @param out the folder (created when missing)
+     * @param producers who computes each split's rows, or null for this process
+     * @return the files written
+     * @throws IOException when files cannot be read or written, a cache there is locked, or a producer fails
+     * @throws IllegalArgumentException when the old model is not a file or checkpoint
+     */
+    public static List<Path> teacher(JobConfig config, Path out, TeacherCaches.Producers producers)
+            throws IOException {
         OldModelSource source = config.oldModel().source();
         if (source == OldModelSource.TRAIN || source == OldModelSource.LOGITS) {
             throw new IllegalArgumentException("old_model.source: a teacher cache is made from an old model file or"
@@ -122,7 +133,7 @@ public final class PcJob {
         }
         List<Path> written = new ArrayList<>();
         execute(config, out, false, 0, training -> {
-            written.addAll(training.writeTeacherCaches(out));
+            written.addAll(training.writeTeacherCaches(out, producers));
             return null;
         });
         return written;
@@ -176,6 +187,79 @@ public final class PcJob {
 
     private static <R> R execute(JobConfig config, Path runDir, boolean reportOnly, int profileEpoch,
             Action<R> action) throws IOException {
+        try (Session session = open(config, runDir, profileEpoch)) {
+            return action.apply(session.training());
+        }
+    }
+
+    /**
+     * A job's {@link PcTraining}, built, with the old model it holds open until {@link #close}: what a job runs,
+     * and what a Spark executor keeps for the tasks it runs on the job's old model ({@code dev.pct.train.spark}).
+     */
+    public static final class Session implements AutoCloseable {
+        private final PcTraining training;
+        private final Model holder;
+        private final OldModel oldModel;
+
+        private Session(PcTraining training, Model holder, OldModel oldModel) {
+            this.training = training;
+            this.holder = holder;
+            this.oldModel = oldModel;
+        }
+
+        /**
+         * The job's training, built.
+         *
+         * @return the training
+         */
+        public PcTraining training() {
+            return training;
+        }
+
+        /** Closes the old model and the manager its parameters live in. */
+        @Override
+        public void close() {
+            try {
+                if (oldModel != null) {
+                    oldModel.close();
+                }
+            } finally {
+                holder.close();
+            }
+        }
+    }
+
+    /**
+     * The new model's normalization as the job measures it on its training split when the job file leaves out
+     * {@code data.mean} and {@code data.std}: so that a process that loads the job again (a Spark executor) can be
+     * given the very values instead of measuring them again.
+     *
+     * @param config the effective configuration
+     * @return {mean, std}, one value per channel, or null when the job gives them or does not normalize
+     */
+    public static float[][] measuredNormalization(JobConfig config) {
+        if (!config.data().normalize() || !config.data().mean().isEmpty()) {
+            return null;
+        }
+        dev.pct.train.data.Normalizer n = JobData.load(config.data(), config.seeds().get(0), null).data().newInput()
+                .normalizer();
+        return new float[][] {n.mean(), n.std()};
+    }
+
+    /**
+     * Builds a job's training with its old model loaded, without running anything or touching the run
+     * directory: for the tasks that compute a job's teacher cache or evaluation on Spark executors.
+     *
+     * @param config the effective configuration
+     * @param runDir the run directory the training would use
+     * @return the open session; close it to release the old model
+     * @throws IOException when the data or a model file cannot be read
+     */
+    public static Session open(JobConfig config, Path runDir) throws IOException {
+        return open(config, runDir, 0);
+    }
+
+    private static Session open(JobConfig config, Path runDir, int profileEpoch) throws IOException {
         Device device = Devices.resolve(config.device());
         OldModelConfig old = config.oldModel();
         logInputs(config);
@@ -215,45 +299,47 @@ public final class PcJob {
         SweepGrid.settings(config).forEach((name, setting) -> sweep.put(name,
                 new PcSetting(setting.toLoss(), reference(setting), second(setting))));
         builder.optSweepSettings(sweep);
-        try (Model holder = Model.newInstance("old-holder", device)) {
-            OldModel oldModel = null;
-            try {
-                switch (old.source()) {
-                    case TRAIN -> {
-                        builder.setOldModelToTrain(NewModel.architecture(old.architecture().spec()),
-                                config.oldModelTraining());
-                        if (old.seed() != null) {
-                            builder.optOldModelSeed(old.seed());
-                        }
-                        builder.optOldModelTrainFraction(old.trainFraction())
-                                .optNewModelFromOld(config.newModel().source() == NewModelSource.OLD);
+        Model holder = Model.newInstance("old-holder", device);
+        OldModel oldModel = null;
+        try {
+            switch (old.source()) {
+                case TRAIN -> {
+                    builder.setOldModelToTrain(NewModel.architecture(old.architecture().spec()),
+                            config.oldModelTraining());
+                    if (old.seed() != null) {
+                        builder.optOldModelSeed(old.seed());
                     }
-                    case LOGITS -> builder.setOldLogits(oldLogits(old, job, classes));
-                    case CHECKPOINT -> {
-                        Block block = ModelFactory.build(old.architecture().spec(), channels(job), height(job),
-                                width(job), classes);
-                        block.initialize(holder.getNDManager(), DataType.FLOAT32,
-                                new Shape(1).addAll(job.data().train().sampleShape()));
-                        ParameterFiles.load(block, old.checkpoint(), holder.getNDManager(), Set.of());
-                        oldModel = OldModel.of(block, "checkpoint " + old.checkpoint().getFileName());
-                    }
-                    case TORCHSCRIPT, ONNX, DJL -> oldModel = OldModelFiles.load(kind(old.source()), old.file(),
-                            old.source() == OldModelSource.DJL && old.architecture() != null
-                                    && !Files.exists(old.file().resolve("serving.properties"))
-                                    ? ModelFactory.build(old.architecture().spec(), channels(job), height(job),
-                                            width(job), classes)
-                                    : null, device, old.trustCode(), "old_model.file " + old.file());
-                    default -> throw new IllegalArgumentException("old_model.source: unknown " + old.source());
+                    builder.optOldModelTrainFraction(old.trainFraction())
+                            .optNewModelFromOld(config.newModel().source() == NewModelSource.OLD);
                 }
-                if (oldModel != null) {
-                    builder.setOldModel(oldModel);
+                case LOGITS -> builder.setOldLogits(oldLogits(old, job, classes));
+                case CHECKPOINT -> {
+                    Block block = ModelFactory.build(old.architecture().spec(), channels(job), height(job),
+                            width(job), classes);
+                    block.initialize(holder.getNDManager(), DataType.FLOAT32,
+                            new Shape(1).addAll(job.data().train().sampleShape()));
+                    ParameterFiles.load(block, old.checkpoint(), holder.getNDManager(), Set.of());
+                    oldModel = OldModel.of(block, "checkpoint " + old.checkpoint().getFileName());
                 }
-                return action.apply(builder.build());
-            } finally {
-                if (oldModel != null) {
-                    oldModel.close();
-                }
+                case TORCHSCRIPT, ONNX, DJL -> oldModel = OldModelFiles.load(kind(old.source()), old.file(),
+                        old.source() == OldModelSource.DJL && old.architecture() != null
+                                && !Files.exists(old.file().resolve("serving.properties"))
+                                ? ModelFactory.build(old.architecture().spec(), channels(job), height(job),
+                                        width(job), classes)
+                                : null, device, old.trustCode(), "old_model.file " + old.file());
+                default -> throw new IllegalArgumentException("old_model.source: unknown " + old.source());
             }
+            if (oldModel != null) {
+                builder.setOldModel(oldModel);
+            }
+            return new Session(builder.build(), holder, oldModel);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                new Session(null, holder, oldModel).close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
     }
 
@@ -311,15 +397,15 @@ public final class PcJob {
                 Logits.rows(Logits.readCsv(testFile, classes), classes, job.testSet().sourceIndices(), testFile));
     }
 
-    private static int channels(JobData job) {
+    static int channels(JobData job) {
         return (int) job.data().train().sampleShape().get(0);
     }
 
-    private static int height(JobData job) {
+    static int height(JobData job) {
         return (int) job.data().train().sampleShape().get(1);
     }
 
-    private static int width(JobData job) {
+    static int width(JobData job) {
         return (int) job.data().train().sampleShape().get(2);
     }
 
@@ -350,59 +436,17 @@ public final class PcJob {
      */
     public static FlipReport evaluate(JobConfig config, Path oldPath, Path newPath, boolean trustCode)
             throws IOException {
-        JobData job = JobData.load(config.data(), config.seeds().get(0), null);
-        Device device = Devices.resolve(config.device());
-        int classes = job.data().classes();
-        // The job's training batch, as the job evaluates: see PcTraining.Builder#optEvaluationBatchSize.
-        int batchSize = config.training().batchSize();
-        int[] oldPredictions = score(oldPath, config.oldModel().architecture() == null ? null
-                : config.oldModel().architecture().spec(), job, device, "--old", trustCode, batchSize);
-        int[] newPredictions = score(newPath, config.newModel().architecture() == null ? null
-                : config.newModel().architecture().spec(), job, device, "--new", trustCode, batchSize);
-        FlipAccumulator flips = new FlipAccumulator(classes);
-        flips.add(job.data().test().labels(), oldPredictions, newPredictions);
-        return flips.report();
-    }
-
-    private static int[] score(Path file, dev.pct.train.model.ModelSpec spec, JobData job, Device device, String option,
-            boolean trustCode, int batchSize) throws IOException {
-        int classes = job.data().classes();
-        SampleSource test = job.testSet();
-        if (file.toString().endsWith(".csv")) {
-            float[] logits = Logits.rows(Logits.readCsv(file, classes), classes, test.sourceIndices(), file);
-            return FlipAccumulator.argmax(logits, classes);
-        }
-        try (Model model = Model.newInstance("scored", device)) {
-            if (Files.isDirectory(file)) {
-                // An exported model normalizes its input itself: it takes intensities in [0, 1].
-                ModelInput newInput = job.data().newInput();
-                BatchSource raw = new ImageBatches(dev.pct.train.data.BatchMaker.builder().setData(test)
-                        .optInput(newInput.withNormalizer(Normalizer.identity(newInput.channels()))).build());
-                try (OldModel exported = OldModelFiles.load(OldModelFiles.Kind.DJL, file, null, device, trustCode,
-                        option + " " + file)) {
-                    return FlipAccumulator.argmax(Inference.logits(exported::logits, raw, batchSize,
-                            model.getNDManager()),
-                            classes);
-                }
-            }
-            if (spec == null) {
-                throw new IllegalArgumentException(option + " " + file + ": a parameter file needs the architecture in"
-                        + " the job file (old_model.architecture or new_model.architecture)");
-            }
-            Block block = ModelFactory.build(spec, channels(job), height(job), width(job), classes);
-            block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(job.data().test().sampleShape()));
-            ParameterFiles.load(block, file, model.getNDManager(), Set.of());
-            return FlipAccumulator.argmax(Inference.logits(Inference.of(block), job.data().test(),
-                    batchSize, model.getNDManager()), classes);
+        try (Evaluation evaluation = Evaluation.open(config, oldPath, newPath, trustCode)) {
+            return evaluation.flips(0, evaluation.size()).report();
         }
     }
 
-    /** What a job's loss section distils toward. */
     /** The second source of two-source distillation, or null for one source. */
     private static PcSetting.Second second(LossConfig loss) {
         return loss.twoSources() ? PcSetting.Second.toward(loss.toSecondLoss(), loss.ensembleMembers()) : null;
     }
 
+    /** What a job's loss section distils toward. */
     private static Reference reference(LossConfig loss) {
         return loss.reference() == ReferenceSource.ENSEMBLE
                 ? Reference.ensemble(loss.ensembleMembers(), loss.weightsFrom() == WeightsFrom.OLD) : Reference.OLD;

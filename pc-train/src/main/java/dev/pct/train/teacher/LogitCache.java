@@ -164,6 +164,15 @@ public final class LogitCache implements AutoCloseable {
          * @throws IOException when the inputs cannot be read
          */
         float[] rows(int from, int to) throws IOException;
+
+        /**
+         * Told once, before the first {@link #rows} call, every range that will be asked for, in the order they
+         * will be: so that a producer that computes ahead (several chunks at once on a cluster) computes only
+         * what the file lacks. Does nothing unless overridden.
+         *
+         * @param ranges the chunks to compute, each as {@code {from, to}}
+         */
+        default void plan(List<int[]> ranges) {}
     }
 
     /**
@@ -810,6 +819,15 @@ public final class LogitCache implements AutoCloseable {
             int reused = 0;
             for (boolean g : good) {
                 reused += g ? 1 : 0;
+            }
+            List<int[]> missing = new ArrayList<>();
+            for (int chunk = 0; chunk < layout.chunkCount; chunk++) {
+                if (!good[chunk]) {
+                    missing.add(new int[] {layout.firstRow(chunk), layout.endRow(chunk)});
+                }
+            }
+            if (!missing.isEmpty()) {
+                producer.plan(List.copyOf(missing));
             }
             for (int chunk = 0; chunk < layout.chunkCount; chunk++) {
                 if (!good[chunk]) {

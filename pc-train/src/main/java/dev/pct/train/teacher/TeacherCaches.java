@@ -24,10 +24,28 @@ public final class TeacherCaches {
     public static final String TEST = "logits-test.cache";
 
     private static final Logger LOG = LoggerFactory.getLogger(TeacherCaches.class);
-    /** A chunk holds about this many bytes of rows. */
+    /**
+     * A chunk holds about this many bytes of rows: 32 MiB, or the system property {@code pct.cache.chunkBytes}
+     * (a chunk is also the unit of a Spark task, so a smaller one spreads a small split over more tasks).
+     */
+    public static final String CHUNK_BYTES_PROPERTY = "pct.cache.chunkBytes";
     private static final int CHUNK_BYTES = 32 << 20;
 
     private TeacherCaches() {}
+
+    /** Who computes a split's rows of a cache this process writes: e.g. Spark tasks on executors. */
+    @FunctionalInterface
+    public interface Producers {
+        /**
+         * The producer of one split's rows.
+         *
+         * @param split the split's name, e.g. {@code train}
+         * @param identity what the cache is made from (its rows, classes and precision)
+         * @param chunkRows rows per chunk: the producer is asked for chunk after chunk
+         * @return the producer
+         */
+        LogitCache.Producer of(String split, LogitCache.Identity identity, int chunkRows);
+    }
 
     /**
      * What a split's logits are made from: the model, the samples in order, their preprocessing, the shape and
@@ -47,7 +65,8 @@ public final class TeacherCaches {
     }
 
     /**
-     * The rows of one chunk: about 32 MB of them, a whole number of batches, at most 65,536.
+     * The rows of one chunk: about 32 MB of them (see {@link #CHUNK_BYTES_PROPERTY}), a whole number of batches,
+     * at most 65,536.
      *
      * @param classes C
      * @param precision how the values are stored
@@ -56,7 +75,12 @@ public final class TeacherCaches {
      */
     public static int chunkRows(int classes, LogitCache.Precision precision, int batchSize) {
         int rowBytes = classes * precision.bytesPerValue();
-        return Math.max(batchSize, Math.min(1 << 16, CHUNK_BYTES / rowBytes) / batchSize * batchSize);
+        int bytes = Integer.getInteger(CHUNK_BYTES_PROPERTY, CHUNK_BYTES);
+        if (bytes < 1) {
+            throw new IllegalArgumentException("-D" + CHUNK_BYTES_PROPERTY + " must be a positive number of bytes,"
+                    + " was " + bytes);
+        }
+        return Math.max(batchSize, Math.min(1 << 16, bytes / rowBytes) / batchSize * batchSize);
     }
 
     /**

@@ -7,25 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.JobConfigLoader;
-import dev.pct.train.data.ChannelOrder;
 import dev.pct.train.data.DataFormatException;
 import dev.pct.train.data.IdxReader;
-import dev.pct.train.data.ImageSet;
-import dev.pct.train.data.ModelInput;
-import dev.pct.train.data.Normalizer;
 import dev.pct.train.io.Logits;
 import dev.pct.train.teacher.LogitCache;
 import dev.pct.train.testing.Fixtures;
 import dev.pct.train.testing.ForkedJvm;
 import dev.pct.train.testing.Trees;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,33 +46,10 @@ class ImageFolderJobTest {
     @BeforeAll
     static void writeImageFolder() throws IOException {
         folder = shared.resolve("images");
-        decodedBytes = write(IdxReader.readDirectory(MODELS.resolve("tiny"), true, 4), folder.resolve("train"))
-                + write(IdxReader.readDirectory(MODELS.resolve("tiny"), false, 4), folder.resolve("test"));
-    }
-
-    /** Writes each sample enlarged (bilinear, so it stays smooth) to its own size; returns the float32 bytes. */
-    private static long write(ImageSet set, Path dir) throws IOException {
-        long bytes = 0;
-        for (int i = 0; i < set.size(); i++) {
-            int h = 96 + (i * 37) % 65;
-            int w = h + (i % 3) * 24;
-            ModelInput enlarge = new ModelInput(1, h, w, ChannelOrder.RGB, Normalizer.identity(1));
-            float[] gray = new float[h * w];
-            enlarge.apply(set.read(i), gray, 0);
-            BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int v = Math.round(Math.min(1f, Math.max(0f, gray[y * w + x])) * 255f);
-                    image.setRGB(x, y, v << 16 | v << 8 | v);
-                }
-            }
-            Path classDir = Files.createDirectories(dir.resolve("class-" + set.label(i)));
-            boolean png = i % 2 == 0;
-            ImageIO.write(image, png ? "png" : "jpg", classDir.resolve(String.format("%04d.%s", i, png ? "png" : "jpg"))
-                    .toFile());
-            bytes += 3L * h * w * Float.BYTES;
-        }
-        return bytes;
+        decodedBytes = Fixtures.imageFolder(IdxReader.readDirectory(MODELS.resolve("tiny"), true, 4),
+                folder.resolve("train"), 96)
+                + Fixtures.imageFolder(IdxReader.readDirectory(MODELS.resolve("tiny"), false, 4),
+                        folder.resolve("test"), 96);
     }
 
     private Path job(Path data, String extra) throws IOException {

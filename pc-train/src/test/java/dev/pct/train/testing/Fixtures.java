@@ -1,9 +1,15 @@
 package dev.pct.train.testing;
 
+import dev.pct.train.data.ChannelOrder;
+import dev.pct.train.data.ImageSet;
+import dev.pct.train.data.ModelInput;
+import dev.pct.train.data.Normalizer;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
 
 /** The committed model fixtures (made by {@code src/test/resources/models/make_fixtures.py}). */
 public final class Fixtures {
@@ -51,5 +57,39 @@ public final class Fixtures {
                   log_every_steps: 0
                 """.formatted(models().resolve("tiny"), oldModel, newModel));
         return file;
+    }
+
+    /**
+     * Writes each sample of a data set enlarged (bilinear, so it stays smooth) to its own size, between {@code
+     * minSide} and {@code minSide + 64} pixels high, alternately PNG and JPEG, in a folder per class.
+     *
+     * @param set the samples
+     * @param dir the folder (its class folders are created)
+     * @param minSide the smallest height
+     * @return the bytes the images take decoded as float32 RGB
+     * @throws IOException if a file cannot be written
+     */
+    public static long imageFolder(ImageSet set, Path dir, int minSide) throws IOException {
+        long bytes = 0;
+        for (int i = 0; i < set.size(); i++) {
+            int h = minSide + (i * 37) % 65;
+            int w = h + (i % 3) * 24;
+            ModelInput enlarge = new ModelInput(1, h, w, ChannelOrder.RGB, Normalizer.identity(1));
+            float[] gray = new float[h * w];
+            enlarge.apply(set.read(i), gray, 0);
+            BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int v = Math.round(Math.min(1f, Math.max(0f, gray[y * w + x])) * 255f);
+                    image.setRGB(x, y, v << 16 | v << 8 | v);
+                }
+            }
+            Path classDir = Files.createDirectories(dir.resolve("class-" + set.label(i)));
+            boolean png = i % 2 == 0;
+            ImageIO.write(image, png ? "png" : "jpg", classDir.resolve(String.format("%04d.%s", i, png ? "png" : "jpg"))
+                    .toFile());
+            bytes += 3L * h * w * Float.BYTES;
+        }
+        return bytes;
     }
 }
