@@ -53,36 +53,7 @@ class ImageFolderJobTest {
     }
 
     private Path job(Path data, String extra) throws IOException {
-        Path file = tmp.resolve("job-" + System.nanoTime() + ".yaml");
-        Files.writeString(file, """
-                name: folder
-                seeds: [1]
-                device: cpu
-                data:
-                  source: image-folder
-                  path: %s
-                  image_size: [16, 16]
-                  channels: 3
-                  resize: center_crop
-                  crop_fraction: 0.875
-                  validation_fraction: 0.1
-                  workers: 2
-                  prefetch: 3
-                old_model:
-                  source: torchscript
-                  file: %s
-                  preprocessing: {image_size: [8, 8], channels: 1, mean: [0.5], std: [0.25]}
-                new_model: {architecture: {type: mlp, hidden: [32]}}
-                loss: {treatment: fd-kl, alpha: 0.0, beta: 1.0, tau: 1.0}
-                training:
-                  epochs: 2
-                  batch_size: 64
-                  learning_rate: 0.05
-                  schedule: {type: constant, warmup_epochs: 0}
-                  log_every_steps: 0
-                %s
-                """.formatted(data, MODELS.resolve("tiny-old-mlp.pt"), extra));
-        return file;
+        return Fixtures.imageFolderJob(tmp, data, extra);
     }
 
     private static ForkedJvm.Outcome train(Path job, Path runDir, int heapMb) throws IOException, InterruptedException {

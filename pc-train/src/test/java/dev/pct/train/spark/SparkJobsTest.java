@@ -78,35 +78,9 @@ class SparkJobsTest {
         SparkTeacher.FAIL_FROM_ROW.set(0);
     }
 
-    private JobConfig job(String precision, String extra) throws IOException {
-        Path file = tmp.resolve("job-" + System.nanoTime() + ".yaml");
-        Files.writeString(file, """
-                name: spark
-                seeds: [1]
-                device: cpu
-                data:
-                  source: image-folder
-                  path: %s
-                  image_size: [16, 16]
-                  channels: 3
-                  validation_fraction: 0.1
-                  workers: 1
-                old_model:
-                  source: torchscript
-                  file: %s
-                  cache_precision: %s
-                  preprocessing: {image_size: [8, 8], channels: 1, mean: [0.5], std: [0.25]}
-                new_model: {architecture: {type: mlp, hidden: [16]}}
-                loss: {treatment: fd-kl, alpha: 0.0, beta: 1.0, tau: 1.0}
-                training:
-                  epochs: 2
-                  batch_size: 32
-                  learning_rate: 0.05
-                  schedule: {type: constant, warmup_epochs: 0}
-                  log_every_steps: 0
-                %s
-                """.formatted(folder, MODELS.resolve("tiny-old-mlp.pt"), precision, extra));
-        return JobConfigLoader.load(file, List.of());
+    private JobConfig job(String precision) throws IOException {
+        return JobConfigLoader.load(Fixtures.imageFolderJob(tmp, folder, ""),
+                List.of("old_model.cache_precision=" + precision));
     }
 
     private static void assertSameFiles(Path expected, Path actual) throws IOException {
@@ -119,7 +93,7 @@ class SparkJobsTest {
     @ParameterizedTest
     @ValueSource(strings = {"float32", "float16"})
     void theSparkMadeCacheIsTheSingleProcessCacheByteForByte(String precision) throws IOException {
-        JobConfig config = job(precision, "");
+        JobConfig config = job(precision);
         Path one = tmp.resolve("one-process");
         Path spark = tmp.resolve("spark");
         assertEquals(3, PcJob.teacher(config, one).size());
@@ -136,7 +110,7 @@ class SparkJobsTest {
 
     @Test
     void aTaskThatFailsOnceIsRetriedAndTheCacheIsStillIdentical() throws IOException {
-        JobConfig config = job("float32", "");
+        JobConfig config = job("float32");
         Path one = tmp.resolve("one-process");
         PcJob.teacher(config, one);
         SparkTeacher.FAILURES_TO_INJECT.set(1);
@@ -148,7 +122,7 @@ class SparkJobsTest {
 
     @Test
     void aTaskThatFailsForGoodStopsTheCommandAndTheRerunComputesOnlyTheRest() throws IOException {
-        JobConfig config = job("float32", "");
+        JobConfig config = job("float32");
         Path one = tmp.resolve("one-process");
         PcJob.teacher(config, one);
         Path dir = tmp.resolve("stopped");
@@ -167,7 +141,7 @@ class SparkJobsTest {
 
     @Test
     void twoJobsSharingTheSparkMadeCacheEndAsAJobWithItsOwnAndOtherDataIsRefused() throws IOException {
-        JobConfig config = job("float32", "");
+        JobConfig config = job("float32");
         Path spark = tmp.resolve("spark");
         SparkTeacher.run(config, spark, "local[2]");
         Path jobFile = tmp.resolve("job.yaml");
@@ -190,7 +164,7 @@ class SparkJobsTest {
 
     @Test
     void sparksFlipCountsEqualThoseOfPredictAndCompareAndOfOneProcess() throws Exception {
-        JobConfig config = job("float32", "");
+        JobConfig config = job("float32");
         Path jobFile = tmp.resolve("job.yaml");
         Files.writeString(jobFile, config.toYaml());
         Path run = tmp.resolve("run");
@@ -200,10 +174,11 @@ class SparkJobsTest {
         Path newModel = run.resolve("seed-1/pc/model");
         Path oldCsv = tmp.resolve("old.csv");
         Path newCsv = tmp.resolve("new.csv");
-        assertEquals(0, CliRun.run("predict", oldModel.toString(), jobFile.toString(), "--out", oldCsv.toString())
-                .status());
-        assertEquals(0, CliRun.run("predict", newModel.toString(), jobFile.toString(), "--out", newCsv.toString())
-                .status());
+        // predict takes the job's images, not its resizing: the job crops the center (data.resize), so say so.
+        assertEquals(0, CliRun.run("predict", oldModel.toString(), jobFile.toString(), "--out", oldCsv.toString(),
+                "--center-crop", "0.875").status());
+        assertEquals(0, CliRun.run("predict", newModel.toString(), jobFile.toString(), "--out", newCsv.toString(),
+                "--center-crop", "0.875").status());
         // A predict CSV carries the labels too.
         FlipReport compared = PredictionFiles.compare(oldCsv, oldCsv, newCsv, 4);
         FlipReport spark = SparkEvaluation.run(config, oldModel, newModel, false, "local[2]");

@@ -92,4 +92,47 @@ public final class Fixtures {
         }
         return bytes;
     }
+
+    /**
+     * Writes a job file on an image folder ({@link #imageFolder}) with the committed TorchScript old model (8x8
+     * grayscale input of its own normalization) and a new MLP on 16x16 RGB: two epochs of KL at tau 1, alpha 0.
+     *
+     * @param folder where the file goes (a new name each call)
+     * @param data the image folder, with train/ and test/
+     * @param extra more top-level YAML, or ""
+     * @return the job file
+     * @throws IOException if it cannot be written
+     */
+    public static Path imageFolderJob(Path folder, Path data, String extra) throws IOException {
+        Path file = folder.resolve("job-" + System.nanoTime() + ".yaml");
+        Files.writeString(file, """
+                name: folder
+                seeds: [1]
+                device: cpu
+                data:
+                  source: image-folder
+                  path: %s
+                  image_size: [16, 16]
+                  channels: 3
+                  resize: center_crop
+                  crop_fraction: 0.875
+                  validation_fraction: 0.1
+                  workers: 2
+                  prefetch: 3
+                old_model:
+                  source: torchscript
+                  file: %s
+                  preprocessing: {image_size: [8, 8], channels: 1, mean: [0.5], std: [0.25]}
+                new_model: {architecture: {type: mlp, hidden: [32]}}
+                loss: {treatment: fd-kl, alpha: 0.0, beta: 1.0, tau: 1.0}
+                training:
+                  epochs: 2
+                  batch_size: 64
+                  learning_rate: 0.05
+                  schedule: {type: constant, warmup_epochs: 0}
+                  log_every_steps: 0
+                %s
+                """.formatted(data, models().resolve("tiny-old-mlp.pt"), extra));
+        return file;
+    }
 }
