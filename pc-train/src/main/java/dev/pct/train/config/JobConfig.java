@@ -24,6 +24,9 @@ import java.util.List;
  * @param output folder run folders are created in, relative to the working directory; default {@code runs}
  * @param compareBaseline also train the new architecture with plain cross-entropy and the same seed, so the
  *     report can show what the PC loss costs and gains; YAML {@code compare_baseline}, default true
+ * @param baselineFrom a finished run of the same update (another job of the same sweep, say) whose plain retrain
+ *     this job takes instead of training its own: its data, old model, new model, training and selection must
+ *     be this job's, and it must have trained each of this job's seeds; YAML {@code baseline_from}, default none
  * @param data the data set
  * @param oldModel the old model; YAML {@code old_model}
  * @param newModel the new model; YAML {@code new_model}
@@ -41,6 +44,7 @@ public record JobConfig(
         String device,
         Path output,
         boolean compareBaseline,
+        Path baselineFrom,
         DataConfig data,
         OldModelConfig oldModel,
         NewModelConfig newModel,
@@ -60,7 +64,7 @@ public record JobConfig(
 
     /** The defaults with the required values (name, data source, architectures) left null. */
     static JobConfig template() {
-        return new JobConfig(null, List.of(1), "auto", Path.of("runs"), true, DataConfig.template(),
+        return new JobConfig(null, List.of(1), "auto", Path.of("runs"), true, null, DataConfig.template(),
                 OldModelConfig.template(), NewModelConfig.template(), LossConfig.defaults(),
                 TrainingSettings.defaults(), SelectionSettings.defaults(), List.of(), InterpolationSettings.defaults());
     }

@@ -58,13 +58,13 @@ final class JobConfigSchema {
     private static final Set<String> NULLABLE = Set.of(
             "data.path", "old_model.architecture", "old_model.checkpoint", "old_model.file", "old_model.logits.train",
             "old_model.logits.test", "old_model.training", "old_model.cache", "old_model.seed", "new_model.architecture",
-            "new_model.file");
+            "new_model.file", "baseline_from");
 
 
     /** Paths whose relative values are resolved against the job file's folder. */
     static final List<String> RESOLVED_PATHS =
             List.of("data.path", "old_model.checkpoint", "old_model.file", "old_model.logits.train",
-                    "old_model.logits.test", "old_model.cache", "new_model.file");
+                    "old_model.logits.test", "old_model.cache", "new_model.file", "baseline_from");
 
     /** YAML 1.1 wants a dot in a float ({@code 1e-8} is text to it); users write it anyway. */
     private static final Pattern NUMBER_TEXT =

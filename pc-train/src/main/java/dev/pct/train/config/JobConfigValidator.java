@@ -41,9 +41,26 @@ final class JobConfigValidator {
         validateTraining("training", config.training());
         validateSelection(config);
         validateInterpolation(config);
+        validateBaselineFrom(config);
         SweepGrid.validate(config, problems);
         if (problems.isEmpty()) {
             validateEnsemble(config);
+        }
+    }
+
+    /** A plain retrain taken from another run: this job must want one, of an old model that is not trained here. */
+    private void validateBaselineFrom(JobConfig config) {
+        if (config.baselineFrom() == null) {
+            return;
+        }
+        if (!config.compareBaseline()) {
+            problems.invalid("baseline_from", config.baselineFrom().toString(), "no baseline_from, since"
+                    + " compare_baseline is false (the job has no plain retrain to take)");
+        }
+        if (config.oldModel().source() == OldModelSource.TRAIN) {
+            problems.invalid("baseline_from", config.baselineFrom().toString(), "no baseline_from with old_model.source"
+                    + " train: an old model trained in each job is each job's own (on a GPU not bit for bit alike),"
+                    + " and the plain retrain is selected against it; give the old model as a file or checkpoint");
         }
     }
 

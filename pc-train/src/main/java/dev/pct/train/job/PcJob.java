@@ -76,7 +76,13 @@ public final class PcJob {
      * @throws IOException when files cannot be read or written
      */
     public static PcResult run(JobConfig config, Path runDir, int profileEpoch) throws IOException {
-        return execute(config, runDir, false, profileEpoch);
+        return execute(config, runDir, false, profileEpoch, training -> {
+            // After the job is built (its models and data checked), before it trains: the shared plain retrain.
+            if (config.baselineFrom() != null) {
+                SharedBaseline.adopt(config, runDir);
+            }
+            return training.run();
+        });
     }
 
     /**
