@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pct.train.model.ArchitectureBlockFactory;
+import dev.pct.train.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -136,7 +136,7 @@ public final class ModelExport {
             writeMetadata(staging.resolve(METADATA), description);
             replace(staging, dir);
         } finally {
-            deleteTree(staging);
+            AtomicFiles.deleteTree(staging);
         }
         return dir;
     }
@@ -241,20 +241,9 @@ public final class ModelExport {
             Files.delete(old);
             Files.move(finalDir, old, StandardCopyOption.ATOMIC_MOVE);
             Files.move(staging, finalDir, StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(old);
+            AtomicFiles.deleteTree(old);
         } else {
             Files.move(staging, finalDir, StandardCopyOption.ATOMIC_MOVE);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

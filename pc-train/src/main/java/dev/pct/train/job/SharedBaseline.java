@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.JobConfigLoader;
+import dev.pct.train.io.AtomicFiles;
 import dev.pct.train.report.ModelRoles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ final class SharedBaseline {
                         + seed + " (" + theirsDir + "/done is missing): run it there first, or leave the key out");
             }
             Path partial = mine.resolveSibling(ModelRoles.BASELINE + ".copying");
-            deleteTree(partial);
+            AtomicFiles.deleteTree(partial);
             copyTree(theirsDir, partial);
             Files.move(partial, mine, StandardCopyOption.ATOMIC_MOVE);
             LOG.info("Plain retrain of seed {}: taken from {} (baseline_from), not trained here", seed, theirsDir);
@@ -122,17 +123,6 @@ final class SharedBaseline {
                 } else {
                     Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
                 }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
             }
         }
     }
