@@ -1,9 +1,11 @@
 package dev.pct.train.api;
 
 import ai.djl.training.loss.Loss;
+import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.loss.TwoSourceDistillationLoss;
 import dev.pct.train.reference.Reference;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -39,6 +41,31 @@ public record PcSetting(FocalDistillationLoss loss, Reference reference, Second 
      */
     public Loss stageLoss() {
         return second == null ? loss : TwoSourceDistillationLoss.of(loss, second.loss());
+    }
+
+    /**
+     * Describes the setting for the run's provenance and the report: the loss's distance and values, what it distils
+     * toward, and the second term.
+     *
+     * @return e.g. "focal distillation kl, alpha 0.0, beta 1.0, tau 1.0, lambda 1.0, filter old_correct, sum over
+     *     classes"
+     */
+    public String describe() {
+        return describe(loss) + (reference.isEnsemble() ? ", toward the " + reference.describe() : "")
+                + (second == null ? "" : "; plus a second term " + describe(second.loss()) + ", toward the "
+                        + second.toward().describe());
+    }
+
+    private static String describe(FocalDistillationLoss loss) {
+        String text = String.format("focal distillation %s, alpha %s, beta %s, %slambda %s, filter %s, %s over"
+                + " classes", loss.getDistance(), loss.getAlpha(), loss.getBeta(),
+                loss.getDistance() == Distance.KL ? "tau " + loss.getTau() + ", " : "", loss.getLambda(),
+                loss.getFilter(), loss.getClassReduction());
+        if (loss.getDistance() == Distance.LDI) {
+            text += String.format(", margin %s, power %s, top_k %s%s", loss.getMargin(), loss.getPower(),
+                    loss.getTopK(), loss.isExcludeTrueClass() ? ", true class excluded" : "");
+        }
+        return text.toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -7,7 +7,6 @@ import static dev.pct.train.report.ModelRoles.PC;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.loss.Loss;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -16,7 +15,6 @@ import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.loss.TwoSourceDistillationLoss;
 import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.core.metrics.FlipReport;
-import dev.pct.train.data.BatchSource;
 import dev.pct.train.data.PcData;
 import dev.pct.train.data.SubsetBatches;
 import dev.pct.train.interpolation.InterpolationSettings;
@@ -24,7 +22,6 @@ import dev.pct.train.io.AtomicFiles;
 import dev.pct.train.io.RunLock;
 import dev.pct.train.io.RunLog;
 import dev.pct.train.io.Spelling;
-import dev.pct.train.loop.Inference;
 import dev.pct.train.loop.LoadingProbe;
 import dev.pct.train.loop.Prefetcher;
 import dev.pct.train.loop.StageLoss;
@@ -97,7 +94,6 @@ public final class PcTraining {
     private static final Logger LOG = LoggerFactory.getLogger(PcTraining.class);
     /** The report's name, and the directory, of a seed's weight-interpolated model. */
     static final String INTERPOLATED = "interpolated";
-    private static final String OLD_MODELS = "Old model's";
     /** The global gradient norm logit matching is clipped at when the training settings do not clip. */
     static final double LOGIT_MATCHING_CLIP_NORM = 5.0;
     /** The input pipeline's measured rate, in the run directory. */
@@ -140,6 +136,8 @@ public final class PcTraining {
     /** The old model's parameters for weight interpolation, when it is given (a checkpoint), not trained here. */
     private final Path oldParameters;
     private final int prefetch;
+    /** The old model's cached logits, and the ensembles' made the same way. */
+    private final OldModelTeacher oldTeacher;
     private final Map<String, Object> provenance;
     private final Map<String, String> runFiles;
     private final IntFunction<BufferedImage> testImages;
@@ -211,8 +209,7 @@ public final class PcTraining {
 
             @Override
             public LogitCache trainCache(Path file, OldModel ensemble, Prefetcher prefetcher) throws IOException {
-                return teacherCache(file, "train", ensemble, data.train(), data.classes(), cachePrecision,
-                        prefetcher, "Reference ensemble's", false);
+                return oldTeacher.trainCache(file, ensemble, prefetcher, "Reference ensemble's");
             }
         }, device, export);
         if (!ensembles.isEmpty() && !baseline) {
@@ -246,6 +243,8 @@ public final class PcTraining {
             }
         }
         prefetch = b.prefetch;
+        oldTeacher = new OldModelTeacher(runDir, data, device, evalBatchSize, cachePrecision, sharedTeacherCache,
+                workers, prefetch);
         provenance = Map.copyOf(b.provenance);
         runFiles = Map.copyOf(b.runFiles);
         testImages = b.testImages;
@@ -335,7 +334,8 @@ public final class PcTraining {
                 old = OldModel.of(network.block(), "old model " + oldArchitecture.description());
             }
             LOG.info("Old model: {}", old == null ? "logits given" : old.description());
-            OldOutputs outputs = oldOutputs(old, classes, prefetcher, open);
+            OldModelTeacher.Outputs outputs = oldTeacher.outputs(old, oldLogits, distills() && !data.train().augments(),
+                    classes, prefetcher, open);
             oldTestConfidences = outputs.testConfidences();
             record = new RunRecord(classes, data.test().labels(), outputs.test());
             record.addHistory(oldHistory);
@@ -359,7 +359,7 @@ public final class PcTraining {
                 Map<Integer, LogitRows> references = ensembles.train(runner, seed, baselineStage, baselineOutcome,
                         reference, record, prefetcher, open);
                 if (!references.isEmpty() && oldTrainCorrect == null) {
-                    oldTrainCorrect = correct(outputs.train(), data.train().labels());
+                    oldTrainCorrect = OldModelTeacher.correct(outputs.train(), data.train().labels());
                 }
                 EpochSelection.Spec spec = new EpochSelection.Spec(selection.rule(),
                         selection.errorBound(baselineBest), selection.patience());
@@ -374,7 +374,7 @@ public final class PcTraining {
                                 outputs.train(), references, oldTrainCorrect));
                     }
                     run(runner, stage(setting.getKey(), seed, StageLoss.of(stageLoss), teacher, spec,
-                            describe(setting.getValue()), trainingFor(settingLoss)), seed, reference);
+                            setting.getValue().describe(), trainingFor(settingLoss)), seed, reference);
                 }
             }
         } finally {
@@ -403,17 +403,17 @@ public final class PcTraining {
                 : SelectionRule.LOWEST_ERROR, Double.NaN, selection.patience());
     }
 
-    /** Writes report.md, report.html and the files beside them. */
     /** The PC settings' and ensembles' descriptions, by model name. */
     private Map<String, String> settingsDescriptions() {
         Map<String, String> settings = new LinkedHashMap<>();
         if (distills()) {
-            sweep.forEach((label, l) -> settings.put(label, describe(l)));
+            sweep.forEach((label, l) -> settings.put(label, l.describe()));
             settings.putAll(ensembles.descriptions());
         }
         return settings;
     }
 
+    /** Writes report.md, report.html and the files beside them. */
     private void writeReport(RunResults runResults, ReportWriter.LoadingRate loading) throws IOException {
         Map<String, String> settings = settingsDescriptions();
         ReportWriter.builder().setRunDirectory(runDir).optClassNames(data.classNames())
@@ -522,22 +522,7 @@ public final class PcTraining {
         if (oldLogits != null) {
             oldTest = oldLogits.test();
         } else {
-            Path cache = (sharedTeacherCache != null ? sharedTeacherCache : runDir.resolve(OLD))
-                    .resolve(TeacherCaches.TEST);
-            if (!Files.exists(cache)) {
-                throw new IOException(cache + ": missing, so the old model's test outputs are unknown; pc-train train"
-                        + " --resume on the run directory finishes the run");
-            }
-            try (LogitCache c = sharedTeacherCache != null && oldModel != null
-                    ? LogitCache.openShared(cache, TeacherCaches.identity("test", oldModel, data.oldTest(), classes,
-                            LogitCache.Precision.FLOAT32))
-                    : LogitCache.openExisting(cache)) {
-                if (c.rows() != labels.length || c.classes() != classes) {
-                    throw new IOException(cache + ": holds " + c.rows() + " rows of " + c.classes() + " classes, but"
-                            + " the job's test set has " + labels.length + " samples of " + classes);
-                }
-                oldTest = c.readAll();
-            }
+            oldTest = oldTeacher.finishedTestLogits(oldModel, classes);
         }
         record = new RunRecord(classes, labels, FlipAccumulator.argmax(oldTest, classes));
         StageRunner runner = new StageRunner(device, data, evalBatchSize, null, exportArchitectureJar,
@@ -663,16 +648,6 @@ public final class PcTraining {
                 "cross-entropy (member " + (j + 1) + " of the reference ensemble)");
     }
 
-    /** Per row 1 where the arg-max is the label, else 0. */
-    private static float[] correct(LogitRows rows, int[] labels) {
-        int[] predictions = TeacherCaches.predictions(rows);
-        float[] out = new float[predictions.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = predictions[i] == labels[i] ? 1f : 0f;
-        }
-        return out;
-    }
-
     /**
      * How a PC setting trains: as configured, except that the logit distances (logit matching, LDI) without
      * gradient clipping get clipping at global norm {@value #LOGIT_MATCHING_CLIP_NORM}. A regression on
@@ -703,88 +678,6 @@ public final class PcTraining {
     }
 
     /**
-     * The old model's outputs: its logits on the training split (the teacher's input; null when not needed), and
-     * its predictions on the validation split (null when empty) and the test set.
-     */
-    private record OldOutputs(LogitRows train, int[] validation, int[] test, float[] testConfidences) {}
-
-    private OldOutputs oldOutputs(OldModel old, int classes, Prefetcher prefetcher, List<AutoCloseable> open)
-            throws IOException {
-        boolean needTrain = distills() && !data.train().augments();
-        if (old == null) {
-            return new OldOutputs(needTrain ? LogitRows.of(oldLogits.train(), classes) : null,
-                    oldLogits.validation().length == 0 ? null : FlipAccumulator.argmax(oldLogits.validation(), classes),
-                    FlipAccumulator.argmax(oldLogits.test(), classes), Confidence.ofLogits(oldLogits.test(), classes));
-        }
-        boolean shared = sharedTeacherCache != null;
-        Path dir = shared ? sharedTeacherCache : runDir.resolve(OLD);
-        LogitRows train = null;
-        if (needTrain) {
-            LogitCache cache = teacherCache(dir.resolve(TeacherCaches.TRAIN), "train", old, data.oldTrainPlain(),
-                    classes, cachePrecision, prefetcher, OLD_MODELS, shared);
-            open.add(cache);
-            train = TeacherCaches.rows(cache);
-        }
-        int[] validation = null;
-        if (data.validation().size() > 0) {
-            try (LogitCache cache = teacherCache(dir.resolve(TeacherCaches.VALIDATION), "validation", old,
-                    data.oldValidation(), classes, LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS, shared)) {
-                validation = TeacherCaches.predictions(TeacherCaches.rows(cache));
-            }
-        }
-        int[] test;
-        float[] testConfidences;
-        try (LogitCache cache = teacherCache(dir.resolve(TeacherCaches.TEST), "test", old, data.oldTest(), classes,
-                LogitCache.Precision.FLOAT32, prefetcher, OLD_MODELS, shared)) {
-            test = TeacherCaches.predictions(TeacherCaches.rows(cache));
-            testConfidences = confidences(TeacherCaches.rows(cache));
-        }
-        return new OldOutputs(train, validation, test, testConfidences);
-    }
-
-    /**
-     * The old model's logits of a split from its cache file in the run directory: computed once, chunk by chunk
-     * (resumable), and checked on every later open; a cache made by another model, from other samples or with
-     * other preprocessing is recomputed.
-     */
-    private LogitCache teacherCache(Path file, String split, OldModel old, BatchSource samples, int classes,
-            LogitCache.Precision precision, Prefetcher prefetcher, String whose, boolean shared) throws IOException {
-        LogitCache.Identity identity = TeacherCaches.identity(split, old, samples, classes, precision);
-        if (shared) {
-            return TeacherCaches.shared(file, split, identity, whose);
-        }
-        return teacherCache(file, split, old, samples, classes, precision, prefetcher, whose, runDir, null);
-    }
-
-    /**
-     * Computes (or reuses) a split's cache, its rows produced here or, when {@code producers} is given, by it.
-     */
-    private LogitCache teacherCache(Path file, String split, OldModel old, BatchSource samples, int classes,
-            LogitCache.Precision precision, Prefetcher prefetcher, String whose, Path base,
-            TeacherCaches.Producers producers) throws IOException {
-        LogitCache.Identity identity = TeacherCaches.identity(split, old, samples, classes, precision);
-        int chunkRows = TeacherCaches.chunkRows(classes, precision, evalBatchSize);
-        if (producers != null) {
-            return TeacherCaches.computed(file, split, identity, chunkRows, producers.of(split, identity, chunkRows),
-                    whose, base);
-        }
-        try (NDManager manager = NDManager.newBaseManager(device)) {
-            return TeacherCaches.computed(file, split, identity, chunkRows,
-                    (from, to) -> logits(old, samples, from, to, manager, prefetcher), whose, base);
-        }
-    }
-
-    /** A model's logits of samples [from, to) of a split, in batches of the evaluation batch from {@code from}. */
-    private float[] logits(OldModel old, BatchSource samples, int from, int to, NDManager manager,
-            Prefetcher prefetcher) {
-        int classes = samples.numClasses();
-        float[] out = new float[Math.multiplyExact(to - from, classes)];
-        Inference.forEachBatch(old::logits, samples, from, to, evalBatchSize, manager, prefetcher,
-                (first, values) -> System.arraycopy(values, 0, out, (first - from) * classes, values.length));
-        return out;
-    }
-
-    /**
      * The old model's logits of rows [from, to) of one of the splits {@link #writeTeacherCaches} writes, computed
      * exactly as it computes them (the same batches when {@code from} starts one of its chunks): what a Spark
      * task computes for a chunk of a teacher cache on its executor. Safe to call from one thread at a time.
@@ -800,18 +693,7 @@ public final class PcTraining {
             throw new IllegalStateException("the old model's logits need the old model itself (a model file or a"
                     + " checkpoint)");
         }
-        OldSplit chosen = oldSplits(!data.train().augments()).stream().filter(o -> o.name().equals(split))
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("split " + split + ": the teacher"
-                        + " cache holds " + oldSplits(!data.train().augments()).stream().map(OldSplit::name)
-                        .toList()));
-        if (from < 0 || to > chosen.samples().size() || from >= to) {
-            throw new IllegalArgumentException("split " + split + ": rows [" + from + ", " + to + ") are not within"
-                    + " its " + chosen.samples().size());
-        }
-        try (NDManager manager = NDManager.newBaseManager(device);
-                Prefetcher prefetcher = new Prefetcher(workers, prefetch)) {
-            return logits(oldModel, chosen.samples(), from, to, manager, prefetcher);
-        }
+        return oldTeacher.logits(oldModel, split, from, to);
     }
 
     /**
@@ -845,55 +727,7 @@ public final class PcTraining {
             throw new IllegalStateException("a teacher cache needs the old model itself (a model file or a"
                     + " checkpoint), not " + (oldLogits != null ? "its logits" : "one trained in the job"));
         }
-        int classes = data.classes();
-        List<Path> written = new ArrayList<>();
-        if (data.train().augments()) {
-            LOG.info("Training data is augmented: each batch needs the old model's logits of its own crop, so"
-                    + " no train cache is written (jobs compute them on the fly)");
-        }
-        try (Prefetcher prefetcher = new Prefetcher(workers, prefetch)) {
-            for (OldSplit split : oldSplits(!data.train().augments())) {
-                try (LogitCache cache = teacherCache(folder.resolve(split.file()), split.name(), oldModel,
-                        split.samples(), classes, split.precision(), prefetcher, OLD_MODELS, runDir, producers)) {
-                    written.add(cache.file());
-                }
-            }
-        }
-        return written;
-    }
-
-    /** One split of the old model's cached logits: its name, file, samples and precision. */
-    private record OldSplit(String name, String file, BatchSource samples, LogitCache.Precision precision) {}
-
-    /**
-     * The old model's cached splits, in order: train (when asked, at the cache precision), validation (unless
-     * empty) and test, both float32.
-     */
-    private List<OldSplit> oldSplits(boolean withTrain) {
-        List<OldSplit> splits = new ArrayList<>();
-        if (withTrain) {
-            splits.add(new OldSplit("train", TeacherCaches.TRAIN, data.oldTrainPlain(), cachePrecision));
-        }
-        if (data.validation().size() > 0) {
-            splits.add(new OldSplit("validation", TeacherCaches.VALIDATION, data.oldValidation(),
-                    LogitCache.Precision.FLOAT32));
-        }
-        splits.add(new OldSplit("test", TeacherCaches.TEST, data.oldTest(), LogitCache.Precision.FLOAT32));
-        return splits;
-    }
-
-    /** The softmax probability of every row's arg-max, read in chunks like {@link TeacherCaches#predictions}. */
-    private static float[] confidences(LogitRows cache) {
-        int n = cache.size();
-        int classes = cache.classes();
-        float[] out = new float[n];
-        int step = TeacherCaches.chunk(classes);
-        for (int from = 0; from < n; from += step) {
-            float[] part = Confidence.ofLogits(cache.rows(TeacherCaches.range(from, Math.min(n, from + step))),
-                    classes);
-            System.arraycopy(part, 0, out, from, part.length);
-        }
-        return out;
+        return oldTeacher.write(oldModel, folder, producers);
     }
 
     /** Every check that can fail on the models or the data, before the run directory is touched. */
@@ -916,17 +750,8 @@ public final class PcTraining {
             checkRows("validation", oldLogits.validation(), data.validation().size(), classes, false);
             checkRows("test", oldLogits.test(), data.test().size(), classes, true);
         }
-        if (sharedTeacherCache != null && oldModel != null) {
-            // Headers only: a cache made for other data fails here, before the run directory exists.
-            try {
-                for (OldSplit split : oldSplits(distills() && !data.train().augments())) {
-                    LogitCache.checkIdentity(sharedTeacherCache.resolve(split.file()), TeacherCaches.identity(
-                            split.name(), oldModel, split.samples(), classes, split.precision()));
-                }
-            } catch (IOException e) {
-                throw new IllegalArgumentException("old_model.cache: " + e.getMessage(), e);
-            }
-        }
+        // Headers only: a cache made for other data fails here, before the run directory exists.
+        oldTeacher.checkShared(oldModel, distills() && !data.train().augments(), classes);
         try (Model scratch = Model.newInstance("preflight", device)) {
             if (oldModel != null) {
                 OldModelFiles.check(oldModel, data.oldTest().sampleShape(), classes, scratch.getNDManager(),
@@ -951,7 +776,7 @@ public final class PcTraining {
         if (!(sweep.size() == 1 && sweep.containsKey(PC))) {
             settings = new LinkedHashMap<>();
             for (Map.Entry<String, PcSetting> e : sweep.entrySet()) {
-                settings.put(e.getKey(), describe(e.getValue()));
+                settings.put(e.getKey(), e.getValue().describe());
             }
         }
         Engine engine = Engine.getInstance();
@@ -963,7 +788,7 @@ public final class PcTraining {
                 oldModel != null ? oldModel.notes() : List.of(),
                 sharedTeacherCache == null ? null : sharedTeacherCache.toAbsolutePath().normalize().toString(),
                 newModel.description(),
-                settings == null ? describe(sweep.get(PC)) : null, settings,
+                settings == null ? sweep.get(PC).describe() : null, settings,
                 Spelling.of(selection.rule()) + (selection.rule() == SelectionRule.LOWEST_NFR
                         ? ", error margin " + selection.errorMargin() : "") + ", patience " + selection.patience(),
                 Spelling.of(selection.evaluateTest()), evalBatchSize,
@@ -975,24 +800,6 @@ public final class PcTraining {
         String file = resumed ? "run-info-resume-" + System.currentTimeMillis() + ".json" : "run-info.json";
         AtomicFiles.writeString(runDir.resolve(file),
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info.toMap()));
-    }
-
-    private static String describe(PcSetting setting) {
-        return describe(setting.loss()) + (setting.reference().isEnsemble() ? ", toward the "
-                + setting.reference().describe() : "") + (setting.second() == null ? "" : "; plus a second term "
-                        + describe(setting.second().loss()) + ", toward the " + setting.second().toward().describe());
-    }
-
-    private static String describe(FocalDistillationLoss loss) {
-        String text = String.format("focal distillation %s, alpha %s, beta %s, %slambda %s, filter %s, %s over"
-                + " classes", loss.getDistance(), loss.getAlpha(), loss.getBeta(),
-                loss.getDistance() == Distance.KL ? "tau " + loss.getTau() + ", " : "", loss.getLambda(),
-                loss.getFilter(), loss.getClassReduction());
-        if (loss.getDistance() == Distance.LDI) {
-            text += String.format(", margin %s, power %s, top_k %s%s", loss.getMargin(), loss.getPower(),
-                    loss.getTopK(), loss.isExcludeTrueClass() ? ", true class excluded" : "");
-        }
-        return text.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Builds a {@link PcTraining}: {@code set} methods are required, {@code opt} ones have defaults. */
