@@ -13,6 +13,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -652,37 +654,56 @@ public final class FocalDistillationLoss extends RememberingLoss {
         }
 
         /**
+         * Returns every option whose value is invalid, in the order the builder's {@code opt} methods are listed:
+         * tau must be a finite number &gt; 0; alpha, beta, lambda and margin finite numbers &ge; 0; power a finite
+         * number &ge; 1; top k an integer &ge; 0. The one place these checks are written: {@link #build()} throws
+         * for the first, and a job file's validator reports them all under its keys.
+         *
+         * @return the problems, empty when the options are valid
+         */
+        public List<OptionProblem> problems() {
+            List<OptionProblem> problems = new ArrayList<>();
+            atLeast(problems, "alpha", alpha, 0);
+            atLeast(problems, "beta", beta, 0);
+            if (!(tau > 0) || Float.isInfinite(tau)) {
+                problems.add(new OptionProblem("tau", tau, number(tau, "> 0")));
+            }
+            atLeast(problems, "lambda", lambda, 0);
+            atLeast(problems, "margin", margin, 0);
+            if (!(power >= 1) || Float.isInfinite(power)) {
+                problems.add(new OptionProblem("power", power,
+                        number(power, ">= 1") + " (the power of LDI's hinge, e.g. 1 or 2)"));
+            }
+            if (topK < 0) {
+                problems.add(new OptionProblem("topK", topK, "an integer >= 0 (0 = every class)"));
+            }
+            return problems;
+        }
+
+        /**
          * Validates the options and builds the loss.
          *
          * @return the loss
-         * @throws IllegalArgumentException if tau is not finite and &gt; 0, alpha, beta, lambda or
-         *     margin is not finite and &ge; 0, power is not finite and &ge; 1, or top k is negative
+         * @throws IllegalArgumentException for the first of {@link #problems()}, naming the option, what is
+         *     expected and the value
          */
         public FocalDistillationLoss build() {
-            if (!(tau > 0) || Float.isInfinite(tau)) {
-                throw new IllegalArgumentException(
-                        "tau: expected a finite value > 0, got " + tau);
-            }
-            checkNonNegative("alpha", alpha);
-            checkNonNegative("beta", beta);
-            checkNonNegative("lambda", lambda);
-            checkNonNegative("margin", margin);
-            if (!(power >= 1) || Float.isInfinite(power)) {
-                throw new IllegalArgumentException(
-                        "power: expected a finite value >= 1, got " + power);
-            }
-            if (topK < 0) {
-                throw new IllegalArgumentException(
-                        "topK: expected an integer >= 0 (0 = every class), got " + topK);
+            List<OptionProblem> problems = problems();
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(problems.get(0).message());
             }
             return new FocalDistillationLoss(this);
         }
 
-        private static void checkNonNegative(String what, float value) {
-            if (!(value >= 0) || Float.isInfinite(value)) {
-                throw new IllegalArgumentException(
-                        what + ": expected a finite value >= 0, got " + value);
+        private static void atLeast(List<OptionProblem> problems, String option, float value, float minimum) {
+            if (!(value >= minimum) || Float.isInfinite(value)) {
+                problems.add(new OptionProblem(option, value, number(value, ">= " + (minimum == 0 ? "0" : minimum))));
             }
+        }
+
+        /** "a number" and the bound, "a finite number" for an infinite value. */
+        private static String number(float value, String bound) {
+            return (Float.isInfinite(value) ? "a finite number " : "a number ") + bound;
         }
     }
 }

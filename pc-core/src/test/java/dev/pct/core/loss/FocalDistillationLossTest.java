@@ -591,6 +591,21 @@ class FocalDistillationLossTest {
                 "finite");
     }
 
+    @Test
+    void theBuilderListsEveryInvalidOptionAtOnceAndThrowsTheFirst() {
+        FocalDistillationLoss.Builder builder = FocalDistillationLoss.builder().optAlpha(-1f).optTau(0f)
+                .optPower(0.5f).optTopK(-2).optMargin(0.25f);
+        List<OptionProblem> problems = builder.problems();
+        assertEquals(List.of("alpha", "tau", "power", "topK"), problems.stream().map(OptionProblem::option).toList());
+        assertEquals(List.of(-1f, 0f, 0.5f, -2), problems.stream().map(OptionProblem::value).toList());
+        assertEquals("alpha: expected a number >= 0, got -1.0", problems.get(0).message());
+        assertEquals("topK: expected an integer >= 0 (0 = every class), got -2", problems.get(3).message());
+        assertMessage(builder::build, "alpha: expected a number >= 0, got -1.0");
+        assertTrue(FocalDistillationLoss.builder().problems().isEmpty(), "the defaults are valid");
+        assertEquals("a finite number > 0",
+                FocalDistillationLoss.builder().optTau(Float.POSITIVE_INFINITY).problems().get(0).expected());
+    }
+
     private static void assertMessage(Runnable call, String... fragments) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
         for (String fragment : fragments) {

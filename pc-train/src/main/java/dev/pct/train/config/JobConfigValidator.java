@@ -1,5 +1,6 @@
 package dev.pct.train.config;
 
+import dev.pct.core.loss.OptionProblem;
 import dev.pct.train.interpolation.InterpolationSettings;
 import dev.pct.train.loop.TrainingSettings;
 import dev.pct.train.model.Architecture;
@@ -321,20 +322,11 @@ final class JobConfigValidator {
     }
 
     void validateLoss(LossConfig loss, DataConfig data) {
-        atLeast("loss.alpha", loss.alpha(), 0);
-        atLeast("loss.beta", loss.beta(), 0);
-        if (!(loss.tau() > 0) || Double.isInfinite(loss.tau())) {
-            problems.invalid("loss.tau", loss.tau(), "a number > 0");
+        // The loss's own checks, of every value whatever the treatment uses, so that none is wrong without a word.
+        for (OptionProblem problem : loss.problems()) {
+            problems.invalid("loss." + problem.option(), problem.value(), problem.expected());
         }
-        atLeast("loss.lambda", loss.lambda(), 0);
-        // Checked for every treatment, so that a value is never wrong without a word.
-        atLeast("loss.margin", loss.margin(), 0);
-        if (!(loss.power() >= 1) || Double.isInfinite(loss.power())) {
-            problems.invalid("loss.power", loss.power(), "a number >= 1 (the power of LDI's hinge, e.g. 1 or 2)");
-        }
-        if (loss.topK() < 0) {
-            problems.invalid("loss.top_k", loss.topK(), "an integer >= 0 (0 = every class)");
-        } else if (loss.treatment() == Treatment.FD_LDI && data.source() == DataSource.SYNTHETIC
+        if (loss.topK() >= 0 && loss.treatment() == Treatment.FD_LDI && data.source() == DataSource.SYNTHETIC
                 && loss.topK() > data.synthetic().classes()) {
             // Other sources know their classes once read; the training then checks before it starts.
             problems.invalid("loss.top_k", loss.topK(), "an integer >= 0 and <= data.synthetic.classes ("
@@ -351,12 +343,6 @@ final class JobConfigValidator {
                             + ", since data.augment changes the inputs every epoch while the ensemble's logits are"
                             + " computed once and cached; turn augmentation off to distil toward the ensemble");
         }
-        atLeast("loss.second_alpha", loss.secondAlpha(), 0);
-        atLeast("loss.second_beta", loss.secondBeta(), 0);
-        if (!(loss.secondTau() > 0) || Double.isInfinite(loss.secondTau())) {
-            problems.invalid("loss.second_tau", loss.secondTau(), "a number > 0");
-        }
-        atLeast("loss.second_lambda", loss.secondLambda(), 0);
         if (loss.secondTreatment() != Treatment.NONE && !loss.distills()) {
             problems.invalid("loss.second_treatment", loss.secondTreatment(), "none, since the first term does not"
                     + " distil (treatment none or lambda 0 trains the plain retrain); a second source adds to a"

@@ -2,9 +2,14 @@ package dev.pct.train.config;
 
 import dev.pct.core.loss.ClassReduction;
 import dev.pct.core.loss.FocalDistillationLoss;
+import dev.pct.core.loss.OptionProblem;
 import dev.pct.core.loss.SampleFilter;
 import dev.pct.train.reference.ReferenceSource;
 import dev.pct.train.reference.WeightsFrom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The positive-congruent training loss of the new model, as written in the job file.
@@ -132,19 +137,53 @@ public record LossConfig(
      */
     public FocalDistillationLoss toLoss() {
         boolean kd = treatment == Treatment.KD;
-        return FocalDistillationLoss.builder()
-                .optAlpha(kd ? 1f : (float) alpha)
-                .optBeta(kd ? 0f : (float) beta)
-                .optTau((float) tau)
-                .optLambda(treatment == Treatment.NONE ? 0f : (float) lambda)
+        return builder(kd ? 1 : alpha, kd ? 0 : beta, tau, treatment == Treatment.NONE ? 0 : lambda)
                 .optDistance(treatment.distance())
                 .optFilter(kd ? SampleFilter.ALL : filter)
                 .optClassReduction(classReduction)
-                .optMargin((float) margin)
-                .optPower((float) power)
-                .optTopK(topK)
                 .optExcludeTrueClass(excludeTrueClass)
                 .build();
+    }
+
+    /**
+     * Returns the values as written that fail the loss's own checks ({@link FocalDistillationLoss.Builder#problems()},
+     * where they are written once), whatever the treatment uses, each named by its key in the loss section: {@code
+     * alpha}, {@code top_k}, {@code second_tau}, ... The second term's class reduction and LDI settings are the
+     * first's, so they are reported once.
+     *
+     * @return the problems, empty when every value is valid
+     */
+    public List<OptionProblem> problems() {
+        List<OptionProblem> out = new ArrayList<>();
+        for (OptionProblem p : builder(alpha, beta, tau, lambda).problems()) {
+            out.add(new OptionProblem(key(p.option()), p.value(), p.expected()));
+        }
+        for (OptionProblem p : builder(secondAlpha, secondBeta, secondTau, secondLambda).problems()) {
+            if (SECOND_TERM_OPTIONS.contains(p.option())) {
+                out.add(new OptionProblem("second_" + key(p.option()), p.value(), p.expected()));
+            }
+        }
+        return out;
+    }
+
+    /** The options the second term has of its own; it shares the others with the first. */
+    private static final Set<String> SECOND_TERM_OPTIONS = Set.of("alpha", "beta", "tau", "lambda");
+
+    /** A builder option's key in the job file: its name in snake case ({@code topK} is {@code top_k}). */
+    private static String key(String option) {
+        return option.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+    }
+
+    /** The loss builder with the given weights and temperature, and the LDI settings as written. */
+    private FocalDistillationLoss.Builder builder(double a, double b, double t, double l) {
+        return FocalDistillationLoss.builder()
+                .optAlpha((float) a)
+                .optBeta((float) b)
+                .optTau((float) t)
+                .optLambda((float) l)
+                .optMargin((float) margin)
+                .optPower((float) power)
+                .optTopK(topK);
     }
 
     /**
