@@ -24,16 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SharedTeacherCacheJobTest {
 
-    private static final Path MODELS = Fixtures.models();
-
     @TempDir
     Path tmp;
 
     /** A job on the tiny IDX data set with the TorchScript old model fixture. */
     private Path job() throws IOException {
-        return Fixtures.tinyJob(tmp, "{source: torchscript, file: " + MODELS.resolve("tiny-old-mlp.pt")
-                + ", preprocessing: {mean: [0.5], std: [0.25]}}",
-                "{architecture: {type: cnn, channels: [8], hidden: [16], batch_norm: true}}");
+        return Fixtures.tinyTorchScriptJob(tmp);
     }
 
     @Test

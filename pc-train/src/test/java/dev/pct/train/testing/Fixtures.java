@@ -30,6 +30,20 @@ public final class Fixtures {
     }
 
     /**
+     * Writes {@link #tinyJob} with the TorchScript old MLP fixture (its preprocessing as exported) and a small
+     * batch-norm CNN as the new model.
+     *
+     * @param folder where the file goes (a new name each call)
+     * @return the job file
+     * @throws IOException if it cannot be written
+     */
+    public static Path tinyTorchScriptJob(Path folder) throws IOException {
+        return tinyJob(folder, "{source: torchscript, file: " + models().resolve("tiny-old-mlp.pt")
+                + ", preprocessing: {mean: [0.5], std: [0.25]}}",
+                "{architecture: {type: cnn, channels: [8], hidden: [16], batch_norm: true}}");
+    }
+
+    /**
      * Writes a job file on the tiny IDX data set the model fixtures were trained on: two epochs of KL at tau 1
      * with alpha 0, on the CPU.
      *
