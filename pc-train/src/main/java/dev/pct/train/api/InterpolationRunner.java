@@ -19,6 +19,8 @@ import dev.pct.train.io.Logits;
 import dev.pct.train.loop.Checkpoint;
 import dev.pct.train.report.InterpolationCurve;
 import dev.pct.train.selection.EpochSelection;
+import dev.pct.train.selection.SelectionRule;
+import dev.pct.train.selection.SelectionSettings;
 import dev.pct.train.update.StageNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,20 +62,40 @@ final class InterpolationRunner {
     record Result(InterpolationCurve curve, float[] testLogits) {}
 
     /**
+     * How the a of a seed is kept on validation: by the job's rule, where {@code last} (which means nothing over a
+     * grid) is {@code lowest_nfr}, whose bound is the plain retrain's best validation error plus the error margin.
+     *
+     * @param selection the job's selection
+     * @param baselineBest the plain retrain's lowest validation error
+     * @return the rule and its bound
+     */
+    static EpochSelection.Spec selection(SelectionSettings selection, double baselineBest) {
+        SelectionRule rule = selection.rule() == SelectionRule.LAST ? SelectionRule.LOWEST_NFR : selection.rule();
+        return new EpochSelection.Spec(rule, rule == SelectionRule.LOWEST_NFR
+                ? baselineBest + selection.errorMargin() : Double.NaN, 0);
+    }
+
+    /**
      * Scores the grid and writes the kept model, or reads back a finished directory.
      *
      * @param stage the interpolated model's stage (its name, seed, architecture and provenance)
      * @param dir its directory
-     * @param oldParameters the old model's parameters, in the stage's architecture
-     * @param newParameters the fine-tuned new models' parameters (one: the plain retrain; more: averaged first)
+     * @param oldFile the old model's parameter file, in the stage's architecture
+     * @param newStages the stage directories of the fine-tuned new models whose kept parameters are interpolated
+     *     toward (one: the plain retrain; more: averaged first)
      * @param spec the selection rule, its error bound
      * @param reference the old model's validation and test predictions
      */
-    Result run(StageRunner.Stage stage, Path dir, byte[] oldParameters, List<byte[]> newParameters,
-            EpochSelection.Spec spec, StageRunner.Reference reference) throws IOException {
+    Result run(StageRunner.Stage stage, Path dir, Path oldFile, List<Path> newStages, EpochSelection.Spec spec,
+            StageRunner.Reference reference) throws IOException {
         if (Files.exists(dir.resolve(StageRunner.DONE))) {
             LOG.info("{} seed {}: finished earlier, read from {}", stage.name(), stage.seed(), dir);
             return finished(stage.name(), stage.seed(), dir);
+        }
+        byte[] oldParameters = Files.readAllBytes(oldFile);
+        List<byte[]> newParameters = new ArrayList<>();
+        for (Path newStage : newStages) {
+            newParameters.add(Files.readAllBytes(newStage.resolve(StageRunner.FINAL_PARAMETERS)));
         }
         Files.createDirectories(dir);
         List<Double> alphas = settings.alphas();

@@ -614,32 +614,23 @@ public final class PcTraining {
         Path dir = stageDirectory(seed, INTERPOLATED);
         InterpolationRunner.Result result;
         if (train) {
-            List<byte[]> news = new ArrayList<>();
-            news.add(Files.readAllBytes(stageDirectory(seed, BASELINE).resolve(StageRunner.FINAL_PARAMETERS)));
+            List<Path> news = new ArrayList<>(List.of(stageDirectory(seed, BASELINE)));
             for (int j = 1; j < interpolation.soupMembers(); j++) {
                 StageRunner.Stage member = member(seed, j, baselineStage);
                 runner.run(member, stageDirectory(seed, member.name()), reference);
-                news.add(Files.readAllBytes(stageDirectory(seed, member.name()).resolve(StageRunner.FINAL_PARAMETERS)));
+                news.add(stageDirectory(seed, member.name()));
             }
             Path oldFile = oldParameters != null ? oldParameters
                     : runDir.resolve(OLD).resolve(StageRunner.FINAL_PARAMETERS);
-            SelectionRule rule = selection.rule() == SelectionRule.LAST ? SelectionRule.LOWEST_NFR : selection.rule();
-            EpochSelection.Spec spec = new EpochSelection.Spec(rule, rule == SelectionRule.LOWEST_NFR
-                    ? baselineBest + selection.errorMargin() : Double.NaN, 0);
+            EpochSelection.Spec spec = InterpolationRunner.selection(selection, baselineBest);
             StageRunner.Stage stage = stage(INTERPOLATED, seed, StageLoss.of(Loss.softmaxCrossEntropyLoss()),
-                    TeacherSource.NONE, spec, describeInterpolation(), training);
-            result = interpolator.run(stage, dir, Files.readAllBytes(oldFile), news, spec, reference);
+                    TeacherSource.NONE, spec, interpolation.describe(), training);
+            result = interpolator.run(stage, dir, oldFile, news, spec, reference);
         } else {
             result = interpolator.finished(INTERPOLATED, seed, dir);
         }
         record.addModel(INTERPOLATED, seed, result.testLogits());
         record.addInterpolation(INTERPOLATED, seed, result.curve(), export ? dir.resolve(StageRunner.MODEL_DIR) : null);
-    }
-
-    private String describeInterpolation() {
-        return "weight interpolation (1 - a) old + a " + (interpolation.soupMembers() == 1 ? "plain retrain"
-                : "mean of " + interpolation.soupMembers() + " plain retrains") + ", a in " + interpolation.alphas()
-                + ", batch norm re-estimated on " + interpolation.bnBatches() + " training batches";
     }
 
     /** Member {@code j + 1} of a seed's ensemble or soup: a plain retrain with its own seed. */

@@ -38,4 +38,16 @@ public record InterpolationSettings(boolean enabled, List<Double> alphas, int bn
         }
         return new InterpolationSettings(false, grid, 100, 1);
     }
+
+    /**
+     * Describes the interpolated model, for its provenance.
+     *
+     * @return e.g. "weight interpolation (1 - a) old + a plain retrain, a in [0.0, 0.5, 1.0], batch norm re-estimated
+     *     on 100 training batches"
+     */
+    public String describe() {
+        return "weight interpolation (1 - a) old + a " + (soupMembers == 1 ? "plain retrain"
+                : "mean of " + soupMembers + " plain retrains") + ", a in " + alphas
+                + ", batch norm re-estimated on " + bnBatches + " training batches";
+    }
 }
