@@ -1,6 +1,5 @@
 package dev.pct.train.update;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -87,14 +86,6 @@ final class ArchitectureModel implements NewModel {
             }
         }
         return new StageNetwork(net, net, exportArguments(spec), backbone, backboneLearningRate);
-    }
-
-    @Override
-    public StageNetwork restore(NDManager manager, Shape inputShape, int classes, byte[] saved)
-            throws IOException, MalformedModelException {
-        StageNetwork network = create(manager, inputShape, classes);
-        ParameterFiles.load(network.block(), saved, manager, "checkpoint");
-        return network;
     }
 
     @Override

@@ -39,7 +39,8 @@ public interface NewModel {
     StageNetwork create(NDManager manager, Shape inputShape, int classes);
 
     /**
-     * Builds the same network and loads the parameters a checkpoint saved from a network of this model.
+     * Builds the same network and loads the parameters a checkpoint saved from a network of this model: by default
+     * {@link #create} and the saved parameters loaded into its block.
      *
      * @param manager the manager that owns the parameters
      * @param inputShape the shape of one input sample
@@ -49,8 +50,12 @@ public interface NewModel {
      * @throws IOException if the bytes cannot be read
      * @throws MalformedModelException if they do not fit the network
      */
-    StageNetwork restore(NDManager manager, Shape inputShape, int classes, byte[] parameters)
-            throws IOException, MalformedModelException;
+    default StageNetwork restore(NDManager manager, Shape inputShape, int classes, byte[] parameters)
+            throws IOException, MalformedModelException {
+        StageNetwork network = create(manager, inputShape, classes);
+        ParameterFiles.load(network.block(), parameters, manager, "checkpoint");
+        return network;
+    }
 
     /**
      * Returns a one-line description for logs and reports.

@@ -1,11 +1,9 @@
 package dev.pct.train.update;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -27,14 +25,6 @@ final class SuppliedModel implements NewModel {
         Block block = blocks.get();
         block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(inputShape));
         return new StageNetwork(block, block, Map.of(), Set.of(), 1f);
-    }
-
-    @Override
-    public StageNetwork restore(NDManager manager, Shape inputShape, int classes, byte[] saved)
-            throws IOException, MalformedModelException {
-        StageNetwork network = create(manager, inputShape, classes);
-        ParameterFiles.load(network.block(), saved, manager, "checkpoint");
-        return network;
     }
 
     @Override
