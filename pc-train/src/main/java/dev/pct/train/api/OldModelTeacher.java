@@ -86,7 +86,7 @@ final class OldModelTeacher {
                     FlipAccumulator.argmax(given.test(), classes), Confidence.ofLogits(given.test(), classes));
         }
         boolean shared = sharedTeacherCache != null;
-        Path dir = shared ? sharedTeacherCache : runDir.resolve(OLD);
+        Path dir = folder();
         LogitRows train = null;
         if (needTrain) {
             LogitCache cache = cache(dir.resolve(TeacherCaches.TRAIN), "train", old, data.oldTrainPlain(), classes,
@@ -119,7 +119,7 @@ final class OldModelTeacher {
      */
     float[] finishedTestLogits(OldModel oldModel, int classes) throws IOException {
         int[] labels = data.test().labels();
-        Path cache = (sharedTeacherCache != null ? sharedTeacherCache : runDir.resolve(OLD)).resolve(TeacherCaches.TEST);
+        Path cache = folder().resolve(TeacherCaches.TEST);
         if (!Files.exists(cache)) {
             throw new IOException(cache + ": missing, so the old model's test outputs are unknown; pc-train train"
                     + " --resume on the run directory finishes the run");
@@ -134,6 +134,11 @@ final class OldModelTeacher {
             }
             return c.readAll();
         }
+    }
+
+    /** Where the run reads the old model's caches: the shared folder, or the run directory's {@code old/}. */
+    private Path folder() {
+        return sharedTeacherCache != null ? sharedTeacherCache : runDir.resolve(OLD);
     }
 
     /**

@@ -334,8 +334,8 @@ public final class PcTraining {
                 old = OldModel.of(network.block(), "old model " + oldArchitecture.description());
             }
             LOG.info("Old model: {}", old == null ? "logits given" : old.description());
-            OldModelTeacher.Outputs outputs = oldTeacher.outputs(old, oldLogits, distills() && !data.train().augments(),
-                    classes, prefetcher, open);
+            OldModelTeacher.Outputs outputs = oldTeacher.outputs(old, oldLogits, needsTrainLogits(), classes,
+                    prefetcher, open);
             oldTestConfidences = outputs.testConfidences();
             record = new RunRecord(classes, data.test().labels(), outputs.test());
             record.addHistory(oldHistory);
@@ -663,6 +663,11 @@ public final class PcTraining {
         return training;
     }
 
+    /** Whether the run reads the old model's training-split logits: a setting distils and the inputs are fixed. */
+    private boolean needsTrainLogits() {
+        return distills() && !data.train().augments();
+    }
+
     /** Whether any PC setting distils (lambda &gt; 0); otherwise the job trains the baseline alone. */
     private boolean distills() {
         return sweep.values().stream().anyMatch(l -> l.loss().getLambda() > 0);
@@ -742,7 +747,7 @@ public final class PcTraining {
             checkRows("test", oldLogits.test(), data.test().size(), classes, true);
         }
         // Headers only: a cache made for other data fails here, before the run directory exists.
-        oldTeacher.checkShared(oldModel, distills() && !data.train().augments(), classes);
+        oldTeacher.checkShared(oldModel, needsTrainLogits(), classes);
         try (Model scratch = Model.newInstance("preflight", device)) {
             if (oldModel != null) {
                 OldModelFiles.check(oldModel, data.oldTest().sampleShape(), classes, scratch.getNDManager(),

@@ -91,7 +91,12 @@ final class JobConfigSchema {
     // ---- records ----
 
     static String key(RecordComponent component) {
-        return SNAKE.translate(component.getName());
+        return key(component.getName());
+    }
+
+    /** A Java name's key in the job file, as the YAML mapper spells it ({@code topK} is {@code top_k}). */
+    static String key(String name) {
+        return SNAKE.translate(name);
     }
 
     static List<String> keys(Class<?> record) {

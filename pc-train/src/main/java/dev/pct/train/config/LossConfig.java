@@ -8,7 +8,6 @@ import dev.pct.train.reference.ReferenceSource;
 import dev.pct.train.reference.WeightsFrom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -156,11 +155,11 @@ public record LossConfig(
     public List<OptionProblem> problems() {
         List<OptionProblem> out = new ArrayList<>();
         for (OptionProblem p : builder(alpha, beta, tau, lambda).problems()) {
-            out.add(new OptionProblem(key(p.option()), p.value(), p.expected()));
+            out.add(new OptionProblem(JobConfigSchema.key(p.option()), p.value(), p.expected()));
         }
         for (OptionProblem p : builder(secondAlpha, secondBeta, secondTau, secondLambda).problems()) {
             if (SECOND_TERM_OPTIONS.contains(p.option())) {
-                out.add(new OptionProblem("second_" + key(p.option()), p.value(), p.expected()));
+                out.add(new OptionProblem("second_" + JobConfigSchema.key(p.option()), p.value(), p.expected()));
             }
         }
         return out;
@@ -168,11 +167,6 @@ public record LossConfig(
 
     /** The options the second term has of its own; it shares the others with the first. */
     private static final Set<String> SECOND_TERM_OPTIONS = Set.of("alpha", "beta", "tau", "lambda");
-
-    /** A builder option's key in the job file: its name in snake case ({@code topK} is {@code top_k}). */
-    private static String key(String option) {
-        return option.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
-    }
 
     /** The loss builder with the given weights and temperature, and the LDI settings as written. */
     private FocalDistillationLoss.Builder builder(double a, double b, double t, double l) {
