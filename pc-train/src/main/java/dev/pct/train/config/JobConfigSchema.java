@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.pct.train.interpolation.InterpolationSettings;
 import dev.pct.train.io.Spelling;
 import dev.pct.train.loop.TrainingSettings;
+import dev.pct.train.model.ModelSpec;
 import dev.pct.train.optim.OptimizerSettings;
 import dev.pct.train.optim.ScheduleSettings;
 import dev.pct.train.selection.SelectionSettings;
@@ -43,7 +44,9 @@ final class JobConfigSchema {
             Map.entry(AugmentConfig.class, AugmentConfig::defaults),
             Map.entry(SyntheticConfig.class, SyntheticConfig::defaults),
             Map.entry(OldModelConfig.class, OldModelConfig::template),
-            Map.entry(ArchitectureConfig.class, ArchitectureConfig::template),
+            // A job file must name the type, and the depth of a resnet (0 there: ModelSpec's problems() asks for it).
+            Map.entry(ModelSpec.class, () -> new ModelSpec(null, ModelSpec.DEFAULT_HIDDEN, ModelSpec.DEFAULT_CHANNELS,
+                    false, 0, 0)),
             Map.entry(LogitsConfig.class, LogitsConfig::template),
             Map.entry(PreprocessingConfig.class, PreprocessingConfig::defaults),
             Map.entry(NewModelConfig.class, NewModelConfig::template),

@@ -3,7 +3,7 @@ package dev.pct.train.config;
 import dev.pct.core.loss.OptionProblem;
 import dev.pct.train.interpolation.InterpolationSettings;
 import dev.pct.train.loop.TrainingSettings;
-import dev.pct.train.model.Architecture;
+import dev.pct.train.model.ModelSpec;
 import dev.pct.train.optim.OptimizerSettings;
 import dev.pct.train.optim.ScheduleSettings;
 import dev.pct.train.selection.SelectionRule;
@@ -101,9 +101,9 @@ final class JobConfigValidator {
             problems.invalid("new_model.source", model.source(), "architecture or params, since"
                     + " interpolation.enabled mixes the new model's parameters with the old model's");
         } else if (model.source() != NewModelSource.OLD && old.architecture() != null
-                && model.architecture() != null && !old.architecture().spec().equals(model.architecture().spec())) {
-            problems.invalid("new_model.architecture", model.architecture().spec(), "the old model's"
-                    + " architecture (" + old.architecture().spec() + "), since"
+                && model.architecture() != null && !old.architecture().equals(model.architecture())) {
+            problems.invalid("new_model.architecture", model.architecture(), "the old model's"
+                    + " architecture (" + old.architecture() + "), since"
                     + " interpolation.enabled mixes the two models' parameters");
         }
     }
@@ -266,9 +266,9 @@ final class JobConfigValidator {
                         + " old_model.source " + old.source() + " gives no weights to start from (old needs train or"
                         + " checkpoint)");
             } else if (model.architecture() != null && old.architecture() != null
-                    && !model.architecture().spec().equals(old.architecture().spec())) {
-                problems.invalid("new_model.architecture", model.architecture().spec(), "none or the old model's ("
-                        + old.architecture().spec() + "), since source old starts from the old model's weights");
+                    && !model.architecture().equals(old.architecture())) {
+                problems.invalid("new_model.architecture", model.architecture(), "none or the old model's ("
+                        + old.architecture() + "), since source old starts from the old model's weights");
             }
             if (model.file() != null) {
                 problems.invalid("new_model.file", model.file(), "none with source old (the weights are the old"
@@ -299,25 +299,10 @@ final class JobConfigValidator {
         }
     }
 
-    private void validateArchitecture(String path, ArchitectureConfig architecture) {
-        for (int i = 0; i < architecture.hidden().size(); i++) {
-            atLeast(path + ".hidden[" + i + "]", architecture.hidden().get(i), 1);
-        }
-        for (int i = 0; i < architecture.channels().size(); i++) {
-            atLeast(path + ".channels[" + i + "]", architecture.channels().get(i), 1);
-        }
-        if (architecture.type() == Architecture.CNN && architecture.channels().isEmpty()) {
-            problems.invalid(path + ".channels", architecture.channels(), "a non-empty list for type cnn");
-        }
-        if (!(architecture.dropout() >= 0 && architecture.dropout() < 1)) {
-            problems.invalid(path + ".dropout", architecture.dropout(), "a number >= 0 and < 1");
-        }
-        if (architecture.type() == Architecture.RESNET) {
-            if (architecture.depth() <= 0) {
-                problems.invalid(path + ".depth", architecture.depth(), "an integer > 0 (required for type resnet)");
-            }
-        } else {
-            atLeast(path + ".depth", architecture.depth(), 0);
+    private void validateArchitecture(String path, ModelSpec architecture) {
+        // The spec's own checks, written once in ModelSpec.
+        for (ModelSpec.Problem problem : architecture.problems()) {
+            problems.invalid(path + "." + problem.key(), problem.value(), problem.expected());
         }
     }
 

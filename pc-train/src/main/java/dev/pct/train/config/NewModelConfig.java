@@ -1,5 +1,6 @@
 package dev.pct.train.config;
 
+import dev.pct.train.model.ModelSpec;
 import dev.pct.train.update.NewModel;
 import java.nio.file.Path;
 
@@ -30,7 +31,7 @@ import java.nio.file.Path;
  */
 public record NewModelConfig(
         NewModelSource source,
-        ArchitectureConfig architecture,
+        ModelSpec architecture,
         Path file,
         NewModel.Head head,
         boolean freezeBackbone,

@@ -1,6 +1,7 @@
 package dev.pct.train.config;
 
 import dev.pct.train.loop.TrainingSettings;
+import dev.pct.train.model.ModelSpec;
 import dev.pct.train.teacher.LogitCache;
 import java.nio.file.Path;
 
@@ -45,7 +46,7 @@ import java.nio.file.Path;
  */
 public record OldModelConfig(
         OldModelSource source,
-        ArchitectureConfig architecture,
+        ModelSpec architecture,
         Path checkpoint,
         Path file,
         LogitsConfig logits,

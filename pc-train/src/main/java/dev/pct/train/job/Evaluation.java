@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import dev.pct.core.metrics.FlipAccumulator;
 import dev.pct.train.api.Devices;
-import dev.pct.train.config.ArchitectureConfig;
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.data.BatchMaker;
 import dev.pct.train.data.BatchSource;
@@ -18,6 +17,7 @@ import dev.pct.train.io.Logits;
 import dev.pct.train.loop.Inference;
 import dev.pct.train.loop.Prefetcher;
 import dev.pct.train.model.ModelFactory;
+import dev.pct.train.model.ModelSpec;
 import dev.pct.train.update.OldModel;
 import dev.pct.train.update.OldModelFiles;
 import dev.pct.train.update.ParameterFiles;
@@ -151,7 +151,7 @@ public final class Evaluation implements AutoCloseable {
         void close();
     }
 
-    private static Scorer scorer(Path file, ArchitectureConfig architecture, JobData job, Device device,
+    private static Scorer scorer(Path file, ModelSpec architecture, JobData job, Device device,
             String option, boolean trustCode, int batchSize) throws IOException {
         int classes = job.data().classes();
         SampleSource test = job.testSet();
@@ -183,7 +183,7 @@ public final class Evaluation implements AutoCloseable {
                 throw new IllegalArgumentException(option + " " + file + ": a parameter file needs the architecture in"
                         + " the job file (old_model.architecture or new_model.architecture)");
             }
-            Block block = ModelFactory.build(architecture.spec(), PcJob.channels(job), PcJob.height(job),
+            Block block = ModelFactory.build(architecture, PcJob.channels(job), PcJob.height(job),
                     PcJob.width(job), classes);
             block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(job.data().test().sampleShape()));
             ParameterFiles.load(block, file, model.getNDManager(), Set.of());

@@ -310,7 +310,7 @@ public final class PcJob {
         try {
             switch (old.source()) {
                 case TRAIN -> {
-                    builder.setOldModelToTrain(NewModel.architecture(old.architecture().spec()),
+                    builder.setOldModelToTrain(NewModel.architecture(old.architecture()),
                             config.oldModelTraining());
                     if (old.seed() != null) {
                         builder.optOldModelSeed(old.seed());
@@ -320,7 +320,7 @@ public final class PcJob {
                 }
                 case LOGITS -> builder.setOldLogits(oldLogits(old, job, classes));
                 case CHECKPOINT -> {
-                    Block block = ModelFactory.build(old.architecture().spec(), channels(job), height(job),
+                    Block block = ModelFactory.build(old.architecture(), channels(job), height(job),
                             width(job), classes);
                     block.initialize(holder.getNDManager(), DataType.FLOAT32,
                             new Shape(1).addAll(job.data().train().sampleShape()));
@@ -330,7 +330,7 @@ public final class PcJob {
                 case TORCHSCRIPT, ONNX, DJL -> oldModel = OldModelFiles.load(kind(old.source()), old.file(),
                         old.source() == OldModelSource.DJL && old.architecture() != null
                                 && !Files.exists(old.file().resolve("serving.properties"))
-                                ? ModelFactory.build(old.architecture().spec(), channels(job), height(job),
+                                ? ModelFactory.build(old.architecture(), channels(job), height(job),
                                         width(job), classes)
                                 : null, device, old.trustCode(), "old_model.file " + old.file());
                 default -> throw new IllegalArgumentException("old_model.source: unknown " + old.source());
@@ -373,10 +373,10 @@ public final class PcJob {
         return switch (n.source()) {
             // An old model trained in the job: its weights exist once it has trained (PcTraining starts from them).
             case OLD -> old.source() == OldModelSource.CHECKPOINT
-                    ? NewModel.architecture(old.architecture().spec()).startingFrom(old.checkpoint())
-                    : NewModel.architecture(old.architecture().spec());
-            case ARCHITECTURE -> NewModel.architecture(n.architecture().spec());
-            case PARAMS -> NewModel.pretrained(n.architecture().spec(), n.file(), n.head(), n.freezeBackbone(),
+                    ? NewModel.architecture(old.architecture()).startingFrom(old.checkpoint())
+                    : NewModel.architecture(old.architecture());
+            case ARCHITECTURE -> NewModel.architecture(n.architecture());
+            case PARAMS -> NewModel.pretrained(n.architecture(), n.file(), n.head(), n.freezeBackbone(),
                     (float) n.backboneLearningRate());
             case TORCHSCRIPT -> NewModel.torchScript(n.file(), n.head(), n.freezeBackbone(),
                     (float) n.backboneLearningRate());

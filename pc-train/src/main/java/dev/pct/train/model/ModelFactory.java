@@ -62,6 +62,7 @@ public final class ModelFactory {
         if (numClasses < 2) {
             throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
         }
+        spec.checked();
         switch (spec.type()) {
             case MLP:
                 return mlp(spec, channels, height, width, numClasses);

@@ -1,21 +1,32 @@
 package dev.pct.train.model;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 
 /**
- * A description of a classifier architecture that {@link ModelFactory} turns into a block.
+ * A description of a classifier architecture that {@link ModelFactory} turns into a block. A job file's
+ * {@code old_model.architecture} and {@code new_model.architecture} bind onto it directly (keys {@code type},
+ * {@code hidden}, {@code channels}, {@code batch_norm}, {@code dropout}, {@code depth}), so its values, defaults
+ * and checks are written here once.
  *
- * @param type the architecture
+ * <p>The record holds what it is given, so that a job file's every wrong value can be reported at once;
+ * {@link #problems()} lists them, and {@link Builder#build()} and {@link ModelFactory#build} refuse a spec that has
+ * any.
+ *
+ * @param type the architecture; required
  * @param hidden the widths of the hidden fully connected layers ({@code mlp}, and {@code cnn} after
- *     its convolutions); may be empty
- * @param channels the filters of each convolution stage of {@code cnn}; each stage halves the
- *     image size
- * @param batchNorm whether {@code cnn} and {@code lenet} put batch normalization after each
- *     convolution ({@code resnet} always has it)
- * @param dropout the dropout rate after each hidden fully connected layer, in [0, 1)
- * @param depth the number of layers of {@code resnet}; see {@link ModelFactory} for the allowed
- *     values
+ *     its convolutions), integers &gt;= 1; may be empty (a linear classifier); default {@link #DEFAULT_HIDDEN}
+ * @param channels the filters of each convolution stage of {@code cnn} (conv, optional batch norm, ReLU, 2x2 max
+ *     pool), integers &gt;= 1, non-empty for cnn; each stage halves the image size; default {@link
+ *     #DEFAULT_CHANNELS}
+ * @param batchNorm whether {@code cnn}, {@code lenet} and the dense blocks put batch normalization after each
+ *     layer ({@code resnet} always has it); default false. Batch norm is what kept the paper's loss settings
+ *     stable (GUIDE 3c)
+ * @param dropout the dropout rate after each hidden fully connected layer, in [0, 1); default 0
+ * @param depth the number of layers of {@code resnet} (e.g. 20, 32, 56 for small images; 18, 50 for ImageNet
+ *     shapes; see {@link ModelFactory} for the allowed values); ignored by the other types, where 0 is allowed. The
+ *     builder's default is {@link #DEFAULT_DEPTH}; a job file must give it for resnet (its default there is 0)
  */
 public record ModelSpec(
         Architecture type,
@@ -26,7 +37,7 @@ public record ModelSpec(
         int depth) {
 
     /** The default hidden widths. */
-    public static final List<Integer> DEFAULT_HIDDEN = List.of(256);
+    public static final List<Integer> DEFAULT_HIDDEN = List.of(128);
 
     /** The default convolution stages of {@code cnn}. */
     public static final List<Integer> DEFAULT_CHANNELS = List.of(32, 64);
@@ -34,17 +45,71 @@ public record ModelSpec(
     /** The default ResNet depth (ResNet-20 of He et al. for small images). */
     public static final int DEFAULT_DEPTH = 20;
 
-    /** Validates the values. */
+    /** Makes the lists immutable (null elements kept, for {@link #problems()} to name). */
     public ModelSpec {
-        Objects.requireNonNull(type, "type");
-        hidden = checkPositive("hidden", hidden);
-        channels = checkPositive("channels", channels);
+        hidden = hidden == null ? null : Collections.unmodifiableList(new ArrayList<>(hidden));
+        channels = channels == null ? null : Collections.unmodifiableList(new ArrayList<>(channels));
+    }
+
+    /**
+     * One value of a spec that cannot be built.
+     *
+     * @param key the value's key, as a job file spells it: {@code type}, {@code hidden[0]}, {@code channels},
+     *     {@code dropout}, {@code depth}
+     * @param value the value
+     * @param expected what it must be
+     */
+    public record Problem(String key, Object value, String expected) {
+
+        /** The problem as one line: {@code key: got value, expected ...}. */
+        @Override
+        public String toString() {
+            return key + ": got " + value + ", expected " + expected;
+        }
+    }
+
+    /**
+     * Returns every value that keeps the spec from being built, in the order of the components; empty when it can
+     * be. The shape checks that need the input (pooling stages against the image size, a ResNet depth against
+     * it) are {@link ModelFactory#build}'s.
+     *
+     * @return the problems
+     */
+    public List<Problem> problems() {
+        List<Problem> problems = new ArrayList<>();
+        if (type == null) {
+            problems.add(new Problem("type", null, "one of mlp, cnn, lenet, resnet"));
+        }
+        positive(problems, "hidden", hidden);
+        positive(problems, "channels", channels);
+        if (type == Architecture.CNN && channels != null && channels.isEmpty()) {
+            problems.add(new Problem("channels", channels, "a non-empty list for type cnn"));
+        }
         if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+            problems.add(new Problem("dropout", dropout, "a number >= 0 and < 1"));
         }
-        if (depth < 1) {
-            throw new IllegalArgumentException("depth must be >= 1, got " + depth);
+        if (type == Architecture.RESNET) {
+            if (depth <= 0) {
+                problems.add(new Problem("depth", depth, "an integer > 0 (required for type resnet)"));
+            }
+        } else if (depth < 0) {
+            problems.add(new Problem("depth", depth, "an integer >= 0"));
         }
+        return problems;
+    }
+
+    /**
+     * Returns this spec when it can be built.
+     *
+     * @return this spec
+     * @throws IllegalArgumentException naming the first of {@link #problems()}
+     */
+    public ModelSpec checked() {
+        List<Problem> problems = problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(this + ": " + problems.get(0));
+        }
+        return this;
     }
 
     /**
@@ -66,15 +131,17 @@ public record ModelSpec(
         return new Builder();
     }
 
-    private static List<Integer> checkPositive(String name, List<Integer> values) {
-        Objects.requireNonNull(values, name);
-        for (Integer v : values) {
+    private static void positive(List<Problem> problems, String key, List<Integer> values) {
+        if (values == null) {
+            problems.add(new Problem(key, null, "a list of integers >= 1"));
+            return;
+        }
+        for (int i = 0; i < values.size(); i++) {
+            Integer v = values.get(i);
             if (v == null || v < 1) {
-                throw new IllegalArgumentException(
-                        name + " must hold positive sizes, got " + values);
+                problems.add(new Problem(key + "[" + i + "]", v, "an integer >= 1"));
             }
         }
-        return List.copyOf(values);
     }
 
     /** The builder of a {@link ModelSpec}. */
@@ -171,12 +238,10 @@ public record ModelSpec(
          * Builds the spec.
          *
          * @return the spec
+         * @throws IllegalArgumentException naming the first of its {@link ModelSpec#problems()}, e.g. no type
          */
         public ModelSpec build() {
-            if (type == null) {
-                throw new IllegalArgumentException("model type is not set, expected one of mlp, cnn, lenet, resnet");
-            }
-            return new ModelSpec(type, hidden, channels, batchNorm, dropout, depth);
+            return new ModelSpec(type, hidden, channels, batchNorm, dropout, depth).checked();
         }
     }
 }

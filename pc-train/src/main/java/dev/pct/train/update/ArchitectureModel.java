@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.util.Pair;
+import dev.pct.train.model.Architecture;
 import dev.pct.train.model.ArchitectureBlockFactory;
 import dev.pct.train.model.ModelFactory;
 import dev.pct.train.model.ModelSpec;
@@ -102,7 +103,10 @@ final class ArchitectureModel implements NewModel {
         keys.put(ArchitectureBlockFactory.CHANNELS, join(spec.channels()));
         keys.put(ArchitectureBlockFactory.BATCH_NORM, Boolean.toString(spec.batchNorm()));
         keys.put(ArchitectureBlockFactory.DROPOUT, Double.toString(spec.dropout()));
-        keys.put(ArchitectureBlockFactory.DEPTH, Integer.toString(spec.depth()));
+        if (spec.type() == Architecture.RESNET) {
+            // The only family that reads it; the others' depth may be 0 (a job file's default).
+            keys.put(ArchitectureBlockFactory.DEPTH, Integer.toString(spec.depth()));
+        }
         return keys;
     }
 

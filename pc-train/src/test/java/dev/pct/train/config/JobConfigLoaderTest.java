@@ -10,6 +10,7 @@ import dev.pct.core.loss.ClassReduction;
 import dev.pct.core.loss.SampleFilter;
 import dev.pct.train.loop.TrainingSettings;
 import dev.pct.train.model.Architecture;
+import dev.pct.train.model.ModelSpec;
 import dev.pct.train.optim.LearningRateSchedule;
 import dev.pct.train.optim.OptimizerSettings;
 import dev.pct.train.optim.PcOptimizer;
@@ -89,7 +90,7 @@ class JobConfigLoaderTest {
         assertEquals(new SyntheticConfig(512, 256, 4, 1, 8, 8, 1.0), data.synthetic());
 
         assertEquals(OldModelSource.TRAIN, config.oldModel().source());
-        assertEquals(new ArchitectureConfig(Architecture.MLP, List.of(128), List.of(32, 64), false, 0.0, 0),
+        assertEquals(new ModelSpec(Architecture.MLP, List.of(128), List.of(32, 64), false, 0.0, 0),
                 config.oldModel().architecture());
         assertNull(config.oldModel().training());
         assertEquals(Architecture.CNN, config.newModel().architecture().type());

@@ -16,7 +16,8 @@ class ModelSpecTest {
     void builderDefaults() {
         ModelSpec s = ModelSpec.builder().setType(" CNN ").build();
         assertEquals(Architecture.CNN, s.type());
-        assertEquals(List.of(256), s.hidden());
+        // One default for the builder and job files (it was 256 here and 128 in job files until they were merged).
+        assertEquals(List.of(128), s.hidden());
         assertEquals(List.of(32, 64), s.channels());
         assertFalse(s.batchNorm());
         assertEquals(0.0, s.dropout());
@@ -44,6 +45,28 @@ class ModelSpecTest {
         assertTrue(e.getMessage().contains("transformer"), e.getMessage());
         assertTrue(e.getMessage().contains("one of mlp, cnn, lenet, resnet"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ModelSpec.builder().build());
+    }
+
+    @Test
+    void problemsListsEveryBadValueUnderItsJobFileKey() {
+        // A job file's values bind onto the record as written; problems() names each one that cannot be built.
+        ModelSpec s = new ModelSpec(Architecture.CNN, List.of(8, 0, -3), List.of(), false, 1.5, -1);
+        List<String> found = s.problems().stream().map(ModelSpec.Problem::toString).toList();
+        assertEquals(List.of(
+                "hidden[1]: got 0, expected an integer >= 1",
+                "hidden[2]: got -3, expected an integer >= 1",
+                "channels: got [], expected a non-empty list for type cnn",
+                "dropout: got 1.5, expected a number >= 0 and < 1",
+                "depth: got -1, expected an integer >= 0"), found);
+        // Depth matters to resnet only: 0 is fine elsewhere, and resnet must give one.
+        assertTrue(new ModelSpec(Architecture.MLP, List.of(), List.of(), false, 0, 0).problems().isEmpty());
+        assertEquals(List.of("type: got null, expected one of mlp, cnn, lenet, resnet",
+                        "depth: got 0, expected an integer > 0 (required for type resnet)"),
+                List.of(new ModelSpec(null, List.of(), List.of(), false, 0, 0).problems().get(0).toString(),
+                        new ModelSpec(Architecture.RESNET, List.of(), List.of(), true, 0, 0).problems().get(0)
+                                .toString()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, s::checked);
+        assertTrue(e.getMessage().endsWith(": hidden[1]: got 0, expected an integer >= 1"), e.getMessage());
     }
 
     @Test
