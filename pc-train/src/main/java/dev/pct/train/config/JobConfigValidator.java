@@ -101,7 +101,7 @@ final class JobConfigValidator {
             problems.invalid("new_model.source", model.source(), "architecture or params, since"
                     + " interpolation.enabled mixes the new model's parameters with the old model's");
         } else if (model.source() != NewModelSource.OLD && old.architecture() != null
-                && model.architecture() != null && !old.architecture().equals(model.architecture())) {
+                && model.architecture() != null && !old.architecture().sameNetwork(model.architecture())) {
             problems.invalid("new_model.architecture", model.architecture(), "the old model's"
                     + " architecture (" + old.architecture() + "), since"
                     + " interpolation.enabled mixes the two models' parameters");
@@ -266,7 +266,7 @@ final class JobConfigValidator {
                         + " old_model.source " + old.source() + " gives no weights to start from (old needs train or"
                         + " checkpoint)");
             } else if (model.architecture() != null && old.architecture() != null
-                    && !model.architecture().equals(old.architecture())) {
+                    && !model.architecture().sameNetwork(old.architecture())) {
                 problems.invalid("new_model.architecture", model.architecture(), "none or the old model's ("
                         + old.architecture() + "), since source old starts from the old model's weights");
             }

@@ -99,6 +99,21 @@ public record ModelSpec(
     }
 
     /**
+     * Whether two specs build the same network, reading a depth of 0 (a job file's unset value) as {@link
+     * #DEFAULT_DEPTH}, the depth the builder gives.
+     *
+     * @param other the other spec
+     * @return whether every value is the same, depth 0 and {@link #DEFAULT_DEPTH} alike
+     */
+    public boolean sameNetwork(ModelSpec other) {
+        return withDefaultDepth().equals(other.withDefaultDepth());
+    }
+
+    private ModelSpec withDefaultDepth() {
+        return depth != 0 ? this : new ModelSpec(type, hidden, channels, batchNorm, dropout, DEFAULT_DEPTH);
+    }
+
+    /**
      * Returns this spec when it can be built.
      *
      * @return this spec

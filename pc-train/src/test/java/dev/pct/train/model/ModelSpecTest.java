@@ -70,6 +70,17 @@ class ModelSpecTest {
     }
 
     @Test
+    void aJobFilesUnsetDepthBuildsTheSameNetworkAsTheBuildersDefault() {
+        ModelSpec unset = new ModelSpec(Architecture.CNN, List.of(64), List.of(16, 32), true, 0, 0);
+        ModelSpec built = ModelSpec.builder().setType("cnn").optHidden(List.of(64)).optChannels(List.of(16, 32))
+                .optBatchNorm(true).build();
+        assertEquals(20, built.depth());
+        assertTrue(unset.sameNetwork(built) && built.sameNetwork(unset));
+        assertFalse(unset.sameNetwork(new ModelSpec(Architecture.CNN, List.of(64), List.of(16, 32), true, 0, 5)));
+        assertFalse(unset.sameNetwork(new ModelSpec(Architecture.CNN, List.of(32), List.of(16, 32), true, 0, 0)));
+    }
+
+    @Test
     void badValuesAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> ModelSpec.builder().setType("mlp").optDropout(1.0).build());
         assertThrows(IllegalArgumentException.class, () -> ModelSpec.builder().setType("mlp").optDropout(Double.NaN).build());
