@@ -39,6 +39,7 @@ class ArchitectureRulesTest {
     /** The layers from the bottom up, as docs/ARCHITECTURE.md draws them. */
     private static ArchRule layers() {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("check").definedBy("dev.pct.train.check..")
                 .layer("io").definedBy("dev.pct.train.io..")
                 .layer("model").definedBy("dev.pct.train.model..")
                 .layer("optim").definedBy("dev.pct.train.optim..")
@@ -73,7 +74,9 @@ class ArchitectureRulesTest {
                 .whereLayer("data").mayOnlyBeAccessedByLayers(
                         "teacher", "interpolation", "loop", "api", "config", "job", "cli")
                 .whereLayer("optim").mayOnlyBeAccessedByLayers("loop", "api", "config", "job")
-                .whereLayer("model").mayOnlyBeAccessedByLayers("update", "export", "api", "config", "job");
+                .whereLayer("model").mayOnlyBeAccessedByLayers("update", "export", "api", "config", "job")
+                .whereLayer("check").mayOnlyBeAccessedByLayers(
+                        "model", "optim", "selection", "interpolation", "loop", "api", "config", "job");
     }
 
     @Test

@@ -4,6 +4,7 @@ import ai.djl.training.loss.Loss;
 import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.loss.TwoSourceDistillationLoss;
+import dev.pct.train.loop.TrainingSettings;
 import dev.pct.train.reference.Reference;
 import java.util.Locale;
 import java.util.Objects;
@@ -17,6 +18,9 @@ import java.util.Objects;
  * @param second the second source, or null for one source
  */
 public record PcSetting(FocalDistillationLoss loss, Reference reference, Second second) {
+    /** The global gradient norm logit matching is clipped at when the training settings do not clip. */
+    static final double LOGIT_MATCHING_CLIP_NORM = 5.0;
+
     /** Checks that the loss and the reference are given. */
     public PcSetting {
         Objects.requireNonNull(loss, "loss");
@@ -41,6 +45,25 @@ public record PcSetting(FocalDistillationLoss loss, Reference reference, Second 
      */
     public Loss stageLoss() {
         return second == null ? loss : TwoSourceDistillationLoss.of(loss, second.loss());
+    }
+
+    /**
+     * How a PC setting trains: as configured, except that the logit distances (logit matching, LDI) without
+     * gradient clipping get clipping at global norm {@value #LOGIT_MATCHING_CLIP_NORM}. A regression on
+     * unnormalized logits is badly conditioned (its curvature grows with the squared norm of the features), and
+     * on Fashion-MNIST logit matching diverged to NaN in its first epoch without clipping (README); a configured
+     * norm is kept.
+     *
+     * @param training the job's training settings
+     * @param settingLoss the setting's loss
+     * @return {@code training}, or a copy that clips
+     */
+    static TrainingSettings trainingFor(TrainingSettings training, FocalDistillationLoss settingLoss) {
+        if (settingLoss.getDistance() != Distance.KL && settingLoss.getLambda() > 0
+                && !(training.gradClipNorm() > 0)) {
+            return training.withGradClipNorm(LOGIT_MATCHING_CLIP_NORM);
+        }
+        return training;
     }
 
     /**

@@ -6,15 +6,12 @@ import static dev.pct.train.report.ModelRoles.PC;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.training.loss.Loss;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pct.core.loss.Distance;
 import dev.pct.core.loss.FocalDistillationLoss;
 import dev.pct.core.loss.TwoSourceDistillationLoss;
 import dev.pct.core.metrics.FlipAccumulator;
-import dev.pct.core.metrics.FlipReport;
+import dev.pct.train.check.UpdateRules;
 import dev.pct.train.data.PcData;
 import dev.pct.train.data.SubsetBatches;
 import dev.pct.train.interpolation.InterpolationSettings;
@@ -30,7 +27,6 @@ import dev.pct.train.reference.Reference;
 import dev.pct.train.report.Confidence;
 import dev.pct.train.report.EpochRecord;
 import dev.pct.train.report.MergedRuns;
-import dev.pct.train.report.ModelResult;
 import dev.pct.train.report.ReportWriter;
 import dev.pct.train.report.RunResults;
 import dev.pct.train.selection.EpochSelection;
@@ -50,7 +46,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -94,10 +89,6 @@ public final class PcTraining {
     private static final Logger LOG = LoggerFactory.getLogger(PcTraining.class);
     /** The report's name, and the directory, of a seed's weight-interpolated model. */
     static final String INTERPOLATED = "interpolated";
-    /** The global gradient norm logit matching is clipped at when the training settings do not clip. */
-    static final double LOGIT_MATCHING_CLIP_NORM = 5.0;
-    /** The input pipeline's measured rate, in the run directory. */
-    static final String INPUT_PIPELINE = "input-pipeline.json";
     /** How long the input pipeline is measured alone before training. */
     private static final double LOADING_PROBE_SECONDS = 3;
 
@@ -156,7 +147,7 @@ public final class PcTraining {
         oldModel = b.oldModel;
         oldLogits = b.oldLogits;
         oldArchitecture = b.oldArchitecture;
-        oldTraining = b.oldTraining;
+        oldTraining = b.oldTraining == null ? null : b.oldTraining.checked();
         int olds = (oldModel != null ? 1 : 0) + (oldLogits != null ? 1 : 0) + (oldArchitecture != null ? 1 : 0);
         if (olds != 1) {
             throw new IllegalArgumentException("set exactly one old model: setOldModel, setOldLogits or"
@@ -167,18 +158,15 @@ public final class PcTraining {
         b.sweep.forEach((label, l) -> settings.put(label, new PcSetting(l, b.reference, b.second)));
         sweep = settings.isEmpty() ? Map.of(PC, new PcSetting(loss, b.reference, b.second))
                 : Collections.unmodifiableMap(settings);
-        selection = b.selection;
-        training = b.training;
+        // Each record's own checks; a job file's validator has reported the same ones under their keys.
+        selection = b.selection.checked();
+        training = b.training.checked();
         seeds = List.copyOf(b.seeds);
         oldSeed = b.oldSeed != null ? b.oldSeed : seeds.get(0);
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("seeds: at least one");
         }
         baseline = b.baseline;
-        if (selection.rule() == SelectionRule.LOWEST_NFR && !baseline) {
-            throw new IllegalArgumentException("selection rule lowest_nfr needs the baseline (it bounds the PC"
-                    + " models' validation error by the plain retrain's); use lowest_error or train the baseline");
-        }
         for (Map.Entry<String, PcSetting> setting : sweep.entrySet()) {
             if (!setting.getKey().matches("[A-Za-z0-9._-]+") || setting.getKey().equals(BASELINE)
                     || setting.getKey().equals(OLD) || setting.getKey().equals(ReferenceEnsembles.ENSEMBLE)
@@ -212,10 +200,6 @@ public final class PcTraining {
                 return oldTeacher.trainCache(file, ensemble, prefetcher, "Reference ensemble's");
             }
         }, device, export);
-        if (!ensembles.isEmpty() && !baseline) {
-            throw new IllegalArgumentException("an ensemble reference needs the baseline: the plain retrain is the"
-                    + " ensemble's first member");
-        }
         exportArchitectureJar = b.exportArchitectureJar;
         profileEpoch = b.profileEpoch;
         // The training batch by default: a training step at that size fits already, inference needs less (no
@@ -226,21 +210,16 @@ public final class PcTraining {
         workers = b.workers;
         cachePrecision = b.cachePrecision;
         sharedTeacherCache = b.sharedTeacherCache;
-        interpolation = b.interpolation;
+        interpolation = b.interpolation.checked();
         oldParameters = b.oldParameters;
         if (newModelFromOld && oldArchitecture == null) {
             throw new IllegalArgumentException("a new model from the old model's weights needs an old model trained in"
                     + " the job (setOldModelToTrain); for a given one, start the new model from its parameter file");
         }
-        if (interpolation.enabled()) {
-            if (!baseline) {
-                throw new IllegalArgumentException("weight interpolation needs the baseline: it interpolates toward"
-                        + " the plain retrain");
-            }
-            if (oldArchitecture == null && oldParameters == null) {
-                throw new IllegalArgumentException("weight interpolation needs the old model's parameters: train the"
-                        + " old model in the job (setOldModelToTrain) or give its parameter file (optOldParameters)");
-            }
+        List<UpdateRules.Rule> broken = new UpdateRules(baseline, selection.rule() == SelectionRule.LOWEST_NFR, !ensembles.isEmpty(),
+                interpolation.enabled(), oldArchitecture != null || oldParameters != null).broken();
+        if (!broken.isEmpty()) {
+            throw new IllegalArgumentException(broken.get(0).message());
         }
         prefetch = b.prefetch;
         oldTeacher = new OldModelTeacher(runDir, data, device, evalBatchSize, cachePrecision, sharedTeacherCache,
@@ -307,9 +286,8 @@ public final class PcTraining {
                 LOADING_PROBE_SECONDS, seeds.get(0));
         LOG.info(String.format("Input pipeline alone: %.0f images/s with %d worker%s (%d ahead)", loadingRate,
                 workers, workers == 1 ? "" : "s", prefetch));
-        // For the report command, which measures nothing; apart from metrics.json, whose bytes a resumed run keeps.
-        var pipeline = new ObjectMapper().createObjectNode().put("imagesPerSecond", loadingRate).put("workers", workers);
-        AtomicFiles.writeString(runDir.resolve(INPUT_PIPELINE), pipeline.toString() + "\n");
+        ReportWriter.LoadingRate loading = new ReportWriter.LoadingRate(loadingRate, workers);
+        reports().writeLoadingRate(loading);
         StageRunner runner = new StageRunner(device, data, evalBatchSize, prefetcher, exportArchitectureJar,
                 selection.evaluateTest(), profileEpoch);
         List<EpochRecord> oldHistory = new ArrayList<>();
@@ -390,11 +368,11 @@ public final class PcTraining {
             }
         }
         RunResults runResults = record.toResults(oldTestConfidences);
-        writeReport(runResults, new ReportWriter.LoadingRate(loadingRate, workers));
+        writeReport(runResults, loading);
         LOG.info("Done in {} s. Old model test error {}. Report: {}", Math.round((System.nanoTime() - start) / 1e9),
                 String.format("%.4f", StageRunner.errorRate(record.oldTestPredictions(), data.test().labels())),
                 runDir.resolve(ReportWriter.REPORT_HTML));
-        return new PcResult(runDir, runResults, table(runResults.models()), record.models());
+        return new PcResult(runDir, runResults, RunReports.table(runResults.models()), record.models());
     }
 
     /** The plain retrain's rule: its lowest validation error, whatever the PC models' rule. */
@@ -416,23 +394,14 @@ public final class PcTraining {
     /** Writes report.md, report.html and the files beside them. */
     private void writeReport(RunResults runResults, ReportWriter.LoadingRate loading) throws IOException {
         Map<String, String> settings = settingsDescriptions();
-        ReportWriter.builder().setRunDirectory(runDir).optClassNames(data.classNames())
-                .optLoadingRate(loading)
-                .optSelection(record.selected(), selection)
-                .optInterpolation(record.curves())
-                .optSettings(sweep.size() > 1 || !sweep.containsKey(PC) ? settings : Map.of())
-                .optNotes(oldModel == null ? List.of() : oldModel.notes())
-                .optTestImages(testImages)
-                .optTitle(name)
-                .build().write(runResults);
+        reports().write(runResults, record, sweep.size() > 1 || !sweep.containsKey(PC) ? settings : Map.of(),
+                loading);
     }
 
-    private static String table(List<ModelResult> results) {
-        Map<String, FlipReport> table = new LinkedHashMap<>();
-        for (ModelResult r : results) {
-            table.put(r.model() + " seed " + r.seed(), r.vsOld());
-        }
-        return ReportWriter.formatTable(table);
+    /** The reports of this run directory. */
+    private RunReports reports() {
+        return new RunReports(runDir, data.classNames(), selection, oldModel == null ? List.of() : oldModel.notes(),
+                testImages, name);
     }
 
     /** Trains (or reads back) a reported stage of a seed and adds its results, history and kept epoch to the run's. */
@@ -447,8 +416,8 @@ public final class PcTraining {
      * Writes the report of a finished run again ({@code report.md}, {@code report.html}, {@code metrics.json}, the
      * CSVs and charts) from what its stages left in the run directory, training and evaluating nothing: the
      * stages this training describes (the same builder settings as the run's) must all be done. A run written
-     * before {@code report.html} existed gets one; the input pipeline's rate comes from the run's {@value
-     * #INPUT_PIPELINE} (left out for a run that has none).
+     * before {@code report.html} existed gets one; the input pipeline's rate comes from the run's {@code
+     * input-pipeline.json} (left out for a run that has none).
      *
      * @return the run directory, the results and the table, as {@link #run()} returned them
      * @throws IOException naming the stage directory when a stage has not finished, or when a file cannot be read
@@ -460,9 +429,9 @@ public final class PcTraining {
         }
         try (RunLock held = RunLock.acquire(runDir)) {
             RunResults runResults = finishedResults();
-            writeReport(runResults, earlierLoadingRate());
+            writeReport(runResults, reports().earlierLoadingRate());
             LOG.info("Report of {} written again: {}", runDir, runDir.resolve(ReportWriter.REPORT_HTML));
-            return new PcResult(runDir, runResults, table(runResults.models()), record.models());
+            return new PcResult(runDir, runResults, RunReports.table(runResults.models()), record.models());
         }
     }
 
@@ -495,24 +464,7 @@ public final class PcTraining {
      * @throws IllegalArgumentException when the runs' test sets or old models differ
      */
     public PcResult writeMergedReport(List<MergedRuns.Run> runs) throws IOException {
-        MergedRuns.Merged merged = MergedRuns.merge(runs);
-        Files.createDirectories(runDir);
-        try (RunLock held = RunLock.acquire(runDir)) {
-            List<String> lines = new ArrayList<>();
-            lines.add(runs.size() + " runs: " + String.join(", ", runs.stream().map(MergedRuns.Run::name).toList())
-                    + ".");
-            merged.notes().forEach(note -> lines.add(note + "."));
-            ReportWriter.builder().setRunDirectory(runDir).optClassNames(data.classNames())
-                    .optSelection(merged.selected(), selection)
-                    .optSettings(merged.settings())
-                    .optMerged(lines)
-                    .optNotes(oldModel == null ? List.of() : oldModel.notes())
-                    .optTestImages(testImages)
-                    .optTitle(name + " (" + runs.size() + " runs)")
-                    .build().write(merged.results());
-        }
-        LOG.info("Merged report of {} runs written: {}", runs.size(), runDir.resolve(ReportWriter.REPORT_HTML));
-        return new PcResult(runDir, merged.results(), table(merged.results().models()), Map.of());
+        return reports().writeMerged(runs);
     }
 
     private RunResults finishedResults() throws IOException {
@@ -553,22 +505,6 @@ public final class PcTraining {
             }
         }
         return record.toResults(Confidence.ofLogits(oldTest, classes));
-    }
-
-    /** The input pipeline's rate the run measured, or null for a run from before it was recorded. */
-    private ReportWriter.LoadingRate earlierLoadingRate() {
-        Path metrics = runDir.resolve(INPUT_PIPELINE);
-        if (!Files.exists(metrics)) {
-            return null;
-        }
-        try {
-            var pipeline = new ObjectMapper().readTree(metrics.toFile());
-            return pipeline.isObject() ? new ReportWriter.LoadingRate(pipeline.path("imagesPerSecond").asDouble(),
-                    pipeline.path("workers").asInt()) : null;
-        } catch (IOException e) {
-            LOG.warn("{}: unreadable ({}); the report leaves the input pipeline's rate out", metrics, e.getMessage());
-            return null;
-        }
     }
 
     /** A plain retrain of the new model (cross-entropy, the job's training), with its provenance. */
@@ -639,28 +575,14 @@ public final class PcTraining {
                 "cross-entropy (member " + (j + 1) + " of the reference ensemble)");
     }
 
-    /**
-     * How a PC setting trains: as configured, except that the logit distances (logit matching, LDI) without
-     * gradient clipping get clipping at global norm {@value #LOGIT_MATCHING_CLIP_NORM}. A regression on
-     * unnormalized logits is badly conditioned (its curvature grows with the squared norm of the features), and
-     * on Fashion-MNIST logit matching diverged to NaN in its first epoch without clipping (README); a configured
-     * norm is kept.
-     */
+    /** How a PC setting trains ({@link PcSetting#trainingFor}), said in the log when it differs from the job's. */
     private TrainingSettings trainingFor(FocalDistillationLoss settingLoss) {
-        TrainingSettings chosen = trainingFor(training, settingLoss);
+        TrainingSettings chosen = PcSetting.trainingFor(training, settingLoss);
         if (chosen != training) {
             LOG.info("{} distillation: clipping gradients at global norm {} (training.grad_clip_norm is 0; set it"
-                    + " to choose another norm)", settingLoss.getDistance(), LOGIT_MATCHING_CLIP_NORM);
+                    + " to choose another norm)", settingLoss.getDistance(), PcSetting.LOGIT_MATCHING_CLIP_NORM);
         }
         return chosen;
-    }
-
-    static TrainingSettings trainingFor(TrainingSettings training, FocalDistillationLoss settingLoss) {
-        if (settingLoss.getDistance() != Distance.KL && settingLoss.getLambda() > 0
-                && !(training.gradClipNorm() > 0)) {
-            return training.withGradClipNorm(LOGIT_MATCHING_CLIP_NORM);
-        }
-        return training;
     }
 
     /** Whether the run reads the old model's training-split logits: a setting distils and the inputs are fixed. */
@@ -775,27 +697,14 @@ public final class PcTraining {
                 settings.put(e.getKey(), e.getValue().describe());
             }
         }
-        Engine engine = Engine.getInstance();
-        Provenance.Run info = new Provenance.Run(provenance, name, seeds, device.toString(), resumed,
-                Instant.now().toString(), oldModel != null ? oldModel.description()
-                        : oldLogits != null ? "logits" : "trained in the job"
-                                + (oldSeed != seeds.get(0) ? " (seed " + oldSeed + ")" : "") + ": "
-                                + oldArchitecture.description(),
+        String old = oldModel != null ? oldModel.description() : oldLogits != null ? "logits"
+                : "trained in the job" + (oldSeed != seeds.get(0) ? " (seed " + oldSeed + ")" : "") + ": "
+                        + oldArchitecture.description();
+        Provenance.Run.of(provenance, name, seeds, device.toString(), resumed, old,
                 oldModel != null ? oldModel.notes() : List.of(),
                 sharedTeacherCache == null ? null : sharedTeacherCache.toAbsolutePath().normalize().toString(),
-                newModel.description(),
-                settings == null ? sweep.get(PC).describe() : null, settings,
-                Spelling.of(selection.rule()) + (selection.rule() == SelectionRule.LOWEST_NFR
-                        ? ", error margin " + selection.errorMargin() : "") + ", patience " + selection.patience(),
-                Spelling.of(selection.evaluateTest()), evalBatchSize,
-                String.valueOf(PcTraining.class.getPackage().getImplementationVersion()), Engine.getDjlVersion(),
-                engine.getEngineName() + " " + engine.getVersion(), engine.getGpuCount(),
-                System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
-                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-        String file = resumed ? "run-info-resume-" + System.currentTimeMillis() + ".json" : "run-info.json";
-        AtomicFiles.writeString(runDir.resolve(file),
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info.toMap()));
+                newModel.description(), settings == null ? sweep.get(PC).describe() : null, settings,
+                selection.describe(), Spelling.of(selection.evaluateTest()), evalBatchSize).write(runDir);
     }
 
     /** Builds a {@link PcTraining}: {@code set} methods are required, {@code opt} ones have defaults. */

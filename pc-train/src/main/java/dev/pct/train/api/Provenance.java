@@ -1,5 +1,12 @@
 package dev.pct.train.api;
 
+import ai.djl.engine.Engine;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pct.train.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +79,38 @@ final class Provenance {
             Map<String, String> sweep, String selection, String evaluateTest, int evaluationBatchSize,
             String pctVersion, String djlVersion, String engine, int gpuCount, String java, String os, int cpus,
             long maxHeapMb) {
+
+        /**
+         * The facts of a run starting now, on this machine: the run's own, with the time, the versions of pct, DJL
+         * and the engine, the GPUs, Java, the system, the processors and the heap.
+         *
+         * @return the facts
+         */
+        static Run of(Map<String, Object> caller, String name, List<Integer> seeds, String device, boolean resumed,
+                String oldModel, List<String> oldModelNotes, String teacherCache, String newModel, String loss,
+                Map<String, String> sweep, String selection, String evaluateTest, int evaluationBatchSize) {
+            Engine engine = Engine.getInstance();
+            return new Run(caller, name, seeds, device, resumed, Instant.now().toString(), oldModel, oldModelNotes,
+                    teacherCache, newModel, loss, sweep, selection, evaluateTest, evaluationBatchSize,
+                    String.valueOf(PcTraining.class.getPackage().getImplementationVersion()), Engine.getDjlVersion(),
+                    engine.getEngineName() + " " + engine.getVersion(), engine.getGpuCount(),
+                    System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
+                    System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        }
+
+        /**
+         * Writes the facts into a run directory: {@code run-info.json} for a new run, {@code
+         * run-info-resume-<millis>.json} for a resumed one (the first start's file is kept).
+         *
+         * @param runDir the run directory
+         * @throws IOException when the file cannot be written
+         */
+        void write(Path runDir) throws IOException {
+            String file = resumed ? "run-info-resume-" + System.currentTimeMillis() + ".json" : "run-info.json";
+            AtomicFiles.writeString(runDir.resolve(file),
+                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap()));
+        }
 
         /** The facts as JSON-ready pairs, the caller's first, then in the order of the components. */
         Map<String, Object> toMap() {

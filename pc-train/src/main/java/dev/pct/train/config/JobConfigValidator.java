@@ -1,11 +1,12 @@
 package dev.pct.train.config;
 
 import dev.pct.core.loss.OptionProblem;
+import dev.pct.train.check.Checks;
+import dev.pct.train.check.SettingProblem;
+import dev.pct.train.check.UpdateRules;
 import dev.pct.train.interpolation.InterpolationSettings;
 import dev.pct.train.loop.TrainingSettings;
 import dev.pct.train.model.ModelSpec;
-import dev.pct.train.optim.OptimizerSettings;
-import dev.pct.train.optim.ScheduleSettings;
 import dev.pct.train.selection.SelectionRule;
 import dev.pct.train.selection.SelectionSettings;
 import java.util.HashSet;
@@ -44,9 +45,7 @@ final class JobConfigValidator {
         validateInterpolation(config);
         validateBaselineFrom(config);
         SweepGrid.validate(config, problems);
-        if (problems.isEmpty()) {
-            validateEnsemble(config);
-        }
+        validateRules(config);
     }
 
     /** A plain retrain taken from another run: this job must want one, of an old model that is not trained here. */
@@ -68,25 +67,9 @@ final class JobConfigValidator {
     /** Weight interpolation needs the old model's parameters in the new model's architecture, and the baseline. */
     private void validateInterpolation(JobConfig config) {
         InterpolationSettings interpolation = config.interpolation();
-        atLeast("interpolation.bn_batches", interpolation.bnBatches(), 1);
-        atLeast("interpolation.soup_members", interpolation.soupMembers(), 1);
-        List<Double> alphas = interpolation.alphas();
-        if (alphas.isEmpty()) {
-            problems.invalid("interpolation.alphas", alphas, "at least one weight a in [0, 1]");
-        }
-        for (int i = 0; i < alphas.size(); i++) {
-            double a = alphas.get(i);
-            if (!(a >= 0 && a <= 1) || i > 0 && !(a > alphas.get(i - 1))) {
-                problems.invalid("interpolation.alphas[" + i + "]", a, "a number in [0, 1], larger than the one"
-                        + " before it");
-            }
-        }
+        report(interpolation.problems("interpolation"));
         if (!interpolation.enabled()) {
             return;
-        }
-        if (!config.compareBaseline()) {
-            problems.invalid("compare_baseline", false, "true, since interpolation.enabled interpolates toward the"
-                    + " plain retrain");
         }
         if (!(config.data().validationFraction() > 0)) {
             problems.invalid("data.validation_fraction", config.data().validationFraction(), "a number > 0, since"
@@ -94,10 +77,10 @@ final class JobConfigValidator {
         }
         OldModelConfig old = config.oldModel();
         NewModelConfig model = config.newModel();
-        if (old.source() != OldModelSource.TRAIN && old.source() != OldModelSource.CHECKPOINT) {
-            problems.invalid("old_model.source", old.source(), "train or checkpoint, since interpolation.enabled"
-                    + " needs the old model's parameters");
-        } else if (model.source() == NewModelSource.TORCHSCRIPT) {
+        if (!hasOldParameters(old)) {
+            return; // validateRules reports it
+        }
+        if (model.source() == NewModelSource.TORCHSCRIPT) {
             problems.invalid("new_model.source", model.source(), "architecture or params, since"
                     + " interpolation.enabled mixes the new model's parameters with the old model's");
         } else if (model.source() != NewModelSource.OLD && old.architecture() != null
@@ -110,15 +93,10 @@ final class JobConfigValidator {
 
     private void validateSelection(JobConfig config) {
         SelectionSettings selection = config.selection();
-        atLeast("selection.error_margin", selection.errorMargin(), 0);
-        atLeast("selection.patience", selection.patience(), 0);
+        report(selection.problems("selection"));
         if (selection.rule() != SelectionRule.LAST && !(config.data().validationFraction() > 0)) {
             problems.invalid("selection.rule", selection.rule(), "last, since data.validation_fraction is 0 (the"
                     + " other rules choose on the validation split)");
-        }
-        if (selection.rule() == SelectionRule.LOWEST_NFR && !config.compareBaseline()) {
-            problems.invalid("selection.rule", selection.rule(), "last or lowest_error, since compare_baseline is"
-                    + " false (lowest_nfr bounds a PC model's validation error by the plain retrain's)");
         }
     }
 
@@ -301,8 +279,13 @@ final class JobConfigValidator {
 
     private void validateArchitecture(String path, ModelSpec architecture) {
         // The spec's own checks, written once in ModelSpec.
-        for (ModelSpec.Problem problem : architecture.problems()) {
-            problems.invalid(path + "." + problem.key(), problem.value(), problem.expected());
+        report(architecture.problems().stream().map(problem -> problem.under(path)).toList());
+    }
+
+    /** Reports the problems a settings record found in itself (its checks are written there, once). */
+    private void report(List<SettingProblem> found) {
+        for (SettingProblem problem : found) {
+            problems.invalid(problem.key(), problem.value(), problem.expected());
         }
     }
 
@@ -335,67 +318,47 @@ final class JobConfigValidator {
         }
     }
 
-    /** The ensemble's first member is the plain retrain, so a job distilling toward an ensemble trains it. */
-    private void validateEnsemble(JobConfig config) {
-        boolean ensemble = config.sweep().isEmpty() ? config.loss().usesEnsemble()
-                : SweepGrid.settings(config).values().stream().anyMatch(LossConfig::usesEnsemble);
-        if (ensemble && !config.compareBaseline()) {
-            problems.invalid("compare_baseline", false, "true, since the loss distils toward an ensemble of plain"
-                    + " retrains (loss.reference ensemble or a loss.second_treatment), whose first member is the plain"
-                    + " retrain");
+    /**
+     * The rules between the update's parts ({@link UpdateRules}, written once there), each reported under the key
+     * that made the choice.
+     */
+    private void validateRules(JobConfig config) {
+        // A sweep's settings are known once its axes are valid; SweepGrid.validate has reported them otherwise.
+        boolean ensemble = config.sweep().isEmpty() ? config.loss().usesEnsemble() : problems.isEmpty()
+                && SweepGrid.settings(config).values().stream().anyMatch(LossConfig::usesEnsemble);
+        UpdateRules rules = new UpdateRules(config.compareBaseline(),
+                config.selection().rule() == SelectionRule.LOWEST_NFR, ensemble, config.interpolation().enabled(),
+                hasOldParameters(config.oldModel()));
+        for (UpdateRules.Rule rule : rules.broken()) {
+            switch (rule) {
+                case LOWEST_NFR_NEEDS_BASELINE -> problems.invalid("selection.rule", config.selection().rule(),
+                        "last or lowest_error, since compare_baseline is false (" + rule.why() + ")");
+                case ENSEMBLE_NEEDS_BASELINE -> problems.invalid("compare_baseline", false, "true, since the loss"
+                        + " distils toward an ensemble of plain retrains (loss.reference ensemble or a"
+                        + " loss.second_treatment): " + rule.why());
+                case INTERPOLATION_NEEDS_BASELINE -> problems.invalid("compare_baseline", false, "true, since"
+                        + " interpolation.enabled: " + rule.why());
+                case INTERPOLATION_NEEDS_OLD_PARAMETERS -> problems.invalid("old_model.source",
+                        config.oldModel().source(), "train or checkpoint, since interpolation.enabled: "
+                                + rule.why());
+            }
         }
+    }
+
+    /** Whether the old model's parameters are at hand: trained in the job, or a checkpoint's. */
+    private static boolean hasOldParameters(OldModelConfig old) {
+        return old.source() == OldModelSource.TRAIN || old.source() == OldModelSource.CHECKPOINT;
     }
 
     private void validateTraining(String path, TrainingSettings training) {
-        atLeast(path + ".epochs", training.epochs(), 1);
-        atLeast(path + ".batch_size", training.batchSize(), 1);
-        if (!(training.learningRate() > 0) || Double.isInfinite(training.learningRate())) {
-            problems.invalid(path + ".learning_rate", training.learningRate(), "a number > 0");
-        }
-        atLeast(path + ".weight_decay", training.weightDecay(), 0);
-        atLeast(path + ".grad_clip_norm", training.gradClipNorm(), 0);
-        atLeast(path + ".log_every_steps", training.logEverySteps(), 0);
-        atLeast(path + ".checkpoint_every_epochs", training.checkpointEveryEpochs(), 0);
-
-        OptimizerSettings optimizer = training.optimizer();
-        unitInterval(path + ".optimizer.momentum", optimizer.momentum());
-        unitInterval(path + ".optimizer.beta1", optimizer.beta1());
-        unitInterval(path + ".optimizer.beta2", optimizer.beta2());
-        if (!(optimizer.epsilon() > 0) || Double.isInfinite(optimizer.epsilon())) {
-            problems.invalid(path + ".optimizer.epsilon", optimizer.epsilon(), "a number > 0");
-        }
-
-        ScheduleSettings schedule = training.schedule();
-        // Equal is allowed so that a one-epoch run keeps the default warm-up of one epoch.
-        if (schedule.warmupEpochs() < 0 || schedule.warmupEpochs() > training.epochs()) {
-            problems.invalid(path + ".schedule.warmup_epochs", schedule.warmupEpochs(),
-                    "an integer >= 0 and <= " + path + ".epochs (" + training.epochs() + ")");
-        }
-        atLeast(path + ".schedule.step_epochs", schedule.stepEpochs(), 1);
-        if (!(schedule.gamma() > 0 && schedule.gamma() <= 1)) {
-            problems.invalid(path + ".schedule.gamma", schedule.gamma(), "a number > 0 and <= 1");
-        }
-        if (!(schedule.minLearningRate() >= 0 && schedule.minLearningRate() <= training.learningRate())) {
-            problems.invalid(path + ".schedule.min_learning_rate", schedule.minLearningRate(),
-                    "a number >= 0 and <= " + path + ".learning_rate (" + training.learningRate() + ")");
-        }
+        report(training.problems(path));
     }
 
     private void atLeast(String path, int value, int minimum) {
-        if (value < minimum) {
-            problems.invalid(path, value, "an integer >= " + minimum);
-        }
+        report(new Checks("").atLeast(path, value, minimum).problems());
     }
 
     private void atLeast(String path, double value, double minimum) {
-        if (!(value >= minimum) || Double.isInfinite(value)) {
-            problems.invalid(path, value, "a number >= " + (minimum == 0 ? "0" : minimum));
-        }
-    }
-
-    private void unitInterval(String path, double value) {
-        if (!(value >= 0 && value < 1)) {
-            problems.invalid(path, value, "a number >= 0 and < 1");
-        }
+        report(new Checks("").atLeast(path, value, minimum).problems());
     }
 }

@@ -1,5 +1,7 @@
 package dev.pct.train.interpolation;
 
+import dev.pct.train.check.Checks;
+import dev.pct.train.check.SettingProblem;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,6 +39,37 @@ public record InterpolationSettings(boolean enabled, List<Double> alphas, int bn
             grid.add(i / 10.0);
         }
         return new InterpolationSettings(false, grid, 100, 1);
+    }
+
+    /**
+     * Returns the values that fail their checks (those above), whether or not interpolation is enabled.
+     *
+     * @param path the section's path for the keys, e.g. {@code interpolation}
+     * @return the problems, empty when every value is valid
+     */
+    public List<SettingProblem> problems(String path) {
+        Checks checks = new Checks(path).atLeast("bn_batches", bnBatches, 1).atLeast("soup_members", soupMembers, 1);
+        if (alphas == null || alphas.isEmpty()) {
+            return checks.fail("alphas", alphas, "at least one weight a in [0, 1]").problems();
+        }
+        for (int i = 0; i < alphas.size(); i++) {
+            Double a = alphas.get(i);
+            checks.when(a == null || !(a >= 0 && a <= 1) || i > 0 && alphas.get(i - 1) != null
+                    && !(a > alphas.get(i - 1)), "alphas[" + i + "]", a, "a number in [0, 1], larger than the one"
+                    + " before it");
+        }
+        return checks.problems();
+    }
+
+    /**
+     * Returns these settings when every value is valid.
+     *
+     * @return these settings
+     * @throws IllegalArgumentException naming the first of {@link #problems(String) problems("interpolation")}
+     */
+    public InterpolationSettings checked() {
+        SettingProblem.refuse(this, problems("interpolation"));
+        return this;
     }
 
     /**

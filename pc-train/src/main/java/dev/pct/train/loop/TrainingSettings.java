@@ -1,8 +1,11 @@
 package dev.pct.train.loop;
 
+import dev.pct.train.check.Checks;
+import dev.pct.train.check.SettingProblem;
 import dev.pct.train.optim.LearningRateSchedule;
 import dev.pct.train.optim.OptimizerSettings;
 import dev.pct.train.optim.ScheduleSettings;
+import java.util.List;
 
 /**
  * How one model is trained: epochs, batch size, optimizer, learning-rate schedule and regularization.
@@ -50,6 +53,47 @@ public record TrainingSettings(
      */
     public static Builder builder() {
         return new Builder(defaults());
+    }
+
+    /**
+     * Returns the values that fail their checks (those above, and the optimizer's and the schedule's), each under
+     * its job-file key.
+     *
+     * @param path the section's path for the keys: {@code training}, {@code old_model.training}
+     * @return the problems, empty when every value is valid
+     */
+    public List<SettingProblem> problems(String path) {
+        Checks checks = new Checks(path)
+                .atLeast("epochs", epochs, 1)
+                .atLeast("batch_size", batchSize, 1)
+                .positive("learning_rate", learningRate)
+                .atLeast("weight_decay", weightDecay, 0)
+                .atLeast("grad_clip_norm", gradClipNorm, 0)
+                .atLeast("log_every_steps", logEverySteps, 0)
+                .atLeast("checkpoint_every_epochs", checkpointEveryEpochs, 0);
+        if (optimizer == null) {
+            checks.fail("optimizer", null, "a mapping with keys type, momentum, ...");
+        } else {
+            checks.addAll(optimizer.problems(checks.key("optimizer")));
+        }
+        if (schedule == null) {
+            checks.fail("schedule", null, "a mapping with keys type, warmup_epochs, ...");
+        } else {
+            checks.addAll(schedule.problems(checks.key("schedule"), epochs, checks.key("epochs"), learningRate,
+                    checks.key("learning_rate")));
+        }
+        return checks.problems();
+    }
+
+    /**
+     * Returns these settings when every value is valid.
+     *
+     * @return these settings
+     * @throws IllegalArgumentException naming the first of {@link #problems(String) problems("training")}
+     */
+    public TrainingSettings checked() {
+        SettingProblem.refuse(this, problems("training"));
+        return this;
     }
 
     /**
@@ -214,10 +258,11 @@ public record TrainingSettings(
          * Builds the training settings.
          *
          * @return the settings
+         * @throws IllegalArgumentException naming the first value that fails its check ({@link #checked()})
          */
         public TrainingSettings build() {
             return new TrainingSettings(epochs, batchSize, optimizer, learningRate, schedule, weightDecay, gradClipNorm,
-                    logEverySteps, checkpointEveryEpochs);
+                    logEverySteps, checkpointEveryEpochs).checked();
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.pct.train.optim;
 
+import dev.pct.train.check.Checks;
+import dev.pct.train.check.SettingProblem;
+import java.util.List;
 
 /**
  * Optimizer settings; values that the chosen {@code type} does not use are ignored.
@@ -19,5 +22,18 @@ public record OptimizerSettings(PcOptimizer.Kind type, double momentum, double b
      */
     public static OptimizerSettings defaults() {
         return new OptimizerSettings(PcOptimizer.Kind.NESTEROV, 0.9, 0.9, 0.999, 1e-8);
+    }
+
+    /**
+     * Returns the values that fail their checks (those above), whatever the type uses.
+     *
+     * @param path the section's path for the keys, e.g. {@code training.optimizer}
+     * @return the problems, empty when every value is valid
+     */
+    public List<SettingProblem> problems(String path) {
+        Checks checks = new Checks(path);
+        checks.when(type == null, "type", null, "one of sgd, nesterov, adam");
+        return checks.unitInterval("momentum", momentum).unitInterval("beta1", beta1).unitInterval("beta2", beta2)
+                .positive("epsilon", epsilon).problems();
     }
 }

@@ -1,5 +1,8 @@
 package dev.pct.train.optim;
 
+import dev.pct.train.check.Checks;
+import dev.pct.train.check.SettingProblem;
+import java.util.List;
 
 /**
  * Learning-rate schedule: a linear warm-up followed by constant, step or cosine decay.
@@ -23,5 +26,30 @@ public record ScheduleSettings(
      */
     public static ScheduleSettings defaults() {
         return new ScheduleSettings(LearningRateSchedule.Type.COSINE, 1, 10, 0.1, 0.0);
+    }
+
+    /**
+     * Returns the values that fail their checks (those above), whatever the type uses; the warm-up and the least
+     * rate are bounded by the training's epochs and learning rate.
+     *
+     * @param path the section's path for the keys, e.g. {@code training.schedule}
+     * @param epochs the training's epochs
+     * @param epochsKey their key, for the message
+     * @param learningRate the training's peak learning rate
+     * @param learningRateKey its key, for the message
+     * @return the problems, empty when every value is valid
+     */
+    public List<SettingProblem> problems(String path, int epochs, String epochsKey, double learningRate,
+            String learningRateKey) {
+        Checks checks = new Checks(path);
+        checks.when(type == null, "type", null, "one of constant, step, cosine");
+        // Equal is allowed so that a one-epoch run keeps the default warm-up of one epoch.
+        checks.when(warmupEpochs < 0 || warmupEpochs > epochs, "warmup_epochs", warmupEpochs,
+                "an integer >= 0 and <= " + epochsKey + " (" + epochs + ")");
+        checks.atLeast("step_epochs", stepEpochs, 1);
+        checks.when(!(gamma > 0 && gamma <= 1), "gamma", gamma, "a number > 0 and <= 1");
+        checks.when(!(minLearningRate >= 0 && minLearningRate <= learningRate), "min_learning_rate", minLearningRate,
+                "a number >= 0 and <= " + learningRateKey + " (" + learningRate + ")");
+        return checks.problems();
     }
 }

@@ -1,5 +1,10 @@
 package dev.pct.train.selection;
 
+import dev.pct.train.check.Checks;
+import dev.pct.train.check.SettingProblem;
+import dev.pct.train.io.Spelling;
+import java.util.List;
+
 /**
  * Which checkpoint of each trained new model is kept, and whether training stops early; decided on the
  * validation split only, so the test figures stay an unbiased report.
@@ -27,6 +32,40 @@ public record SelectionSettings(SelectionRule rule, double errorMargin, int pati
      */
     public static SelectionSettings defaults() {
         return new SelectionSettings(SelectionRule.LAST, 0.003, 0, TestEvaluation.EVERY_EPOCH);
+    }
+
+    /**
+     * Returns the values that fail their checks (those above).
+     *
+     * @param path the section's path for the keys, e.g. {@code selection}
+     * @return the problems, empty when every value is valid
+     */
+    public List<SettingProblem> problems(String path) {
+        Checks checks = new Checks(path);
+        checks.when(rule == null, "rule", null, "one of last, lowest_error, lowest_nfr");
+        checks.when(evaluateTest == null, "evaluate_test", null, "one of every_epoch, selected");
+        return checks.atLeast("error_margin", errorMargin, 0).atLeast("patience", patience, 0).problems();
+    }
+
+    /**
+     * Returns these settings when every value is valid.
+     *
+     * @return these settings
+     * @throws IllegalArgumentException naming the first of {@link #problems(String) problems("selection")}
+     */
+    public SelectionSettings checked() {
+        SettingProblem.refuse(this, problems("selection"));
+        return this;
+    }
+
+    /**
+     * Describes the rule for the run's provenance.
+     *
+     * @return e.g. "lowest_nfr, error margin 0.003, patience 0" (the margin only for lowest_nfr)
+     */
+    public String describe() {
+        return Spelling.of(rule) + (rule == SelectionRule.LOWEST_NFR ? ", error margin " + errorMargin : "")
+                + ", patience " + patience;
     }
 
     /**

@@ -192,11 +192,11 @@ class PcTrainingTest {
         FocalDistillationLoss lm = FocalDistillationLoss.builder()
                 .optDistance(dev.pct.core.loss.Distance.LOGIT_MATCHING).build();
         FocalDistillationLoss kl = FocalDistillationLoss.builder().build();
-        assertEquals(5.0, PcTraining.trainingFor(unclipped, lm).gradClipNorm()); // exact: a default constant
-        assertEquals(unclipped.withGradClipNorm(5.0), PcTraining.trainingFor(unclipped, lm),
+        assertEquals(5.0, PcSetting.trainingFor(unclipped, lm).gradClipNorm()); // exact: a default constant
+        assertEquals(unclipped.withGradClipNorm(5.0), PcSetting.trainingFor(unclipped, lm),
                 "only the clipping changes");
-        assertEquals(unclipped, PcTraining.trainingFor(unclipped, kl));
+        assertEquals(unclipped, PcSetting.trainingFor(unclipped, kl));
         TrainingSettings clipped = unclipped.withGradClipNorm(2.5);
-        assertEquals(clipped, PcTraining.trainingFor(clipped, lm), "a configured norm is kept");
+        assertEquals(clipped, PcSetting.trainingFor(clipped, lm), "a configured norm is kept");
     }
 }

@@ -1,0 +1,8 @@
+/**
+ * A setting's check, written once beside the setting: each settings record ({@code ModelSpec}, {@code
+ * TrainingSettings}, {@code SelectionSettings}, {@code InterpolationSettings}, ...) lists the values that fail its
+ * checks as {@link dev.pct.train.check.SettingProblem}s, under the keys a job file spells them; the job file's
+ * validator reports each under its line, and the Java API's builders refuse the first. {@link
+ * dev.pct.train.check.Checks} writes the common ranges.
+ */
+package dev.pct.train.check;
