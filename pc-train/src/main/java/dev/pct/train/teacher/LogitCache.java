@@ -1,12 +1,8 @@
 package dev.pct.train.teacher;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pct.train.io.AtomicFiles;
 import dev.pct.train.io.Half;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -75,21 +70,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogitCache implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LogitCache.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    static final Logger LOG = LoggerFactory.getLogger(LogitCache.class);
+    static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private static final byte[] MAGIC = "PCTLOGC1".getBytes(StandardCharsets.US_ASCII);
-    private static final int FORMAT_VERSION = 1;
-    private static final String FORMAT_NAME = "pct logit cache";
-    private static final int PREAMBLE_BYTES = 24;
-    private static final int TABLE_ENTRY_BYTES = 8;
-    private static final int TABLE_ALIGNMENT = 8;
-    private static final int DATA_ALIGNMENT = 4096;
-    private static final int WRITTEN = 1;
-    private static final int MAX_HEADER_BYTES = 1 << 20;
-    private static final int VERIFY_BUFFER_BYTES = 8 << 20;
+    static final byte[] MAGIC = "PCTLOGC1".getBytes(StandardCharsets.US_ASCII);
+    static final int FORMAT_VERSION = 1;
+    static final String FORMAT_NAME = "pct logit cache";
+    static final int PREAMBLE_BYTES = 24;
+    static final int TABLE_ENTRY_BYTES = 8;
+    static final int TABLE_ALIGNMENT = 8;
+    static final int DATA_ALIGNMENT = 4096;
+    static final int WRITTEN = 1;
+    static final int MAX_HEADER_BYTES = 1 << 20;
+    static final int VERIFY_BUFFER_BYTES = 8 << 20;
     /** The largest array (and buffer) length every JVM grants; a few words below Integer.MAX_VALUE. */
-    private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+    static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
     /** Mapped segments stay below 2^31 bytes: a ByteBuffer is indexed by int. */
     static final long DEFAULT_MAX_SEGMENT_BYTES = Integer.MAX_VALUE;
 
@@ -268,7 +263,7 @@ public final class LogitCache implements AutoCloseable {
                     + " classes make " + chunkBytes + "-byte chunks, over the " + MAX_ARRAY_LENGTH
                     + " a buffer can hold; use at most " + MAX_ARRAY_LENGTH / rowBytes + " chunk rows");
         }
-        Layout layout = Layout.of(identity, chunkRows);
+        CacheLayout layout = CacheLayout.of(identity, chunkRows);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -278,7 +273,7 @@ public final class LogitCache implements AutoCloseable {
                 StandardOpenOption.CREATE);
         try {
             lock(channel, file);
-            Report report = new Preparation(file, channel, layout, producer).run(existed);
+            Report report = new CachePreparation(file, channel, layout, producer).run(existed);
             return mapped(file, layout, report, channel, maxSegmentBytes, () -> { });
         } catch (Throwable t) {
             try {
@@ -291,7 +286,7 @@ public final class LogitCache implements AutoCloseable {
     }
 
     /** Maps a prepared file's data region read-only, in segments of whole rows under maxSegmentBytes. */
-    private static LogitCache mapped(Path file, Layout layout, Report report, FileChannel channel,
+    static LogitCache mapped(Path file, CacheLayout layout, Report report, FileChannel channel,
             long maxSegmentBytes, Runnable onClose) throws IOException {
         Identity identity = layout.identity;
         long rowBytes = (long) identity.classes() * identity.precision().bytesPerValue();
@@ -338,8 +333,8 @@ public final class LogitCache implements AutoCloseable {
             try {
                 // Under the lock, so that no writer is half-way through the header.
                 JsonNode root = checkIdentity(channel, file, expected);
-                Layout layout = Layout.of(expected, root.path("chunkRows").asInt());
-                Report report = new Preparation(file, channel, layout, null).verifyAll();
+                CacheLayout layout = CacheLayout.of(expected, root.path("chunkRows").asInt());
+                Report report = new CachePreparation(file, channel, layout, null).verifyAll();
                 return mapped(file, layout, report, channel, DEFAULT_MAX_SEGMENT_BYTES,
                         () -> SharedLocks.release(key));
             } catch (Throwable t) {
@@ -370,22 +365,22 @@ public final class LogitCache implements AutoCloseable {
         }
     }
 
-    private static void requireFile(Path file) throws IOException {
+    static void requireFile(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no teacher cache here; pc-train teacher CONFIG --out "
                     + file.toAbsolutePath().getParent() + " writes one for a job's old model and data");
         }
     }
 
-    private static JsonNode checkIdentity(FileChannel channel, Path file, Identity expected) throws IOException {
+    static JsonNode checkIdentity(FileChannel channel, Path file, Identity expected) throws IOException {
         JsonNode root = headerJson(channel, file);
         Identity stored;
         try {
-            stored = Preparation.storedIdentity(root);
+            stored = CachePreparation.storedIdentity(root);
         } catch (HeaderMismatch e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
-        List<String> differences = Preparation.differences(stored, expected);
+        List<String> differences = CachePreparation.differences(stored, expected);
         if (!differences.isEmpty()) {
             throw new IOException(file + ": a teacher cache made for another old model, data or preprocessing,"
                     + " refused: " + String.join("; ", differences) + " (was: the cache, now: this job); run"
@@ -464,7 +459,7 @@ public final class LogitCache implements AutoCloseable {
         }
         Identity identity;
         try {
-            identity = Preparation.storedIdentity(root);
+            identity = CachePreparation.storedIdentity(root);
         } catch (HeaderMismatch e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
@@ -475,8 +470,8 @@ public final class LogitCache implements AutoCloseable {
         });
     }
 
-    /** Reads a cache's JSON header (magic and length checked; the checksum is {@link Preparation}'s). */
-    private static JsonNode headerJson(FileChannel channel, Path file) throws IOException {
+    /** Reads a cache's JSON header (magic and length checked; the checksum is {@link CachePreparation}'s). */
+    static JsonNode headerJson(FileChannel channel, Path file) throws IOException {
         ByteBuffer preamble = ByteBuffer.allocate(PREAMBLE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         while (preamble.hasRemaining() && channel.read(preamble) >= 0) {
             // reads the whole preamble
@@ -498,12 +493,12 @@ public final class LogitCache implements AutoCloseable {
         return MAPPER.readTree(json.array());
     }
 
-    private static byte[] magic(ByteBuffer preamble, byte[] into) {
+    static byte[] magic(ByteBuffer preamble, byte[] into) {
         preamble.get(into);
         return into;
     }
 
-    private static void lock(FileChannel channel, Path file) throws IOException {
+    static void lock(FileChannel channel, Path file) throws IOException {
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -678,501 +673,11 @@ public final class LogitCache implements AutoCloseable {
         }
     }
 
-    /** Where everything lies in a file for one identity and chunk size. */
-    private static final class Layout {
-        final Identity identity;
-        final int chunkRows;
-        final int chunkCount;
-        final byte[] header;
-        final long tableOffset;
-        final long dataOffset;
-        final long rowBytes;
-
-        private Layout(Identity identity, int chunkRows, int chunkCount, byte[] header, long tableOffset,
-                long dataOffset) {
-            this.identity = identity;
-            this.chunkRows = chunkRows;
-            this.chunkCount = chunkCount;
-            this.header = header;
-            this.tableOffset = tableOffset;
-            this.dataOffset = dataOffset;
-            this.rowBytes = (long) identity.classes() * identity.precision().bytesPerValue();
-        }
-
-        static Layout of(Identity identity, int chunkRows) {
-            int chunkCount = (int) ((identity.rows() + (long) chunkRows - 1) / chunkRows);
-            // The header states the offsets, which depend on the header's length: iterate to the fixed point.
-            // Offsets only grow with the header, and the header only with its numbers, so this converges.
-            long tableOffset = 0;
-            long dataOffset = 0;
-            while (true) {
-                byte[] header = headerJson(identity, chunkRows, chunkCount, tableOffset, dataOffset);
-                if (header.length > MAX_HEADER_BYTES) {
-                    throw new IllegalArgumentException("the logit cache identity takes " + header.length
-                            + " bytes as JSON, over the " + MAX_HEADER_BYTES + " a header may have");
-                }
-                long table = align(PREAMBLE_BYTES + header.length, TABLE_ALIGNMENT);
-                long data = align(table + (long) TABLE_ENTRY_BYTES * chunkCount, DATA_ALIGNMENT);
-                if (table == tableOffset && data == dataOffset) {
-                    return new Layout(identity, chunkRows, chunkCount, header, tableOffset, dataOffset);
-                }
-                tableOffset = table;
-                dataOffset = data;
-            }
-        }
-
-        int firstRow(int chunk) {
-            return chunk * chunkRows;
-        }
-
-        int endRow(int chunk) {
-            return (int) Math.min(identity.rows(), (long) (chunk + 1) * chunkRows);
-        }
-
-        long chunkOffset(int chunk) {
-            return dataOffset + firstRow(chunk) * rowBytes;
-        }
-
-        int chunkBytes(int chunk) {
-            return (int) ((endRow(chunk) - firstRow(chunk)) * rowBytes);
-        }
-
-        long fileBytes() {
-            return dataOffset + identity.rows() * rowBytes;
-        }
-    }
-
-    private static long align(long value, int alignment) {
-        return (value + alignment - 1) / alignment * alignment;
-    }
-
-    private static byte[] headerJson(Identity identity, int chunkRows, int chunkCount, long tableOffset,
-            long dataOffset) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("format", FORMAT_NAME);
-        ObjectNode id = root.putObject("identity");
-        id.put("oldModel", identity.oldModel());
-        id.put("data", identity.data());
-        id.put("preprocessing", identity.preprocessing());
-        id.put("rows", identity.rows());
-        id.put("classes", identity.classes());
-        id.put("precision", identity.precision().name());
-        root.put("chunkRows", chunkRows);
-        root.put("chunkCount", chunkCount);
-        root.put("chunkTableOffset", tableOffset);
-        root.put("dataOffset", dataOffset);
-        try {
-            return MAPPER.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a logit cache header as JSON", e);
-        }
-    }
-
-    /** Why an existing header cannot be used as it is. */
-    private static final class HeaderMismatch extends Exception {
-        HeaderMismatch(String reason) {
-            super(reason, null, false, false);
-        }
-    }
-
-    /** One open's work on the file: check what is there, then compute what is missing. */
-    private static final class Preparation {
-        private final Path file;
-        private final FileChannel channel;
-        private final Layout layout;
-        private final Producer producer;
-        private final List<String> reasons = new ArrayList<>();
-        private long producingNanos;
-        private long writingNanos;
-        private long verifyingNanos;
-        private long bytesWritten;
-        private ByteBuffer chunkBuffer;
-
-        Preparation(Path file, FileChannel channel, Layout layout, Producer producer) {
-            this.file = file;
-            this.channel = channel;
-            this.layout = layout;
-            this.producer = producer;
-        }
-
-        Report run(boolean existed) throws IOException {
-            boolean[] good = new boolean[layout.chunkCount];
-            long size = channel.size();
-            String discard = null;
-            if (size == 0) {
-                discard = existed ? "empty file" : "new file";
-                LOG.info("{}: {}, computing {} chunks of logits", file, discard, layout.chunkCount);
-            } else {
-                try {
-                    checkHeader(size);
-                } catch (HeaderMismatch e) {
-                    discard = e.getMessage();
-                    LOG.warn("{}: {}; recomputing all {} chunks", file, discard, layout.chunkCount);
-                }
-            }
-            if (discard != null) {
-                reasons.add(discard);
-                initialize();
-            } else {
-                checkChunks(size, good);
-            }
-            int reused = 0;
-            for (boolean g : good) {
-                reused += g ? 1 : 0;
-            }
-            List<int[]> missing = new ArrayList<>();
-            for (int chunk = 0; chunk < layout.chunkCount; chunk++) {
-                if (!good[chunk]) {
-                    missing.add(new int[] {layout.firstRow(chunk), layout.endRow(chunk)});
-                }
-            }
-            if (!missing.isEmpty()) {
-                producer.plan(List.copyOf(missing));
-            }
-            for (int chunk = 0; chunk < layout.chunkCount; chunk++) {
-                if (!good[chunk]) {
-                    produce(chunk);
-                }
-            }
-            Report report = new Report(layout.chunkCount, reused, layout.chunkCount - reused, reasons,
-                    producingNanos / 1e9, writingNanos / 1e9, verifyingNanos / 1e9, bytesWritten, channel.size());
-            LOG.info("{}: {} chunks reused, {} computed ({} s producing, {} s writing, {} s verifying)", file,
-                    report.chunksReused(), report.chunksComputed(), seconds(report.producingSeconds()),
-                    seconds(report.writingSeconds()), seconds(report.verifyingSeconds()));
-            return report;
-        }
-
-        /**
-         * Checks a file that must not be changed: its header against the layout and every chunk written with
-         * its checksum. Writes nothing.
-         */
-        Report verifyAll() throws IOException {
-            long size = channel.size();
-            try {
-                checkHeader(size);
-            } catch (HeaderMismatch e) {
-                throw new IOException(file + ": " + e.getMessage(), e);
-            }
-            if (size != layout.fileBytes()) {
-                throw new IOException(file + ": the file has " + size + " bytes, its header's layout needs "
-                        + layout.fileBytes() + "; the cache is damaged or was cut short");
-            }
-            ByteBuffer table = ByteBuffer.allocate(layout.chunkCount * TABLE_ENTRY_BYTES)
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            readFully(table, layout.tableOffset);
-            ByteBuffer buffer = ByteBuffer.allocateDirect(
-                    (int) Math.min(VERIFY_BUFFER_BYTES, layout.chunkBytes(0)));
-            List<Integer> unwritten = new ArrayList<>();
-            List<Integer> damaged = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int chunk = 0; chunk < layout.chunkCount; chunk++) {
-                if (table.getInt(chunk * TABLE_ENTRY_BYTES + 4) != WRITTEN) {
-                    unwritten.add(chunk);
-                } else if (chunkCrc(chunk, buffer) != table.getInt(chunk * TABLE_ENTRY_BYTES)) {
-                    damaged.add(chunk);
-                }
-            }
-            verifyingNanos += System.nanoTime() - start;
-            if (!unwritten.isEmpty() || !damaged.isEmpty()) {
-                throw new IOException(file + ": " + (unwritten.isEmpty() ? "" : unwritten.size() + " of "
-                        + layout.chunkCount + " chunks not written (the teacher command stopped before the end?)")
-                        + (!unwritten.isEmpty() && !damaged.isEmpty() ? "; " : "")
-                        + (damaged.isEmpty() ? "" : "chunks " + damaged + " fail their checksums")
-                        + "; run pc-train teacher again to finish or repair it");
-            }
-            return new Report(layout.chunkCount, layout.chunkCount, 0, List.of(), 0, 0, verifyingNanos / 1e9, 0,
-                    size);
-        }
-
-        /** Returns when the header matches the layout wanted; throws with the reason otherwise. */
-        private void checkHeader(long size) throws IOException, HeaderMismatch {
-            if (size < PREAMBLE_BYTES) {
-                throw new HeaderMismatch("header truncated: the file has " + size + " bytes, a header needs "
-                        + PREAMBLE_BYTES + " before its JSON");
-            }
-            ByteBuffer preamble = ByteBuffer.allocate(PREAMBLE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(preamble, 0);
-            byte[] magic = new byte[MAGIC.length];
-            preamble.flip().get(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw new HeaderMismatch("not a logit cache: the file does not start with \""
-                        + new String(MAGIC, StandardCharsets.US_ASCII) + "\"");
-            }
-            int version = preamble.getInt();
-            if (version != FORMAT_VERSION) {
-                throw new HeaderMismatch("format version " + version + ", this code reads " + FORMAT_VERSION);
-            }
-            int length = preamble.getInt();
-            int storedCrc = preamble.getInt();
-            if (length < 2 || length > MAX_HEADER_BYTES) {
-                throw new HeaderMismatch("unreadable header: its length " + length + " is not in [2, "
-                        + MAX_HEADER_BYTES + "]");
-            }
-            if (PREAMBLE_BYTES + (long) length > size) {
-                throw new HeaderMismatch("header truncated: the file has " + size + " bytes, its header ends at "
-                        + (PREAMBLE_BYTES + (long) length));
-            }
-            ByteBuffer json = ByteBuffer.allocate(length);
-            readFully(json, PREAMBLE_BYTES);
-            if (crc(json.flip()) != storedCrc) {
-                throw new HeaderMismatch("unreadable header: header checksum mismatch");
-            }
-            JsonNode root;
-            try {
-                root = MAPPER.readTree(json.array());
-            } catch (IOException e) {
-                throw new HeaderMismatch("unreadable header: " + e.getMessage().lines().findFirst().orElse(""));
-            }
-            Identity stored = storedIdentity(root);
-            List<String> differences = differences(stored, layout.identity);
-            if (!differences.isEmpty()) {
-                throw new HeaderMismatch("identity differs: " + String.join("; ", differences));
-            }
-            long chunkRows = integer(root, "chunkRows");
-            if (chunkRows != layout.chunkRows) {
-                throw new HeaderMismatch("chunk rows differ: was " + chunkRows + ", now " + layout.chunkRows);
-            }
-            long chunkCount = integer(root, "chunkCount");
-            long tableOffset = integer(root, "chunkTableOffset");
-            long dataOffset = integer(root, "dataOffset");
-            if (chunkCount != layout.chunkCount || tableOffset != layout.tableOffset
-                    || dataOffset != layout.dataOffset) {
-                throw new HeaderMismatch("header layout differs: chunkCount " + chunkCount + ", chunkTableOffset "
-                        + tableOffset + ", dataOffset " + dataOffset + " where this code expects "
-                        + layout.chunkCount + ", " + layout.tableOffset + ", " + layout.dataOffset);
-            }
-        }
-
-        private static Identity storedIdentity(JsonNode root) throws HeaderMismatch {
-            JsonNode format = root.get("format");
-            if (format == null || !FORMAT_NAME.equals(format.asText())) {
-                throw new HeaderMismatch("unreadable header: \"format\" is not \"" + FORMAT_NAME + "\"");
-            }
-            JsonNode id = root.get("identity");
-            if (id == null || !id.isObject()) {
-                throw new HeaderMismatch("unreadable header: no \"identity\" object");
-            }
-            String precision = text(id, "precision");
-            if (Arrays.stream(Precision.values()).noneMatch(p -> p.name().equals(precision))) {
-                throw new HeaderMismatch("unreadable header: precision \"" + precision + "\" is not one of "
-                        + Arrays.toString(Precision.values()));
-            }
-            try {
-                return new Identity(text(id, "oldModel"), text(id, "data"), text(id, "preprocessing"),
-                        (int) integer(id, "rows"), (int) integer(id, "classes"), Precision.valueOf(precision));
-            } catch (IllegalArgumentException e) {
-                throw new HeaderMismatch("unreadable header: " + e.getMessage());
-            }
-        }
-
-        private static String text(JsonNode node, String field) throws HeaderMismatch {
-            JsonNode value = node.get(field);
-            if (value == null || !value.isTextual()) {
-                throw new HeaderMismatch("unreadable header: \"" + field + "\" is missing or not a string");
-            }
-            return value.textValue();
-        }
-
-        private static long integer(JsonNode node, String field) throws HeaderMismatch {
-            JsonNode value = node.get(field);
-            if (value == null || !value.canConvertToLong() || !value.isIntegralNumber()) {
-                throw new HeaderMismatch("unreadable header: \"" + field + "\" is missing or not an integer");
-            }
-            long v = value.longValue();
-            if (v < 0 || (!field.endsWith("Offset") && v > Integer.MAX_VALUE)) {
-                throw new HeaderMismatch("unreadable header: \"" + field + "\" is " + v + ", out of range");
-            }
-            return v;
-        }
-
-        private static List<String> differences(Identity was, Identity now) {
-            List<String> out = new ArrayList<>();
-            difference(out, "oldModel", quoted(was.oldModel()), quoted(now.oldModel()));
-            difference(out, "data", quoted(was.data()), quoted(now.data()));
-            difference(out, "preprocessing", quoted(was.preprocessing()), quoted(now.preprocessing()));
-            difference(out, "rows", was.rows(), now.rows());
-            difference(out, "classes", was.classes(), now.classes());
-            difference(out, "precision", was.precision(), now.precision());
-            return out;
-        }
-
-        private static void difference(List<String> out, String field, Object was, Object now) {
-            if (!was.equals(now)) {
-                out.add(field + " was " + was + ", now " + now);
-            }
-        }
-
-        private static String quoted(String s) {
-            return "\"" + s + "\"";
-        }
-
-        /** Empties the file, sets it to its full size (all chunks unwritten), then writes the header. */
-        private void initialize() throws IOException {
-            // Truncating first drops every chunk-table entry: a crash part-way can never leave old entries
-            // under a new header, where old data would pass its old checksums.
-            channel.truncate(0);
-            writeFully(ByteBuffer.allocate(1), layout.fileBytes() - 1);
-            channel.force(true);
-            ByteBuffer head = ByteBuffer.allocate(PREAMBLE_BYTES + layout.header.length)
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            head.put(MAGIC).putInt(FORMAT_VERSION).putInt(layout.header.length)
-                    .putInt(crc(ByteBuffer.wrap(layout.header))).putInt(0).put(layout.header);
-            writeFully(head.flip(), 0);
-            channel.force(false);
-        }
-
-        /** Marks in {@code good} the chunks written and verified; clears the table entries of the others. */
-        private void checkChunks(long size, boolean[] good) throws IOException {
-            long fileBytes = layout.fileBytes();
-            int count = layout.chunkCount;
-            ByteBuffer table = ByteBuffer.allocate(count * TABLE_ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            long tableBytesInFile = Math.max(0, Math.min(table.capacity(), size - layout.tableOffset));
-            table.limit((int) tableBytesInFile);
-            readFully(table, layout.tableOffset);
-            table.clear();
-            int unwritten = 0;
-            int pastCut = 0;
-            ByteBuffer buffer = null;
-            long start = System.nanoTime();
-            for (int chunk = 0; chunk < count; chunk++) {
-                int storedCrc = table.getInt(chunk * TABLE_ENTRY_BYTES);
-                int flag = table.getInt(chunk * TABLE_ENTRY_BYTES + 4);
-                if (layout.chunkOffset(chunk) + layout.chunkBytes(chunk) > size) {
-                    pastCut++;
-                } else if (flag != WRITTEN) {
-                    unwritten++;
-                } else {
-                    if (buffer == null) {
-                        buffer = ByteBuffer.allocateDirect(
-                                (int) Math.min(VERIFY_BUFFER_BYTES, layout.chunkBytes(0)));
-                    }
-                    if (chunkCrc(chunk, buffer) == storedCrc) {
-                        good[chunk] = true;
-                    } else {
-                        String reason = "chunk " + chunk + " checksum mismatch";
-                        reasons.add(reason);
-                        LOG.warn("{}: {} (rows {} to {}); recomputing it", file, reason, layout.firstRow(chunk),
-                                layout.endRow(chunk));
-                    }
-                }
-            }
-            verifyingNanos += System.nanoTime() - start;
-            if (size < fileBytes) {
-                String reason = "truncated: the file has " + size + " bytes, its layout needs " + fileBytes
-                        + "; " + pastCut + " chunks past the cut";
-                reasons.add(reason);
-                LOG.warn("{}: {}; recomputing them", file, reason);
-                writeFully(ByteBuffer.allocate(1), fileBytes - 1);
-            } else if (size > fileBytes) {
-                reasons.add("the file has " + size + " bytes, its layout needs " + fileBytes
-                        + "; trailing bytes dropped");
-                channel.truncate(fileBytes);
-            }
-            if (unwritten > 0) {
-                reasons.add("resumed: " + unwritten + " of " + count + " chunks not written yet");
-                LOG.info("{}: resuming, {} of {} chunks not written yet", file, unwritten, count);
-            }
-            // Entries of chunks about to be rewritten are cleared first, so a crash while rewriting one can never
-            // leave it marked written.
-            boolean cleared = false;
-            ByteBuffer zero = ByteBuffer.allocate(TABLE_ENTRY_BYTES);
-            for (int chunk = 0; chunk < count; chunk++) {
-                if (!good[chunk] && table.getInt(chunk * TABLE_ENTRY_BYTES + 4) != 0) {
-                    writeFully(zero.clear(), layout.tableOffset + (long) chunk * TABLE_ENTRY_BYTES);
-                    cleared = true;
-                }
-            }
-            if (cleared || size != fileBytes) {
-                channel.force(true);
-            }
-        }
-
-        private int chunkCrc(int chunk, ByteBuffer buffer) throws IOException {
-            CRC32C crc = new CRC32C();
-            long position = layout.chunkOffset(chunk);
-            long end = position + layout.chunkBytes(chunk);
-            while (position < end) {
-                buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
-                readFully(buffer, position);
-                position += buffer.position();
-                crc.update(buffer.flip());
-            }
-            return (int) crc.getValue();
-        }
-
-        private void produce(int chunk) throws IOException {
-            int from = layout.firstRow(chunk);
-            int to = layout.endRow(chunk);
-            int classes = layout.identity.classes();
-            long start = System.nanoTime();
-            float[] values = producer.rows(from, to);
-            long produced = System.nanoTime();
-            producingNanos += produced - start;
-            long expected = (long) (to - from) * classes;
-            if (values == null || values.length != expected) {
-                throw new IllegalStateException(file + ": the producer returned "
-                        + (values == null ? "null" : values.length + " values") + " for rows [" + from + ", " + to
-                        + "), expected " + (to - from) + " rows × " + classes + " classes = " + expected);
-            }
-            if (chunkBuffer == null) {
-                chunkBuffer = ByteBuffer.allocateDirect(layout.chunkBytes(0)).order(ByteOrder.LITTLE_ENDIAN);
-            }
-            ByteBuffer data = chunkBuffer.clear().limit(layout.chunkBytes(chunk));
-            if (layout.identity.precision() == Precision.FLOAT32) {
-                data.asFloatBuffer().put(values);
-            } else {
-                ShortBuffer halves = data.asShortBuffer();
-                for (int i = 0; i < values.length; i++) {
-                    float v = values[i];
-                    short h = Half.fromFloat(v);
-                    if (Half.isInfinite(h) && Float.isFinite(v)) {
-                        throw new IllegalArgumentException(file + ": the logit at row " + (from + i / classes)
-                                + ", class " + (i % classes) + " is " + v + ", beyond float16's range (largest "
-                                + Half.MAX_VALUE + "; from 65520 on it would be infinity); use precision FLOAT32");
-                    }
-                    halves.put(i, h);
-                }
-            }
-            int crc = crc(data.duplicate());
-            writeFully(data, layout.chunkOffset(chunk));
-            channel.force(false);
-            ByteBuffer entry = ByteBuffer.allocate(TABLE_ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            entry.putInt(crc).putInt(WRITTEN).flip();
-            writeFully(entry, layout.tableOffset + (long) chunk * TABLE_ENTRY_BYTES);
-            channel.force(false);
-            writingNanos += System.nanoTime() - produced;
-            bytesWritten += layout.chunkBytes(chunk);
-        }
-
-        private void readFully(ByteBuffer buffer, long position) throws IOException {
-            long p = position;
-            while (buffer.hasRemaining()) {
-                int n = channel.read(buffer, p);
-                if (n < 0) {
-                    throw new EOFException(file + ": the file ends at byte " + p + ", before the "
-                            + buffer.remaining() + " more bytes expected there");
-                }
-                p += n;
-            }
-        }
-
-        private void writeFully(ByteBuffer buffer, long position) throws IOException {
-            long p = position;
-            try {
-                while (buffer.hasRemaining()) {
-                    p += channel.write(buffer, p);
-                }
-            } catch (IOException e) {
-                throw AtomicFiles.naming(file, e); // "No space left on device" names no file
-            }
-        }
-    }
-
-    private static String seconds(double s) {
+    static String seconds(double s) {
         return String.format(java.util.Locale.ROOT, "%.1f", s);
     }
 
-    private static int crc(ByteBuffer bytes) {
+    static int crc(ByteBuffer bytes) {
         CRC32C crc = new CRC32C();
         crc.update(bytes);
         return (int) crc.getValue();
