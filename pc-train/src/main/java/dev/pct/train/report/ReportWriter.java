@@ -502,7 +502,6 @@ public final class ReportWriter {
         }
     }
 
-    /** Each model's kept epoch and its validation and test figures there. */
     /** Each seed's interpolation curve over a, the kept a marked; the kept model is a column of the tables above. */
     private void interpolationSection(StringBuilder md) {
         if (interpolation.isEmpty()) {
@@ -531,6 +530,7 @@ public final class ReportWriter {
         return String.format(Locale.ROOT, "%.3f", a).replaceAll("0+$", "").replaceAll("\\.$", "");
     }
 
+    /** Each model's kept epoch and its validation and test figures there. */
     private void selectionSection(StringBuilder md) {
         if (selected.isEmpty()) {
             return;
