@@ -1,5 +1,8 @@
 package dev.pct.train;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -76,7 +79,15 @@ class ArchitectureRulesTest {
                 .whereLayer("optim").mayOnlyBeAccessedByLayers("loop", "api", "config", "job")
                 .whereLayer("model").mayOnlyBeAccessedByLayers("update", "export", "api", "config", "job")
                 .whereLayer("check").mayOnlyBeAccessedByLayers(
-                        "model", "optim", "selection", "interpolation", "loop", "api", "config", "job");
+                        "optim", "selection", "interpolation", "loop", "api", "config", "job");
+    }
+
+    @Test
+    void theModelPackageShipsAloneAndSoDependsOnNothingElseOfPct() {
+        // It is the architecture artifact (pc-train's "models" jar, pct-architecture.jar in an exported model) that a
+        // Java service loads an exported model with; ModelFilesTest loads one with that package alone.
+        noClasses().that().resideInAPackage("dev.pct.train.model..").should().dependOnClassesThat(
+                resideInAPackage("dev.pct..").and(not(resideInAPackage("dev.pct.train.model..")))).check(main);
     }
 
     @Test

@@ -278,8 +278,10 @@ final class JobConfigValidator {
     }
 
     private void validateArchitecture(String path, ModelSpec architecture) {
-        // The spec's own checks, written once in ModelSpec.
-        report(architecture.problems().stream().map(problem -> problem.under(path)).toList());
+        // The spec's own checks, written once in ModelSpec (its own Problem type: the model package ships alone).
+        for (ModelSpec.Problem problem : architecture.problems()) {
+            problems.invalid(path + "." + problem.key(), problem.value(), problem.expected());
+        }
     }
 
     /** Reports the problems a settings record found in itself (its checks are written there, once). */

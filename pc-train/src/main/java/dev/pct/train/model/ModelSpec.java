@@ -1,6 +1,5 @@
 package dev.pct.train.model;
 
-import dev.pct.train.check.SettingProblem;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -53,31 +52,48 @@ public record ModelSpec(
     }
 
     /**
+     * One value of a spec that cannot be built.
+     *
+     * @param key the value's key, as a job file spells it: {@code type}, {@code hidden[0]}, {@code channels},
+     *     {@code dropout}, {@code depth}
+     * @param value the value
+     * @param expected what it must be
+     */
+    public record Problem(String key, Object value, String expected) {
+
+        /** The problem as one line: {@code key: got value, expected ...}. */
+        @Override
+        public String toString() {
+            return key + ": got " + value + ", expected " + expected;
+        }
+    }
+
+    /**
      * Returns every value that keeps the spec from being built, in the order of the components; empty when it can
      * be. The shape checks that need the input (pooling stages against the image size, a ResNet depth against
      * it) are {@link ModelFactory#build}'s.
      *
-     * @return the problems, each under its key in the spec (the caller adds the section's path)
+     * @return the problems
      */
-    public List<SettingProblem> problems() {
-        List<SettingProblem> problems = new ArrayList<>();
+    public List<Problem> problems() {
+        List<Problem> problems = new ArrayList<>();
         if (type == null) {
-            problems.add(new SettingProblem("type", null, "one of mlp, cnn, lenet, resnet"));
+            problems.add(new Problem("type", null, "one of mlp, cnn, lenet, resnet"));
         }
         positive(problems, "hidden", hidden);
         positive(problems, "channels", channels);
         if (type == Architecture.CNN && channels != null && channels.isEmpty()) {
-            problems.add(new SettingProblem("channels", channels, "a non-empty list for type cnn"));
+            problems.add(new Problem("channels", channels, "a non-empty list for type cnn"));
         }
         if (!(dropout >= 0 && dropout < 1)) {
-            problems.add(new SettingProblem("dropout", dropout, "a number >= 0 and < 1"));
+            problems.add(new Problem("dropout", dropout, "a number >= 0 and < 1"));
         }
         if (type == Architecture.RESNET) {
             if (depth <= 0) {
-                problems.add(new SettingProblem("depth", depth, "an integer > 0 (required for type resnet)"));
+                problems.add(new Problem("depth", depth, "an integer > 0 (required for type resnet)"));
             }
         } else if (depth < 0) {
-            problems.add(new SettingProblem("depth", depth, "an integer >= 0"));
+            problems.add(new Problem("depth", depth, "an integer >= 0"));
         }
         return problems;
     }
@@ -104,7 +120,10 @@ public record ModelSpec(
      * @throws IllegalArgumentException naming the first of {@link #problems()}
      */
     public ModelSpec checked() {
-        SettingProblem.refuse(this, problems());
+        List<Problem> problems = problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(this + ": " + problems.get(0));
+        }
         return this;
     }
 
@@ -127,15 +146,15 @@ public record ModelSpec(
         return new Builder();
     }
 
-    private static void positive(List<SettingProblem> problems, String key, List<Integer> values) {
+    private static void positive(List<Problem> problems, String key, List<Integer> values) {
         if (values == null) {
-            problems.add(new SettingProblem(key, null, "a list of integers >= 1"));
+            problems.add(new Problem(key, null, "a list of integers >= 1"));
             return;
         }
         for (int i = 0; i < values.size(); i++) {
             Integer v = values.get(i);
             if (v == null || v < 1) {
-                problems.add(new SettingProblem(key + "[" + i + "]", v, "an integer >= 1"));
+                problems.add(new Problem(key + "[" + i + "]", v, "an integer >= 1"));
             }
         }
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pct.train.check.SettingProblem;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +51,7 @@ class ModelSpecTest {
     void problemsListsEveryBadValueUnderItsJobFileKey() {
         // A job file's values bind onto the record as written; problems() names each one that cannot be built.
         ModelSpec s = new ModelSpec(Architecture.CNN, List.of(8, 0, -3), List.of(), false, 1.5, -1);
-        List<String> found = s.problems().stream().map(SettingProblem::toString).toList();
+        List<String> found = s.problems().stream().map(ModelSpec.Problem::toString).toList();
         assertEquals(List.of(
                 "hidden[1]: got 0, expected an integer >= 1",
                 "hidden[2]: got -3, expected an integer >= 1",
