@@ -84,10 +84,10 @@ final class InterpolationRunner {
      * @param newStages the stage directories of the fine-tuned new models whose kept parameters are interpolated
      *     toward (one: the plain retrain; more: averaged first)
      * @param spec the selection rule, its error bound
-     * @param reference the old model's validation and test predictions
+     * @param oldPredictions the old model's validation and test predictions
      */
     Result run(StageRunner.Stage stage, Path dir, Path oldFile, List<Path> newStages, EpochSelection.Spec spec,
-            StageRunner.Reference reference) throws IOException {
+            StageRunner.OldPredictions oldPredictions) throws IOException {
         if (Files.exists(dir.resolve(StageRunner.DONE))) {
             LOG.info("{} seed {}: finished earlier, read from {}", stage.name(), stage.seed(), dir);
             return finished(stage.name(), stage.seed(), dir);
@@ -120,8 +120,8 @@ final class InterpolationRunner {
             for (int i = 0; i < alphas.size(); i++) {
                 double a = alphas.get(i);
                 set(target.block(), old, newer, a, soup, batches, manager);
-                double[] validation = figures(target.block(), true, reference, manager);
-                double[] test = figures(target.block(), false, reference, manager);
+                double[] validation = figures(target.block(), true, oldPredictions, manager);
+                double[] test = figures(target.block(), false, oldPredictions, manager);
                 points.add(new InterpolationCurve.Point(a, validation[0], validation[1], test[0], test[1]));
                 selection.offer(i + 1, validation[0], validation[1]);
                 LOG.info(String.format("%s seed %d a %.3f: validation error %s, validation NFR %s, test error %s,"
@@ -167,10 +167,11 @@ final class InterpolationRunner {
     }
 
     /** {error, NFR} on the validation or the test split. */
-    private double[] figures(Block block, boolean validation, StageRunner.Reference reference, NDManager manager) {
+    private double[] figures(Block block, boolean validation, StageRunner.OldPredictions oldPredictions,
+            NDManager manager) {
         var split = validation ? data.validation() : data.test();
         int[] predictions = FlipAccumulator.argmax(runner.logits(block, split, manager), data.classes());
-        int[] old = validation ? reference.validationPredictions() : reference.testPredictions();
+        int[] old = validation ? oldPredictions.validationPredictions() : oldPredictions.testPredictions();
         double nfr = old == null ? Double.NaN : runner.flips(split.labels(), old, predictions).negativeFlipRate();
         return new double[] {StageRunner.errorRate(predictions, split.labels()), nfr};
     }

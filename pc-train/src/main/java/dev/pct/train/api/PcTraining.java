@@ -303,7 +303,7 @@ public final class PcTraining {
                         StageLoss.of(Loss.softmaxCrossEntropyLoss()), TeacherSource.NONE, false,
                         Map.of("role", "old model trained in the job"), EpochSelection.Spec.LAST,
                         oldTrainFraction < 1 ? SubsetBatches.fraction(data.train(), oldTrainFraction, oldSeed) : null);
-                oldHistory.addAll(runner.run(stage, runDir.resolve(OLD), StageRunner.Reference.NONE).history());
+                oldHistory.addAll(runner.run(stage, runDir.resolve(OLD), StageRunner.OldPredictions.NONE).history());
                 if (newModelFromOld) {
                     stagesModel = oldArchitecture.startingFrom(
                             runDir.resolve(OLD).resolve(StageRunner.FINAL_PARAMETERS));
@@ -317,7 +317,8 @@ public final class PcTraining {
             oldTestConfidences = outputs.testConfidences();
             record = new RunRecord(classes, data.test().labels(), outputs.test());
             record.addHistory(oldHistory);
-            StageRunner.Reference reference = new StageRunner.Reference(outputs.validation(), outputs.test());
+            StageRunner.OldPredictions oldPredictions = new StageRunner.OldPredictions(outputs.validation(),
+                    outputs.test());
             boolean distills = distills();
             float[] oldTrainCorrect = null;
             for (int seed : seeds) {
@@ -325,17 +326,17 @@ public final class PcTraining {
                 StageRunner.Outcome baselineOutcome = null;
                 StageRunner.Stage baselineStage = plainRetrain(BASELINE, seed, baselineSelection(), "cross-entropy");
                 if (!distills || baseline) {
-                    baselineOutcome = run(runner, baselineStage, seed, reference);
+                    baselineOutcome = run(runner, baselineStage, seed, oldPredictions);
                     baselineBest = baselineOutcome.selectedRecord().validationError();
                 }
                 if (interpolation.enabled()) {
-                    interpolated(runner, seed, baselineStage, baselineBest, reference, true);
+                    interpolated(runner, seed, baselineStage, baselineBest, oldPredictions, true);
                 }
                 if (!distills) {
                     continue;
                 }
                 Map<Integer, LogitRows> references = ensembles.train(runner, seed, baselineStage, baselineOutcome,
-                        reference, record, prefetcher, open);
+                        oldPredictions, record, prefetcher, open);
                 if (!references.isEmpty() && oldTrainCorrect == null) {
                     oldTrainCorrect = OldModelTeacher.correct(outputs.train(), data.train().labels());
                 }
@@ -352,7 +353,7 @@ public final class PcTraining {
                                 outputs.train(), references, oldTrainCorrect));
                     }
                     run(runner, stage(setting.getKey(), seed, StageLoss.of(stageLoss), teacher, spec,
-                            setting.getValue().describe(), trainingFor(settingLoss)), seed, reference);
+                            setting.getValue().describe(), trainingFor(settingLoss)), seed, oldPredictions);
                 }
             }
         } finally {
@@ -406,8 +407,8 @@ public final class PcTraining {
 
     /** Trains (or reads back) a reported stage of a seed and adds its results, history and kept epoch to the run's. */
     private StageRunner.Outcome run(StageRunner runner, StageRunner.Stage stage, int seed,
-            StageRunner.Reference reference) throws IOException {
-        StageRunner.Outcome outcome = runner.run(stage, stageDirectory(seed, stage.name()), reference);
+            StageRunner.OldPredictions oldPredictions) throws IOException {
+        StageRunner.Outcome outcome = runner.run(stage, stageDirectory(seed, stage.name()), oldPredictions);
         record.addStage(stage.name(), seed, stage.selection().errorBound(), outcome);
         return outcome;
     }
@@ -544,7 +545,7 @@ public final class PcTraining {
      * validation, and reports that model as {@value #INTERPOLATED}. With {@code train} false it only reads back.
      */
     private void interpolated(StageRunner runner, int seed, StageRunner.Stage baselineStage, double baselineBest,
-            StageRunner.Reference reference, boolean train) throws IOException {
+            StageRunner.OldPredictions oldPredictions, boolean train) throws IOException {
         InterpolationRunner interpolator = new InterpolationRunner(runner, data, device, interpolation,
                 training.batchSize());
         Path dir = stageDirectory(seed, INTERPOLATED);
@@ -553,7 +554,7 @@ public final class PcTraining {
             List<Path> news = new ArrayList<>(List.of(stageDirectory(seed, BASELINE)));
             for (int j = 1; j < interpolation.soupMembers(); j++) {
                 StageRunner.Stage member = member(seed, j, baselineStage);
-                runner.run(member, stageDirectory(seed, member.name()), reference);
+                runner.run(member, stageDirectory(seed, member.name()), oldPredictions);
                 news.add(stageDirectory(seed, member.name()));
             }
             Path oldFile = oldParameters != null ? oldParameters
@@ -561,7 +562,7 @@ public final class PcTraining {
             EpochSelection.Spec spec = InterpolationRunner.selection(selection, baselineBest);
             StageRunner.Stage stage = stage(INTERPOLATED, seed, StageLoss.of(Loss.softmaxCrossEntropyLoss()),
                     TeacherSource.NONE, spec, interpolation.describe(), training);
-            result = interpolator.run(stage, dir, oldFile, news, spec, reference);
+            result = interpolator.run(stage, dir, oldFile, news, spec, oldPredictions);
         } else {
             result = interpolator.finished(INTERPOLATED, seed, dir);
         }

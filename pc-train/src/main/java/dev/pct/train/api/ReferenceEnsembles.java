@@ -99,7 +99,7 @@ final class ReferenceEnsembles {
      * @param seed the seed
      * @param baselineStage the seed's plain retrain, the first member
      * @param baselineOutcome what the plain retrain left
-     * @param reference the old model's predictions the stages are scored against
+     * @param oldPredictions the old model's predictions the stages are scored against
      * @param record where the ensembles' results go
      * @param prefetcher the run's input pipeline, which computes the caches
      * @param open where the caches go, to be closed with the run
@@ -108,7 +108,7 @@ final class ReferenceEnsembles {
      * @throws IOException when a stage or a cache cannot be written or read
      */
     Map<Integer, LogitRows> train(StageRunner runner, int seed, StageRunner.Stage baselineStage,
-            StageRunner.Outcome baselineOutcome, StageRunner.Reference reference, RunRecord record,
+            StageRunner.Outcome baselineOutcome, StageRunner.OldPredictions oldPredictions, RunRecord record,
             Prefetcher prefetcher, List<AutoCloseable> open) throws IOException {
         Map<Integer, LogitRows> out = new LinkedHashMap<>();
         if (sizes.isEmpty()) {
@@ -124,7 +124,7 @@ final class ReferenceEnsembles {
             StageRunner.Stage member = stages.member(seed, j, baselineStage);
             members.add(member);
             dirs.add(stages.directory(seed, member.name()));
-            testLogits.add(runner.run(member, dirs.get(j), reference).testLogits());
+            testLogits.add(runner.run(member, dirs.get(j), oldPredictions).testLogits());
         }
         for (int k : sizes) {
             if (k > 1) {

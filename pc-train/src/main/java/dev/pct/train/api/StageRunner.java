@@ -22,7 +22,6 @@ import dev.pct.train.loop.Prefetcher;
 import dev.pct.train.loop.StageLoss;
 import dev.pct.train.loop.StageTrainer;
 import dev.pct.train.loop.TrainingSettings;
-import dev.pct.train.reference.Reference;
 import dev.pct.train.report.EpochRecord;
 import dev.pct.train.report.StageHistory;
 import dev.pct.train.selection.EpochSelection;
@@ -128,11 +127,11 @@ final class StageRunner {
     record Selected(String rule, int epoch, int epochsTrained, boolean fallback) {}
 
     /** The old model's predictions the epochs are compared with, or nulls when there is no old model (yet). */
-    record Reference(int[] validationPredictions, int[] testPredictions) {
-        static final Reference NONE = new Reference(null, null);
+    record OldPredictions(int[] validationPredictions, int[] testPredictions) {
+        static final OldPredictions NONE = new OldPredictions(null, null);
     }
 
-    Outcome run(Stage stage, Path dir, Reference reference) throws IOException {
+    Outcome run(Stage stage, Path dir, OldPredictions oldPredictions) throws IOException {
         Path testCache = dir.resolve(TEST_LOGITS);
         Path exported = stage.export() ? dir.resolve(MODEL_DIR) : null;
         if (Files.exists(dir.resolve(DONE))) {
@@ -157,11 +156,12 @@ final class StageRunner {
                 double validationError = validation == null ? Double.NaN
                         : errorRate(validation, data.validation().labels());
                 // Validation NFR: what settings are chosen on, so the test set is only ever reported.
-                double validationNfr = validation == null || reference.validationPredictions() == null ? Double.NaN
-                        : flips(data.validation().labels(), reference.validationPredictions(), validation)
+                double validationNfr = validation == null || oldPredictions.validationPredictions() == null
+                        ? Double.NaN
+                        : flips(data.validation().labels(), oldPredictions.validationPredictions(), validation)
                                 .negativeFlipRate();
                 double[] test = testEvaluation == TestEvaluation.EVERY_EPOCH
-                        ? testFigures(predictions(block, data.test(), model), reference)
+                        ? testFigures(predictions(block, data.test(), model), oldPredictions)
                         : new double[] {Double.NaN, Double.NaN};
                 double evaluationSeconds = (System.nanoTime() - evaluationStart) / 1e9;
                 // Like the data wait, a share of the epoch's training time: what evaluating costs per epoch trained.
@@ -211,7 +211,7 @@ final class StageRunner {
                 Logits.write(testCache, testLogits, data.classes());
                 if (testEvaluation == TestEvaluation.SELECTED && records.containsKey(choice.epoch())) {
                     // Scored once: the kept epoch's test figures, from the logits the stage keeps.
-                    double[] test = testFigures(FlipAccumulator.argmax(testLogits, data.classes()), reference);
+                    double[] test = testFigures(FlipAccumulator.argmax(testLogits, data.classes()), oldPredictions);
                     records.put(choice.epoch(), records.get(choice.epoch()).withTest(test[0], test[1]));
                     StageHistory.write(historyFile, new ArrayList<>(records.values()));
                     LOG.info(String.format("%s seed %d epoch %d (kept): test error %s, test NFR %s", stage.name(),
@@ -323,9 +323,9 @@ final class StageRunner {
     }
 
     /** {test error, test NFR (NaN without the old model's predictions)} of a stage's test predictions. */
-    double[] testFigures(int[] test, Reference reference) {
-        double nfr = reference.testPredictions() == null ? Double.NaN
-                : flips(data.test().labels(), reference.testPredictions(), test).negativeFlipRate();
+    double[] testFigures(int[] test, OldPredictions oldPredictions) {
+        double nfr = oldPredictions.testPredictions() == null ? Double.NaN
+                : flips(data.test().labels(), oldPredictions.testPredictions(), test).negativeFlipRate();
         return new double[] {errorRate(test, data.test().labels()), nfr};
     }
 
