@@ -665,9 +665,8 @@ public final class PcTraining {
                 throw new IllegalArgumentException("an old model known only by its logits cannot be used with"
                         + " augmentation: augmented inputs need the old model itself");
             }
-            checkRows("train", oldLogits.train(), data.train().size(), classes, distills());
-            checkRows("validation", oldLogits.validation(), data.validation().size(), classes, false);
-            checkRows("test", oldLogits.test(), data.test().size(), classes, true);
+            oldLogits.checkFits(data.train().size(), data.validation().size(), data.test().size(), classes,
+                    distills());
         }
         // Headers only: a cache made for other data fails here, before the run directory exists.
         oldTeacher.checkShared(oldModel, needsTrainLogits(), classes);
@@ -680,13 +679,6 @@ public final class PcTraining {
                 oldArchitecture.create(scratch.getNDManager(), data.train().sampleShape(), classes);
             }
             newModel.create(scratch.getNDManager(), data.train().sampleShape(), classes);
-        }
-    }
-
-    private static void checkRows(String split, float[] logits, int samples, int classes, boolean required) {
-        if ((required || logits.length > 0) && logits.length != (long) samples * classes) {
-            throw new IllegalArgumentException("old logits of the " + split + " split hold " + logits.length
-                    + " values, expected " + samples + " samples × " + classes + " classes");
         }
     }
 
