@@ -1,9 +1,5 @@
 package dev.pct.train.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pct.core.metrics.FlipReport;
 import dev.pct.core.metrics.Interval;
 import dev.pct.train.io.AtomicFiles;
@@ -173,7 +169,7 @@ public final class ReportWriter {
         }
 
         written.add(put(HISTORY_CSV, historyCsv(results.history())));
-        written.add(put(METRICS_JSON, metricsJson(models, labels)));
+        written.add(put(METRICS_JSON, MetricsJson.of(models, labels, classNames)));
 
         boolean hasCurves = !results.history().isEmpty();
         Map<String, byte[]> charts = new LinkedHashMap<>();
@@ -289,58 +285,6 @@ public final class ReportWriter {
             csv.append('\n');
         }
         return csv.toString();
-    }
-
-    private String metricsJson(List<ModelResult> models, int[] labels) throws IOException {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
-        root.put("testSamples", labels.length);
-
-        if (!classNames.isEmpty()) {
-            ArrayNode names = root.putArray("classNames");
-            classNames.forEach(names::add);
-        }
-        ArrayNode runs = root.putArray("models");
-        Map<String, List<ModelResult>> byModel = new LinkedHashMap<>();
-        for (ModelResult result : models) {
-            byModel.computeIfAbsent(result.model(), k -> new ArrayList<>()).add(result);
-            ObjectNode run = runs.addObject();
-            run.put("model", result.model());
-            run.put("seed", result.seed());
-            long errors = errors(result, labels);
-            run.put("errors", errors);
-            run.put("errorRate", errorRate(result, labels));
-            run.set("errorRateInterval", mapper.valueToTree(Interval.wilson(errors, labels.length)));
-            run.set("vsOld", result.isOldModel() ? null : mapper.valueToTree(result.vsOld()));
-        }
-        ObjectNode summary = root.putObject("summary");
-        for (Map.Entry<String, List<ModelResult>> model : byModel.entrySet()) {
-            ObjectNode node = summary.putObject(model.getKey());
-            List<ModelResult> seeds = model.getValue();
-            node.put("seeds", seeds.size());
-            node.set("errorRate", summaryNode(mapper, seeds.stream().map(r -> errorRate(r, labels)).toList()));
-            if (!seeds.get(0).isOldModel()) {
-                node.set("negativeFlipRate", summaryNode(mapper, perSeed(seeds, FlipReport::negativeFlipRate)));
-                node.set("positiveFlipRate", summaryNode(mapper, perSeed(seeds, FlipReport::positiveFlipRate)));
-                node.set(
-                        "relativeNegativeFlipRate",
-                        summaryNode(mapper, perSeed(seeds, FlipReport::relativeNegativeFlipRate)));
-            }
-        }
-        return mapper.writeValueAsString(root) + "\n";
-    }
-
-    private static ObjectNode summaryNode(ObjectMapper mapper, List<Double> values) {
-        SeedSummary s = SeedSummary.of(values);
-        ObjectNode node = mapper.createObjectNode();
-        node.put("mean", s.mean());
-        // A single seed has no sample standard deviation; null says so instead of a fake 0.
-        if (s.seeds() > 1) {
-            node.put("std", s.std());
-        } else {
-            node.putNull("std");
-        }
-        return node;
     }
 
     private Markdown markdown(
@@ -668,7 +612,7 @@ public final class ReportWriter {
         return String.format(Locale.ROOT, "%.1f ± %.1f", s.mean(), s.std());
     }
 
-    private static List<Double> perSeed(List<ModelResult> runs, ToDoubleFunction<FlipReport> measure) {
+    static List<Double> perSeed(List<ModelResult> runs, ToDoubleFunction<FlipReport> measure) {
         return runs.stream().map(r -> measure.applyAsDouble(r.vsOld())).toList();
     }
 
@@ -685,7 +629,7 @@ public final class ReportWriter {
         return c < classNames.size() ? classNames.get(c) : Integer.toString(c);
     }
 
-    private static long errors(ModelResult result, int[] labels) {
+    static long errors(ModelResult result, int[] labels) {
         int[] predictions = result.testPredictions();
         long errors = 0;
         for (int i = 0; i < labels.length; i++) {
@@ -696,7 +640,7 @@ public final class ReportWriter {
         return errors;
     }
 
-    private static double errorRate(ModelResult result, int[] labels) {
+    static double errorRate(ModelResult result, int[] labels) {
         return labels.length == 0 ? 0.0 : (double) errors(result, labels) / labels.length;
     }
 
