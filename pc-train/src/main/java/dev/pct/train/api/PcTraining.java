@@ -162,10 +162,10 @@ public final class PcTraining {
         selection = b.selection.checked();
         training = b.training.checked();
         seeds = List.copyOf(b.seeds);
-        oldSeed = b.oldSeed != null ? b.oldSeed : seeds.get(0);
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("seeds: at least one");
         }
+        oldSeed = b.oldSeed != null ? b.oldSeed : seeds.get(0);
         baseline = b.baseline;
         for (Map.Entry<String, PcSetting> setting : sweep.entrySet()) {
             if (!setting.getKey().matches("[A-Za-z0-9._-]+") || setting.getKey().equals(BASELINE)
@@ -216,8 +216,9 @@ public final class PcTraining {
             throw new IllegalArgumentException("a new model from the old model's weights needs an old model trained in"
                     + " the job (setOldModelToTrain); for a given one, start the new model from its parameter file");
         }
-        List<UpdateRules.Rule> broken = new UpdateRules(baseline, selection.rule() == SelectionRule.LOWEST_NFR, !ensembles.isEmpty(),
-                interpolation.enabled(), oldArchitecture != null || oldParameters != null).broken();
+        List<UpdateRules.Rule> broken = new UpdateRules(baseline, selection.rule() == SelectionRule.LOWEST_NFR,
+                !ensembles.isEmpty(), interpolation.enabled(), oldArchitecture != null || oldParameters != null)
+                .broken();
         if (!broken.isEmpty()) {
             throw new IllegalArgumentException(broken.get(0).message());
         }

@@ -54,10 +54,13 @@ final class MetricsJson {
             ObjectNode node = summary.putObject(model.getKey());
             List<ModelResult> seeds = model.getValue();
             node.put("seeds", seeds.size());
-            node.set("errorRate", summaryNode(mapper, seeds.stream().map(r -> ReportWriter.errorRate(r, labels)).toList()));
+            node.set("errorRate", summaryNode(mapper,
+                    seeds.stream().map(r -> ReportWriter.errorRate(r, labels)).toList()));
             if (!seeds.get(0).isOldModel()) {
-                node.set("negativeFlipRate", summaryNode(mapper, ReportWriter.perSeed(seeds, FlipReport::negativeFlipRate)));
-                node.set("positiveFlipRate", summaryNode(mapper, ReportWriter.perSeed(seeds, FlipReport::positiveFlipRate)));
+                node.set("negativeFlipRate",
+                        summaryNode(mapper, ReportWriter.perSeed(seeds, FlipReport::negativeFlipRate)));
+                node.set("positiveFlipRate",
+                        summaryNode(mapper, ReportWriter.perSeed(seeds, FlipReport::positiveFlipRate)));
                 node.set(
                         "relativeNegativeFlipRate",
                         summaryNode(mapper, ReportWriter.perSeed(seeds, FlipReport::relativeNegativeFlipRate)));
