@@ -225,7 +225,8 @@ public final class PcTraining {
         prefetch = b.prefetch;
         oldTeacher = new OldModelTeacher(runDir, data, device, evalBatchSize, cachePrecision, sharedTeacherCache,
                 workers, prefetch);
-        provenance = Map.copyOf(b.provenance);
+        // In the caller's order: Map.copyOf's order changes from one JVM to the next, and so did run-info.json's.
+        provenance = Collections.unmodifiableMap(new LinkedHashMap<>(b.provenance));
         runFiles = Map.copyOf(b.runFiles);
         testImages = b.testImages;
     }

@@ -87,6 +87,10 @@ class PcTrainingTest {
             old.getBlock().initialize(old.getNDManager(), DataType.FLOAT32, new Shape(1, FEATURES));
             PcData data = PcData.of(blobs(manager, 300, 1), blobs(manager, 60, 2), blobs(manager, 120, 3), CLASSES,
                     manager);
+            java.util.Map<String, Object> caller = new java.util.LinkedHashMap<>();
+            for (int k = 9; k >= 0; k--) {
+                caller.put("fact" + k, k);
+            }
             PcResult result = PcTraining.builder()
                     .setRunDirectory(tmp.resolve("run"))
                     .setData(data)
@@ -95,8 +99,14 @@ class PcTrainingTest {
                     .optLoss(FocalDistillationLoss.builder().optTau(1f).optAlpha(0f).optBeta(1f).build())
                     .optTraining(training(4))
                     .optDevice(Device.cpu())
+                    .optProvenance(caller)
                     .build()
                     .run();
+            // run-info.json lists the caller's facts first, in the caller's order (10! orders are possible).
+            List<String> keys = new java.util.ArrayList<>();
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.runDirectory().resolve("run-info.json")
+                    .toFile()).fieldNames().forEachRemaining(keys::add);
+            assertEquals(List.copyOf(caller.keySet()), keys.subList(0, caller.size()));
             List<String> models = result.results().models().stream().map(ModelResult::model).toList();
             assertEquals(List.of("baseline", "pc"), models);
             ModelResult pc = result.results().models().get(1);
