@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * header, the chunk table and the aligned data.
  */
 final class CacheLayout {
+    private static final int TABLE_ALIGNMENT = 8;
+    private static final int DATA_ALIGNMENT = 4096;
+
     final LogitCache.Identity identity;
     final int chunkRows;
     final int chunkCount;
@@ -39,8 +42,8 @@ final class CacheLayout {
                 throw new IllegalArgumentException("the logit cache identity takes " + header.length
                         + " bytes as JSON, over the " + LogitCache.MAX_HEADER_BYTES + " a header may have");
             }
-            long table = align(LogitCache.PREAMBLE_BYTES + header.length, LogitCache.TABLE_ALIGNMENT);
-            long data = align(table + (long) LogitCache.TABLE_ENTRY_BYTES * chunkCount, LogitCache.DATA_ALIGNMENT);
+            long table = align(LogitCache.PREAMBLE_BYTES + header.length, TABLE_ALIGNMENT);
+            long data = align(table + (long) LogitCache.TABLE_ENTRY_BYTES * chunkCount, DATA_ALIGNMENT);
             if (table == tableOffset && data == dataOffset) {
                 return new CacheLayout(identity, chunkRows, chunkCount, header, tableOffset, dataOffset);
             }

@@ -21,6 +21,8 @@ import java.util.zip.CRC32C;
  * written chunk against its checksum), then compute and write what is missing; the one writer of the format.
  */
 final class CachePreparation {
+    private static final int VERIFY_BUFFER_BYTES = 8 << 20;
+
     private final Path file;
     private final FileChannel channel;
     private final CacheLayout layout;
@@ -81,8 +83,8 @@ final class CachePreparation {
         LogitCache.Report report = new LogitCache.Report(layout.chunkCount, reused, layout.chunkCount - reused, reasons,
                 producingNanos / 1e9, writingNanos / 1e9, verifyingNanos / 1e9, bytesWritten, channel.size());
         LogitCache.LOG.info("{}: {} chunks reused, {} computed ({} s producing, {} s writing, {} s verifying)", file,
-                report.chunksReused(), report.chunksComputed(), LogitCache.seconds(report.producingSeconds()),
-                LogitCache.seconds(report.writingSeconds()), LogitCache.seconds(report.verifyingSeconds()));
+                report.chunksReused(), report.chunksComputed(), seconds(report.producingSeconds()),
+                seconds(report.writingSeconds()), seconds(report.verifyingSeconds()));
         return report;
     }
 
@@ -105,7 +107,7 @@ final class CachePreparation {
                 .order(ByteOrder.LITTLE_ENDIAN);
         readFully(table, layout.tableOffset);
         ByteBuffer buffer = ByteBuffer.allocateDirect(
-                (int) Math.min(LogitCache.VERIFY_BUFFER_BYTES, layout.chunkBytes(0)));
+                (int) Math.min(VERIFY_BUFFER_BYTES, layout.chunkBytes(0)));
         List<Integer> unwritten = new ArrayList<>();
         List<Integer> damaged = new ArrayList<>();
         long start = System.nanoTime();
@@ -288,7 +290,7 @@ final class CachePreparation {
             } else {
                 if (buffer == null) {
                     buffer = ByteBuffer.allocateDirect(
-                            (int) Math.min(LogitCache.VERIFY_BUFFER_BYTES, layout.chunkBytes(0)));
+                            (int) Math.min(VERIFY_BUFFER_BYTES, layout.chunkBytes(0)));
                 }
                 if (chunkCrc(chunk, buffer) == storedCrc) {
                     good[chunk] = true;
@@ -409,5 +411,9 @@ final class CachePreparation {
         } catch (IOException e) {
             throw AtomicFiles.naming(file, e); // "No space left on device" names no file
         }
+    }
+
+    private static String seconds(double s) {
+        return String.format(java.util.Locale.ROOT, "%.1f", s);
     }
 }

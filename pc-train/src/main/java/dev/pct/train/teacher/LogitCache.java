@@ -78,13 +78,10 @@ public final class LogitCache implements AutoCloseable {
     static final String FORMAT_NAME = "pct logit cache";
     static final int PREAMBLE_BYTES = 24;
     static final int TABLE_ENTRY_BYTES = 8;
-    static final int TABLE_ALIGNMENT = 8;
-    static final int DATA_ALIGNMENT = 4096;
     static final int WRITTEN = 1;
     static final int MAX_HEADER_BYTES = 1 << 20;
-    static final int VERIFY_BUFFER_BYTES = 8 << 20;
     /** The largest array (and buffer) length every JVM grants; a few words below Integer.MAX_VALUE. */
-    static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+    private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
     /** Mapped segments stay below 2^31 bytes: a ByteBuffer is indexed by int. */
     static final long DEFAULT_MAX_SEGMENT_BYTES = Integer.MAX_VALUE;
 
@@ -286,7 +283,7 @@ public final class LogitCache implements AutoCloseable {
     }
 
     /** Maps a prepared file's data region read-only, in segments of whole rows under maxSegmentBytes. */
-    static LogitCache mapped(Path file, CacheLayout layout, Report report, FileChannel channel,
+    private static LogitCache mapped(Path file, CacheLayout layout, Report report, FileChannel channel,
             long maxSegmentBytes, Runnable onClose) throws IOException {
         Identity identity = layout.identity;
         long rowBytes = (long) identity.classes() * identity.precision().bytesPerValue();
@@ -365,14 +362,14 @@ public final class LogitCache implements AutoCloseable {
         }
     }
 
-    static void requireFile(Path file) throws IOException {
+    private static void requireFile(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no teacher cache here; pc-train teacher CONFIG --out "
                     + file.toAbsolutePath().getParent() + " writes one for a job's old model and data");
         }
     }
 
-    static JsonNode checkIdentity(FileChannel channel, Path file, Identity expected) throws IOException {
+    private static JsonNode checkIdentity(FileChannel channel, Path file, Identity expected) throws IOException {
         JsonNode root = headerJson(channel, file);
         Identity stored;
         try {
@@ -471,7 +468,7 @@ public final class LogitCache implements AutoCloseable {
     }
 
     /** Reads a cache's JSON header (magic and length checked; the checksum is {@link CachePreparation}'s). */
-    static JsonNode headerJson(FileChannel channel, Path file) throws IOException {
+    private static JsonNode headerJson(FileChannel channel, Path file) throws IOException {
         ByteBuffer preamble = ByteBuffer.allocate(PREAMBLE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         while (preamble.hasRemaining() && channel.read(preamble) >= 0) {
             // reads the whole preamble
@@ -493,12 +490,12 @@ public final class LogitCache implements AutoCloseable {
         return MAPPER.readTree(json.array());
     }
 
-    static byte[] magic(ByteBuffer preamble, byte[] into) {
+    private static byte[] magic(ByteBuffer preamble, byte[] into) {
         preamble.get(into);
         return into;
     }
 
-    static void lock(FileChannel channel, Path file) throws IOException {
+    private static void lock(FileChannel channel, Path file) throws IOException {
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -671,10 +668,6 @@ public final class LogitCache implements AutoCloseable {
                 dst[offset + c] = Half.toFloat(halves.get(first + c));
             }
         }
-    }
-
-    static String seconds(double s) {
-        return String.format(java.util.Locale.ROOT, "%.1f", s);
     }
 
     static int crc(ByteBuffer bytes) {
