@@ -134,6 +134,8 @@ public final class PcTraining {
     private final IntFunction<BufferedImage> testImages;
     /** The reference ensembles the settings distil toward. */
     private final ReferenceEnsembles ensembles;
+    /** The reports of this run directory. */
+    private final RunReports reports;
     /** What the last run or read-back found: its kept epochs, interpolation curves and exported models. */
     private RunRecord record = RunRecord.empty();
 
@@ -229,6 +231,8 @@ public final class PcTraining {
         provenance = Collections.unmodifiableMap(new LinkedHashMap<>(b.provenance));
         runFiles = Map.copyOf(b.runFiles);
         testImages = b.testImages;
+        reports = new RunReports(runDir, data.classNames(), selection, oldModel == null ? List.of() : oldModel.notes(),
+                testImages, name);
     }
 
     /**
@@ -289,7 +293,7 @@ public final class PcTraining {
         LOG.info(String.format("Input pipeline alone: %.0f images/s with %d worker%s (%d ahead)", loadingRate,
                 workers, workers == 1 ? "" : "s", prefetch));
         ReportWriter.LoadingRate loading = new ReportWriter.LoadingRate(loadingRate, workers);
-        reports().writeLoadingRate(loading);
+        reports.writeLoadingRate(loading);
         StageRunner runner = new StageRunner(device, data, evalBatchSize, prefetcher, exportArchitectureJar,
                 selection.evaluateTest(), profileEpoch);
         List<EpochRecord> oldHistory = new ArrayList<>();
@@ -396,15 +400,7 @@ public final class PcTraining {
 
     /** Writes report.md, report.html and the files beside them. */
     private void writeReport(RunResults runResults, ReportWriter.LoadingRate loading) throws IOException {
-        Map<String, String> settings = settingsDescriptions();
-        reports().write(runResults, record, sweep.size() > 1 || !sweep.containsKey(PC) ? settings : Map.of(),
-                loading);
-    }
-
-    /** The reports of this run directory. */
-    private RunReports reports() {
-        return new RunReports(runDir, data.classNames(), selection, oldModel == null ? List.of() : oldModel.notes(),
-                testImages, name);
+        reports.write(runResults, record, isSweep() ? settingsDescriptions() : Map.of(), loading);
     }
 
     /** Trains (or reads back) a reported stage of a seed and adds its results, history and kept epoch to the run's. */
@@ -432,7 +428,7 @@ public final class PcTraining {
         }
         try (RunLock held = RunLock.acquire(runDir)) {
             RunResults runResults = finishedResults();
-            writeReport(runResults, reports().earlierLoadingRate());
+            writeReport(runResults, reports.earlierLoadingRate());
             LOG.info("Report of {} written again: {}", runDir, runDir.resolve(ReportWriter.REPORT_HTML));
             return new PcResult(runDir, runResults, RunReports.table(runResults.models()), record.models());
         }
@@ -467,7 +463,7 @@ public final class PcTraining {
      * @throws IllegalArgumentException when the runs' test sets or old models differ
      */
     public PcResult writeMergedReport(List<MergedRuns.Run> runs) throws IOException {
-        return reports().writeMerged(runs);
+        return reports.writeMerged(runs);
     }
 
     private RunResults finishedResults() throws IOException {
@@ -588,6 +584,11 @@ public final class PcTraining {
         return chosen;
     }
 
+    /** Whether the PC models are a sweep's settings (or one named setting), not the one model {@code pc}. */
+    private boolean isSweep() {
+        return sweep.size() > 1 || !sweep.containsKey(PC);
+    }
+
     /** Whether the run reads the old model's training-split logits: a setting distils and the inputs are fixed. */
     private boolean needsTrainLogits() {
         return distills() && !data.train().augments();
@@ -686,7 +687,7 @@ public final class PcTraining {
 
     private void writeProvenance(boolean resumed) throws IOException {
         Map<String, String> settings = null;
-        if (!(sweep.size() == 1 && sweep.containsKey(PC))) {
+        if (isSweep()) {
             settings = new LinkedHashMap<>();
             for (Map.Entry<String, PcSetting> e : sweep.entrySet()) {
                 settings.put(e.getKey(), e.getValue().describe());

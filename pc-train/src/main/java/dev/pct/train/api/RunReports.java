@@ -62,15 +62,18 @@ final class RunReports {
     /** Writes report.md, report.html and the files beside them, for a run's findings. */
     void write(RunResults results, RunRecord record, Map<String, String> settings, ReportWriter.LoadingRate loading)
             throws IOException {
-        ReportWriter.builder().setRunDirectory(runDir).optClassNames(classNames)
+        report(title)
                 .optLoadingRate(loading)
                 .optSelection(record.selected(), selection)
                 .optInterpolation(record.curves())
                 .optSettings(settings)
-                .optNotes(notes)
-                .optTestImages(testImages)
-                .optTitle(title)
                 .build().write(results);
+    }
+
+    /** A report of this run directory, with what every report of it shows: the classes, notes, images, title. */
+    private ReportWriter.Builder report(String reportTitle) {
+        return ReportWriter.builder().setRunDirectory(runDir).optClassNames(classNames).optNotes(notes)
+                .optTestImages(testImages).optTitle(reportTitle);
     }
 
     /**
@@ -88,13 +91,10 @@ final class RunReports {
             lines.add(runs.size() + " runs: " + String.join(", ", runs.stream().map(MergedRuns.Run::name).toList())
                     + ".");
             merged.notes().forEach(note -> lines.add(note + "."));
-            ReportWriter.builder().setRunDirectory(runDir).optClassNames(classNames)
+            report(title + " (" + runs.size() + " runs)")
                     .optSelection(merged.selected(), selection)
                     .optSettings(merged.settings())
                     .optMerged(lines)
-                    .optNotes(notes)
-                    .optTestImages(testImages)
-                    .optTitle(title + " (" + runs.size() + " runs)")
                     .build().write(merged.results());
         }
         LOG.info("Merged report of {} runs written: {}", runs.size(), runDir.resolve(ReportWriter.REPORT_HTML));
