@@ -26,16 +26,6 @@ public record SettingProblem(String key, Object value, String expected) {
     }
 
     /**
-     * Returns the problem under a section: its key prefixed by the section's path.
-     *
-     * @param path the section's path, e.g. {@code new_model.architecture}
-     * @return the problem with key {@code path.key}
-     */
-    public SettingProblem under(String path) {
-        return new SettingProblem(path + "." + key, value, expected);
-    }
-
-    /**
      * Throws for the first of some problems, as a builder refuses its settings.
      *
      * @param what the settings, for the message (e.g. the record's text)

@@ -53,10 +53,10 @@ public record InterpolationSettings(boolean enabled, List<Double> alphas, int bn
             return checks.fail("alphas", alphas, "at least one weight a in [0, 1]").problems();
         }
         for (int i = 0; i < alphas.size(); i++) {
-            Double a = alphas.get(i);
-            checks.when(a == null || !(a >= 0 && a <= 1) || i > 0 && alphas.get(i - 1) != null
-                    && !(a > alphas.get(i - 1)), "alphas[" + i + "]", a, "a number in [0, 1], larger than the one"
-                    + " before it");
+            // No element is null: the constructor's List.copyOf refuses them.
+            double a = alphas.get(i);
+            checks.when(!(a >= 0 && a <= 1) || i > 0 && !(a > alphas.get(i - 1)), "alphas[" + i + "]", a,
+                    "a number in [0, 1], larger than the one before it");
         }
         return checks.problems();
     }

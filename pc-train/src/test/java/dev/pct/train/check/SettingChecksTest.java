@@ -40,7 +40,6 @@ class SettingChecksTest {
                 "s.inf: got Infinity, expected a number >= 0", "s.zero: got 0.0, expected a number > 0",
                 "s.one: got 1.0, expected a number >= 0 and < 1"), lines(checks.problems()));
         assertEquals("k", new Checks("").key("k"));
-        assertEquals("a.b.k", new SettingProblem("k", 1, "x").under("a.b").key());
     }
 
     @Test
