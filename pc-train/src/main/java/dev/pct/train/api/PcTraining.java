@@ -325,43 +325,7 @@ public final class PcTraining {
             record.addHistory(oldHistory);
             StageRunner.OldPredictions oldPredictions = new StageRunner.OldPredictions(outputs.validation(),
                     outputs.test());
-            boolean distills = distills();
-            float[] oldTrainCorrect = null;
-            for (int seed : seeds) {
-                double baselineBest = Double.NaN;
-                StageRunner.Outcome baselineOutcome = null;
-                StageRunner.Stage baselineStage = plainRetrain(BASELINE, seed, baselineSelection(), "cross-entropy");
-                if (!distills || baseline) {
-                    baselineOutcome = run(runner, baselineStage, seed, oldPredictions);
-                    baselineBest = baselineOutcome.selectedRecord().validationError();
-                }
-                if (interpolation.enabled()) {
-                    interpolated(runner, seed, baselineStage, baselineBest, oldPredictions, true);
-                }
-                if (!distills) {
-                    continue;
-                }
-                Map<Integer, LogitRows> references = ensembles.train(runner, seed, baselineStage, baselineOutcome,
-                        oldPredictions, record, prefetcher, open);
-                if (!references.isEmpty() && oldTrainCorrect == null) {
-                    oldTrainCorrect = OldModelTeacher.correct(outputs.train(), data.train().labels());
-                }
-                EpochSelection.Spec spec = new EpochSelection.Spec(selection.rule(),
-                        selection.errorBound(baselineBest), selection.patience());
-                for (Map.Entry<String, PcSetting> setting : sweep.entrySet()) {
-                    PcSetting pc = setting.getValue();
-                    FocalDistillationLoss settingLoss = pc.loss();
-                    Loss stageLoss = pc.stageLoss();
-                    TeacherSource teacher = teacher(settingLoss, pc.reference(), old, outputs.train(), references,
-                            oldTrainCorrect);
-                    if (stageLoss instanceof TwoSourceDistillationLoss two) {
-                        teacher = new TwoSourceTeacher(teacher, teacher(two.getSecond(), pc.second().toward(), old,
-                                outputs.train(), references, oldTrainCorrect));
-                    }
-                    run(runner, stage(setting.getKey(), seed, StageLoss.of(stageLoss), teacher, spec,
-                            setting.getValue().describe(), trainingFor(settingLoss)), seed, oldPredictions);
-                }
-            }
+            forEachStage(new TrainedStages(runner, oldPredictions, old, outputs, prefetcher, open));
         } finally {
             if (oldStage != null) {
                 oldStage.close();
@@ -401,14 +365,6 @@ public final class PcTraining {
     /** Writes report.md, report.html and the files beside them. */
     private void writeReport(RunResults runResults, ReportWriter.LoadingRate loading) throws IOException {
         reports.write(runResults, record, isSweep() ? settingsDescriptions() : Map.of(), loading);
-    }
-
-    /** Trains (or reads back) a reported stage of a seed and adds its results, history and kept epoch to the run's. */
-    private StageRunner.Outcome run(StageRunner runner, StageRunner.Stage stage, int seed,
-            StageRunner.OldPredictions oldPredictions) throws IOException {
-        StageRunner.Outcome outcome = runner.run(stage, stageDirectory(seed, stage.name()), oldPredictions);
-        record.addStage(stage.name(), seed, stage.selection().errorBound(), outcome);
-        return outcome;
     }
 
     /**
@@ -481,29 +437,153 @@ public final class PcTraining {
         if (oldArchitecture != null) {
             record.addHistory(runner.finished(OLD, oldSeed, runDir.resolve(OLD), false).history());
         }
-        // The stages in the order run() trains them, so that the report lists them alike.
+        forEachStage(new FinishedStages(runner));
+        return record.toResults(Confidence.ofLogits(oldTest, classes));
+    }
+
+    /**
+     * Walks every seed's stages in the one order in which {@link #run()} trains them and the report lists them: the
+     * plain retrain (when it is compared, or nothing distils), the weight-interpolated model, the reference
+     * ensembles, then each PC setting, whose kept epoch is bounded by the plain retrain's validation error. Each
+     * stage's outcome goes into {@link #record}.
+     */
+    private void forEachStage(SeedStages stages) throws IOException {
+        boolean distills = distills();
         for (int seed : seeds) {
-            double baselineBest = Double.NaN;
             StageRunner.Outcome baselineOutcome = null;
-            if (!distills() || baseline) {
-                baselineOutcome = runner.finished(BASELINE, seed, stageDirectory(seed, BASELINE), export);
+            double baselineBest = Double.NaN;
+            if (!distills || baseline) {
+                baselineOutcome = stages.baseline(seed);
                 record.addStage(BASELINE, seed, Double.NaN, baselineOutcome);
                 baselineBest = baselineOutcome.selectedRecord().validationError();
             }
             if (interpolation.enabled()) {
-                interpolated(runner, seed, null, baselineBest, null, false);
+                stages.interpolated(seed, baselineBest);
             }
-            if (!distills()) {
+            if (!distills) {
                 continue;
             }
-            ensembles.readBack(runner, seed, baselineOutcome, record);
-            double bound = selection.errorBound(baselineBest);
-            for (String setting : sweep.keySet()) {
-                record.addStage(setting, seed, bound, runner.finished(setting, seed, stageDirectory(seed, setting),
-                        export));
+            Map<Integer, LogitRows> references = stages.ensembles(seed, baselineOutcome);
+            EpochSelection.Spec spec = new EpochSelection.Spec(selection.rule(), selection.errorBound(baselineBest),
+                    selection.patience());
+            for (Map.Entry<String, PcSetting> setting : sweep.entrySet()) {
+                record.addStage(setting.getKey(), seed, spec.errorBound(),
+                        stages.setting(seed, setting.getKey(), setting.getValue(), references, spec));
             }
         }
-        return record.toResults(Confidence.ofLogits(oldTest, classes));
+    }
+
+    /** What {@link #forEachStage} does with each stage of a seed: train it, or read it back from its directory. */
+    private interface SeedStages {
+        /** The plain retrain's outcome. */
+        StageRunner.Outcome baseline(int seed) throws IOException;
+
+        /** Weight interpolation, given the plain retrain's best validation error (NaN without it). */
+        void interpolated(int seed, double baselineBest) throws IOException;
+
+        /** The reference ensembles' training logits, by member count (empty when only read back). */
+        Map<Integer, LogitRows> ensembles(int seed, StageRunner.Outcome baselineOutcome) throws IOException;
+
+        /** A PC setting's outcome, its epoch kept by {@code spec}. */
+        StageRunner.Outcome setting(int seed, String name, PcSetting setting, Map<Integer, LogitRows> references,
+                EpochSelection.Spec spec) throws IOException;
+    }
+
+    /** The stages trained (or resumed) by {@link #run()}. */
+    private final class TrainedStages implements SeedStages {
+        private final StageRunner runner;
+        private final StageRunner.OldPredictions oldPredictions;
+        private final OldModel old;
+        private final OldModelTeacher.Outputs outputs;
+        private final Prefetcher prefetcher;
+        private final List<AutoCloseable> open;
+        /** Which training samples the old model gets right, once an ensemble's weights need it. */
+        private float[] oldTrainCorrect;
+
+        TrainedStages(StageRunner runner, StageRunner.OldPredictions oldPredictions, OldModel old,
+                OldModelTeacher.Outputs outputs, Prefetcher prefetcher, List<AutoCloseable> open) {
+            this.runner = runner;
+            this.oldPredictions = oldPredictions;
+            this.old = old;
+            this.outputs = outputs;
+            this.prefetcher = prefetcher;
+            this.open = open;
+        }
+
+        @Override
+        public StageRunner.Outcome baseline(int seed) throws IOException {
+            return train(baselineStage(seed), seed);
+        }
+
+        @Override
+        public void interpolated(int seed, double baselineBest) throws IOException {
+            PcTraining.this.interpolated(runner, seed, baselineStage(seed), baselineBest, oldPredictions, true);
+        }
+
+        @Override
+        public Map<Integer, LogitRows> ensembles(int seed, StageRunner.Outcome baselineOutcome) throws IOException {
+            Map<Integer, LogitRows> references = PcTraining.this.ensembles.train(runner, seed, baselineStage(seed),
+                    baselineOutcome, oldPredictions, record, prefetcher, open);
+            if (!references.isEmpty() && oldTrainCorrect == null) {
+                oldTrainCorrect = OldModelTeacher.correct(outputs.train(), data.train().labels());
+            }
+            return references;
+        }
+
+        @Override
+        public StageRunner.Outcome setting(int seed, String name, PcSetting setting,
+                Map<Integer, LogitRows> references, EpochSelection.Spec spec) throws IOException {
+            FocalDistillationLoss settingLoss = setting.loss();
+            Loss stageLoss = setting.stageLoss();
+            TeacherSource teacher = teacher(settingLoss, setting.reference(), old, outputs.train(), references,
+                    oldTrainCorrect);
+            if (stageLoss instanceof TwoSourceDistillationLoss two) {
+                teacher = new TwoSourceTeacher(teacher, teacher(two.getSecond(), setting.second().toward(), old,
+                        outputs.train(), references, oldTrainCorrect));
+            }
+            return train(stage(name, seed, StageLoss.of(stageLoss), teacher, spec, setting.describe(),
+                    trainingFor(settingLoss)), seed);
+        }
+
+        private StageRunner.Outcome train(StageRunner.Stage stage, int seed) throws IOException {
+            return runner.run(stage, stageDirectory(seed, stage.name()), oldPredictions);
+        }
+    }
+
+    /** The stages of a finished run, read back by {@link #report()} and {@link #finished()}. */
+    private final class FinishedStages implements SeedStages {
+        private final StageRunner runner;
+
+        FinishedStages(StageRunner runner) {
+            this.runner = runner;
+        }
+
+        @Override
+        public StageRunner.Outcome baseline(int seed) throws IOException {
+            return runner.finished(BASELINE, seed, stageDirectory(seed, BASELINE), export);
+        }
+
+        @Override
+        public void interpolated(int seed, double baselineBest) throws IOException {
+            PcTraining.this.interpolated(runner, seed, null, baselineBest, null, false);
+        }
+
+        @Override
+        public Map<Integer, LogitRows> ensembles(int seed, StageRunner.Outcome baselineOutcome) throws IOException {
+            PcTraining.this.ensembles.readBack(runner, seed, baselineOutcome, record);
+            return Map.of();
+        }
+
+        @Override
+        public StageRunner.Outcome setting(int seed, String name, PcSetting setting,
+                Map<Integer, LogitRows> references, EpochSelection.Spec spec) throws IOException {
+            return runner.finished(name, seed, stageDirectory(seed, name), export);
+        }
+    }
+
+    /** A seed's plain retrain: cross-entropy, its epoch kept by {@link #baselineSelection()}. */
+    private StageRunner.Stage baselineStage(int seed) {
+        return plainRetrain(BASELINE, seed, baselineSelection(), "cross-entropy");
     }
 
     /** A plain retrain of the new model (cross-entropy, the job's training), with its provenance. */
