@@ -22,7 +22,7 @@ final class Provenance {
     /**
      * The facts of one trained model, in its exported metadata.
      *
-     * @param caller the caller's facts ({@link PcTraining.Builder#optProvenance})
+     * @param caller the caller's facts ({@link PcTrainingBuilder#optProvenance})
      * @param run the run directory, absolute
      * @param model the model's role or setting name
      * @param seed the seed it trained with

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The rules between the parts of an update, each written once: which stage a choice needs. {@code
- * PcTraining.Builder#build()} refuses a training that breaks one, in the Java API's terms; a job file's validator
+ * PcTrainingBuilder#build()} refuses a training that breaks one, in the Java API's terms; a job file's validator
  * reports it before anything loads, under the key that made the choice.
  *
  * @param baseline whether the plain retrain (the baseline) is trained

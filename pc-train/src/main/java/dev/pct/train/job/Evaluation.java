@@ -60,7 +60,7 @@ public final class Evaluation implements AutoCloseable {
             throws IOException {
         JobData job = JobData.load(config.data(), config.seeds().get(0), null);
         Device device = Devices.resolve(config.device());
-        // The job's training batch, as the job evaluates: see PcTraining.Builder#optEvaluationBatchSize.
+        // The job's training batch, as the job evaluates: see PcTrainingBuilder#optEvaluationBatchSize.
         int batchSize = config.training().batchSize();
         Scorer oldScorer = scorer(oldPath, config.oldModel().architecture(), job, device, "--old", trustCode,
                 batchSize);

@@ -10,6 +10,7 @@ import dev.pct.train.api.Devices;
 import dev.pct.train.api.PcResult;
 import dev.pct.train.api.PcSetting;
 import dev.pct.train.api.PcTraining;
+import dev.pct.train.api.PcTrainingBuilder;
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.LossConfig;
 import dev.pct.train.config.NewModelConfig;
@@ -67,7 +68,7 @@ public final class PcJob {
 
     /**
      * Runs (or resumes) a job in a run directory, profiling one epoch of every stage (see {@link
-     * PcTraining.Builder#optProfileEpoch}).
+     * PcTrainingBuilder#optProfileEpoch}).
      *
      * @param config the effective configuration
      * @param runDir the run directory; an existing one is resumed
@@ -276,7 +277,7 @@ public final class PcJob {
         provenance.put("job", config.name());
         provenance.put("data", config.data().source() + (config.data().path() == null ? ""
                 : " " + config.data().path()));
-        PcTraining.Builder builder = PcTraining.builder()
+        PcTrainingBuilder builder = PcTraining.builder()
                 .setRunDirectory(runDir)
                 .setData(job.data())
                 .setNewModel(newModel(config.newModel(), old))
