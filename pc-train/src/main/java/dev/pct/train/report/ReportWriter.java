@@ -72,19 +72,14 @@ public final class ReportWriter {
 
     private final Path runDirectory;
     private final List<String> classNames;
-    private final int listedFlips;
     private final int chartWidth;
     private final int chartHeight;
-    private final LoadingRate loading;
-    private final List<SelectedEpoch> selected;
     private final List<InterpolationCurve> interpolation;
-    private final SelectionSettings selection;
-    private final Map<String, String> settings;
-    private final List<String> notes;
-    private final List<String> merged;
     private final IntFunction<BufferedImage> testImages;
     private final int galleryPageSize;
     private final String title;
+    /** report.md's sections. */
+    private final ReportMarkdown markdown;
 
     /**
      * How fast the input pipeline prepared batches with nothing else running.
@@ -95,21 +90,16 @@ public final class ReportWriter {
     public record LoadingRate(double imagesPerSecond, int workers) {}
 
     private ReportWriter(Builder builder) {
-        loading = builder.loading;
-        selected = builder.selected;
         interpolation = builder.interpolation;
-        selection = builder.selection;
-        settings = builder.settings;
-        notes = builder.notes;
-        merged = builder.merged;
         testImages = builder.testImages;
         galleryPageSize = builder.galleryPageSize;
         title = builder.title;
         runDirectory = builder.runDirectory;
         classNames = builder.classNames;
-        listedFlips = builder.listedFlips;
         chartWidth = builder.chartWidth;
         chartHeight = builder.chartHeight;
+        markdown = new ReportMarkdown(builder.classNames, builder.listedFlips, builder.loading, builder.selected,
+                builder.interpolation, builder.selection, builder.settings, builder.notes, builder.merged);
     }
 
     /**
@@ -195,8 +185,7 @@ public final class ReportWriter {
             charts.put("Weight interpolation: error and NFR over a", curve);
         }
 
-        ReportMarkdown.Sections md = new ReportMarkdown(classNames, listedFlips, loading, selected, interpolation,
-                selection, settings, notes, merged).sections(models, newModels, labels, oldPredictions, hasCurves,
+        ReportMarkdown.Sections md = markdown.sections(models, newModels, labels, oldPredictions, hasCurves,
                 results.history());
         written.add(put(REPORT_MD, md.joined()));
 
