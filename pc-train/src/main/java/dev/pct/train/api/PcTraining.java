@@ -356,9 +356,16 @@ public final class PcTraining {
     private Map<String, String> settingsDescriptions() {
         Map<String, String> settings = new LinkedHashMap<>();
         if (distills()) {
-            sweep.forEach((label, l) -> settings.put(label, l.describe()));
+            settings.putAll(sweepDescriptions());
             settings.putAll(ensembles.descriptions());
         }
+        return settings;
+    }
+
+    /** The PC settings' descriptions, by setting name, in the sweep's order. */
+    private Map<String, String> sweepDescriptions() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        sweep.forEach((label, l) -> settings.put(label, l.describe()));
         return settings;
     }
 
@@ -458,7 +465,10 @@ public final class PcTraining {
                 baselineBest = baselineOutcome.selectedRecord().validationError();
             }
             if (interpolation.enabled()) {
-                stages.interpolated(seed, baselineBest);
+                InterpolationRunner.Result interpolated = stages.interpolated(seed, baselineBest);
+                record.addModel(INTERPOLATED, seed, interpolated.testLogits());
+                record.addInterpolation(INTERPOLATED, seed, interpolated.curve(),
+                        export ? stageDirectory(seed, INTERPOLATED).resolve(StageRunner.MODEL_DIR) : null);
             }
             if (!distills) {
                 continue;
@@ -478,8 +488,8 @@ public final class PcTraining {
         /** The plain retrain's outcome. */
         StageRunner.Outcome baseline(int seed) throws IOException;
 
-        /** Weight interpolation, given the plain retrain's best validation error (NaN without it). */
-        void interpolated(int seed, double baselineBest) throws IOException;
+        /** Weight interpolation's curve and kept model, given the plain retrain's best validation error (or NaN). */
+        InterpolationRunner.Result interpolated(int seed, double baselineBest) throws IOException;
 
         /** The reference ensembles' training logits, by member count (empty when only read back). */
         Map<Integer, LogitRows> ensembles(int seed, StageRunner.Outcome baselineOutcome) throws IOException;
@@ -516,8 +526,8 @@ public final class PcTraining {
         }
 
         @Override
-        public void interpolated(int seed, double baselineBest) throws IOException {
-            PcTraining.this.interpolated(runner, seed, baselineStage(seed), baselineBest, oldPredictions, true);
+        public InterpolationRunner.Result interpolated(int seed, double baselineBest) throws IOException {
+            return interpolate(runner, seed, baselineStage(seed), baselineBest, oldPredictions);
         }
 
         @Override
@@ -564,8 +574,8 @@ public final class PcTraining {
         }
 
         @Override
-        public void interpolated(int seed, double baselineBest) throws IOException {
-            PcTraining.this.interpolated(runner, seed, null, baselineBest, null, false);
+        public InterpolationRunner.Result interpolated(int seed, double baselineBest) throws IOException {
+            return interpolator(runner).finished(INTERPOLATED, seed, stageDirectory(seed, INTERPOLATED));
         }
 
         @Override
@@ -619,33 +629,28 @@ public final class PcTraining {
 
     /**
      * Weight interpolation of a seed (BCWI): trains the soup's extra members if any, then scores the grid between the
-     * old model's parameters and the plain retrain's (or the members' mean), keeps an a by the selection rule on
-     * validation, and reports that model as {@value #INTERPOLATED}. With {@code train} false it only reads back.
+     * old model's parameters and the plain retrain's (or the members' mean) and keeps an a by the selection rule on
+     * validation; {@link #forEachStage} reports that model as {@value #INTERPOLATED}.
      */
-    private void interpolated(StageRunner runner, int seed, StageRunner.Stage baselineStage, double baselineBest,
-            StageRunner.OldPredictions oldPredictions, boolean train) throws IOException {
-        InterpolationRunner interpolator = new InterpolationRunner(runner, data, device, interpolation,
-                training.batchSize());
-        Path dir = stageDirectory(seed, INTERPOLATED);
-        InterpolationRunner.Result result;
-        if (train) {
-            List<Path> news = new ArrayList<>(List.of(stageDirectory(seed, BASELINE)));
-            for (int j = 1; j < interpolation.soupMembers(); j++) {
-                StageRunner.Stage member = member(seed, j, baselineStage);
-                runner.run(member, stageDirectory(seed, member.name()), oldPredictions);
-                news.add(stageDirectory(seed, member.name()));
-            }
-            Path oldFile = oldParameters != null ? oldParameters
-                    : runDir.resolve(OLD).resolve(StageRunner.FINAL_PARAMETERS);
-            EpochSelection.Spec spec = InterpolationRunner.selection(selection, baselineBest);
-            StageRunner.Stage stage = stage(INTERPOLATED, seed, StageLoss.of(Loss.softmaxCrossEntropyLoss()),
-                    TeacherSource.NONE, spec, interpolation.describe(), training);
-            result = interpolator.run(stage, dir, oldFile, news, spec, oldPredictions);
-        } else {
-            result = interpolator.finished(INTERPOLATED, seed, dir);
+    private InterpolationRunner.Result interpolate(StageRunner runner, int seed, StageRunner.Stage baselineStage,
+            double baselineBest, StageRunner.OldPredictions oldPredictions) throws IOException {
+        List<Path> news = new ArrayList<>(List.of(stageDirectory(seed, BASELINE)));
+        for (int j = 1; j < interpolation.soupMembers(); j++) {
+            StageRunner.Stage member = member(seed, j, baselineStage);
+            runner.run(member, stageDirectory(seed, member.name()), oldPredictions);
+            news.add(stageDirectory(seed, member.name()));
         }
-        record.addModel(INTERPOLATED, seed, result.testLogits());
-        record.addInterpolation(INTERPOLATED, seed, result.curve(), export ? dir.resolve(StageRunner.MODEL_DIR) : null);
+        Path oldFile = oldParameters != null ? oldParameters
+                : runDir.resolve(OLD).resolve(StageRunner.FINAL_PARAMETERS);
+        EpochSelection.Spec spec = InterpolationRunner.selection(selection, baselineBest);
+        StageRunner.Stage stage = stage(INTERPOLATED, seed, StageLoss.of(Loss.softmaxCrossEntropyLoss()),
+                TeacherSource.NONE, spec, interpolation.describe(), training);
+        return interpolator(runner).run(stage, stageDirectory(seed, INTERPOLATED), oldFile, news, spec,
+                oldPredictions);
+    }
+
+    private InterpolationRunner interpolator(StageRunner runner) {
+        return new InterpolationRunner(runner, data, device, interpolation, training.batchSize());
     }
 
     /** Member {@code j + 1} of a seed's ensemble or soup: a plain retrain with its own seed. */
@@ -701,8 +706,8 @@ public final class PcTraining {
     /**
      * Computes the old model's logits of the training (unless augmented), validation (unless empty) and test
      * splits into a folder, once, for jobs to share ({@code pc-train teacher}; see {@link
-     * PcTrainingBuilder#optSharedTeacherCache}): the files and format of a run directory's {@code old/}, each written under
-     * an exclusive lock and resumable after a kill, an existing complete one verified and kept.
+     * PcTrainingBuilder#optSharedTeacherCache}): the files and format of a run directory's {@code old/}, each
+     * written under an exclusive lock and resumable after a kill, an existing complete one verified and kept.
      *
      * @param folder where the caches go (created when missing)
      * @return the files, in that order
@@ -766,13 +771,7 @@ public final class PcTraining {
     }
 
     private void writeProvenance(boolean resumed) throws IOException {
-        Map<String, String> settings = null;
-        if (isSweep()) {
-            settings = new LinkedHashMap<>();
-            for (Map.Entry<String, PcSetting> e : sweep.entrySet()) {
-                settings.put(e.getKey(), e.getValue().describe());
-            }
-        }
+        Map<String, String> settings = isSweep() ? sweepDescriptions() : null;
         String old = oldModel != null ? oldModel.description() : oldLogits != null ? "logits"
                 : "trained in the job" + (oldSeed != seeds.get(0) ? " (seed " + oldSeed + ")" : "") + ": "
                         + oldArchitecture.description();
