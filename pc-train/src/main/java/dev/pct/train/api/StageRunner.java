@@ -13,6 +13,7 @@ import dev.pct.core.metrics.FlipReport;
 import dev.pct.train.data.BatchSource;
 import dev.pct.train.data.ModelInput;
 import dev.pct.train.data.PcData;
+import dev.pct.train.data.ResizeMode;
 import dev.pct.train.export.ModelExport;
 import dev.pct.train.io.AtomicFiles;
 import dev.pct.train.io.Logits;
@@ -308,7 +309,9 @@ final class StageRunner {
 
     private ModelExport.Description description(StageNetwork network, Stage stage) {
         ModelInput input = data.newInput();
-        return new ModelExport.Description(network.exportArguments(), data.train().sampleShape(), data.classes(),
+        return new ModelExport.Description(network.exportArguments(), data.train().sampleShape(),
+                input == null ? ResizeMode.STRETCH : input.resize(), input == null ? 1.0 : input.cropFraction(),
+                data.classes(),
                 input == null ? null : input.normalizer().mean(), input == null ? null : input.normalizer().std(),
                 data.classNames(), stage.provenance());
     }

@@ -345,7 +345,8 @@ public final class PcTrainCli implements Callable<Integer> {
 
         @Option(names = "--center-crop", paramLabel = "FRACTION", arity = "0..1", fallbackValue = "0.875",
                 description = "bring images to the input size by resizing to size/FRACTION and cropping the center"
-                        + " (default fraction 0.875) instead of stretching them")
+                        + " (default fraction 0.875) instead of stretching them; a model directory pct exported "
+                        + "says how it trained, which is the default for it")
         private Double centerCrop;
 
         @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N")
@@ -369,7 +370,7 @@ public final class PcTrainCli implements Callable<Integer> {
                     mean == null ? null : floats(mean), std == null ? null : floats(std),
                     size == null ? 0 : size.get(0), size == null ? 0 : size.get(1), channels,
                     bgr ? dev.pct.train.data.ChannelOrder.BGR : dev.pct.train.data.ChannelOrder.RGB,
-                    centerCrop == null ? dev.pct.train.data.ResizeMode.STRETCH : dev.pct.train.data.ResizeMode.CENTER_CROP,
+                    centerCrop == null ? null : dev.pct.train.data.ResizeMode.CENTER_CROP,
                     centerCrop == null ? 1.0 : centerCrop);
             dev.pct.train.job.Predict.Summary summary =
                     dev.pct.train.job.Predict.run(model, data, split, out, options, device, trustModelCode);

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pct.train.data.ResizeMode;
 import dev.pct.train.model.ArchitectureBlockFactory;
 import dev.pct.train.io.AtomicFiles;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.jar.JarEntry;
@@ -44,8 +46,8 @@ import java.util.stream.Stream;
  *       path. By default the directory holds no code: a service puts pct's architecture artifact ({@code
  *       dev.pct:pc-train:<version>:models}) on its class path instead;
  *   <li>{@code synset.txt}: the class names, one per line, the file DJL's classification translators read;
- *   <li>{@code pct-model.json}: the same facts for people and tools (input shape, classes, normalization,
- *       provenance).
+ *   <li>{@code pct-model.json}: the same facts for people and tools (input shape and how images of another
+ *       size reach it, classes, normalization, provenance).
  * </ul>
  *
  * <p>The directory is written next to its place and moved in at the end, so a crash leaves either the
@@ -69,6 +71,9 @@ public final class ModelExport {
      *
      * @param architecture the {@code pct.*} keys of the architecture (empty: the block must be supplied to load)
      * @param inputShape one sample's shape, (C, H, W)
+     * @param resize how the training brought images of another size to that shape (written to the metadata, which
+     *     {@code predict} reads, so that a model trained on center crops is scored on center crops)
+     * @param cropFraction for {@link ResizeMode#CENTER_CROP}, the share of the resized shorter side kept
      * @param classes the number of classes
      * @param mean the input normalization's per-channel mean, or null when the model takes prepared input
      * @param std the per-channel standard deviation, or null
@@ -78,6 +83,8 @@ public final class ModelExport {
     public record Description(
             Map<String, String> architecture,
             Shape inputShape,
+            ResizeMode resize,
+            double cropFraction,
             int classes,
             float[] mean,
             float[] std,
@@ -171,6 +178,11 @@ public final class ModelExport {
         input.put("layout", "NCHW float32");
         input.put("values", d.mean() == null ? "as prepared for training"
                 : "intensities in [0, 1]; the model normalizes");
+        // How images of another size became the shape in training: what a caller must do to them too.
+        input.put("resize", d.resize().name().toLowerCase(Locale.ROOT));
+        if (d.resize() == ResizeMode.CENTER_CROP) {
+            input.put("crop_fraction", d.cropFraction());
+        }
         json.put("input", input);
         json.put("classes", d.classes());
         if (!d.classNames().isEmpty()) {

@@ -60,7 +60,8 @@ public final class Predict {
      * @param width the input width, or 0 for the data's
      * @param channels the input channels, or 0 for the data's
      * @param order the channel order
-     * @param resize how images of another size reach the input size
+     * @param resize how images of another size reach the input size, or null for the way the model trained (an
+     *     exported model's metadata says; stretched otherwise)
      * @param cropFraction for {@link ResizeMode#CENTER_CROP}, the share of the resized image kept
      */
     public record InputOptions(float[] mean, float[] std, int height, int width, int channels, ChannelOrder order,
@@ -117,8 +118,11 @@ public final class Predict {
                 : (int) fixed.get(2);
         Normalizer normalizer = options.mean() == null ? Normalizer.identity(channels)
                 : new Normalizer(options.mean(), options.std());
-        ModelInput input = new ModelInput(channels, height, width, options.order(), options.resize(),
-                options.cropFraction(), normalizer);
+        ResizeMode resize = options.resize() != null ? options.resize()
+                : shape != null ? shape.resize() : ResizeMode.STRETCH;
+        double cropFraction = options.resize() != null ? options.cropFraction()
+                : shape != null ? shape.cropFraction() : 1.0;
+        ModelInput input = new ModelInput(channels, height, width, options.order(), resize, cropFraction, normalizer);
         ImageBatches batches = new ImageBatches(BatchMaker.builder().setData(samples).optInput(input).build());
         try (OldModel loaded = OldModelFiles.load(kind, model, null, dev, trustCode, "MODEL " + model);
                 NDManager manager = NDManager.newBaseManager(dev)) {
@@ -145,8 +149,8 @@ public final class Predict {
         }
     }
 
-    /** The input shape and classes an exported model states in its metadata. */
-    private record ModelShape(Shape input, int classes) {}
+    /** The input shape, how images of another size reach it, and the classes an exported model's metadata states. */
+    private record ModelShape(Shape input, ResizeMode resize, double cropFraction, int classes) {}
 
     private static ModelShape modelShape(Path model, OldModelFiles.Kind kind) throws IOException {
         Path metadata = model.resolve(ModelExport.METADATA);
@@ -158,8 +162,20 @@ public final class Predict {
         if (!shape.isArray() || shape.size() != 3) {
             throw new IOException(metadata + ": input.shape should be [C, H, W], got " + shape);
         }
+        // An export from before input.resize does not say; predict stretched its images then, and still does.
+        String resize = json.path("input").path("resize").asText("stretch");
+        ResizeMode mode = switch (resize) {
+            case "stretch" -> ResizeMode.STRETCH;
+            case "center_crop" -> ResizeMode.CENTER_CROP;
+            default -> throw new IOException(metadata + ": input.resize should be stretch or center_crop, got "
+                    + resize);
+        };
+        double cropFraction = json.path("input").path("crop_fraction").asDouble(1.0);
+        if (!(cropFraction > 0 && cropFraction <= 1)) {
+            throw new IOException(metadata + ": input.crop_fraction should be in (0, 1], got " + cropFraction);
+        }
         return new ModelShape(new Shape(shape.get(0).asLong(), shape.get(1).asLong(), shape.get(2).asLong()),
-                json.path("classes").asInt());
+                mode, cropFraction, json.path("classes").asInt());
     }
 
     private static OldModelFiles.Kind kind(Path model) {

@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pct.train.config.JobConfig;
 import dev.pct.train.config.JobConfigLoader;
 import dev.pct.train.data.DataFormatException;
 import dev.pct.train.data.IdxReader;
+import dev.pct.train.export.ModelExport;
 import dev.pct.train.io.Logits;
+import dev.pct.train.io.PredictionFiles;
 import dev.pct.train.teacher.LogitCache;
+import dev.pct.train.testing.CliRun;
 import dev.pct.train.testing.Fixtures;
 import dev.pct.train.testing.ForkedJvm;
 import dev.pct.train.testing.Trees;
@@ -113,6 +118,37 @@ class ImageFolderJobTest {
         }
         assertArrayEquals(Logits.read(whole.resolve("seed-1/pc/logits-test.bin"), 256, 4),
                 Logits.read(cut.resolve("seed-1/pc/logits-test.bin"), 256, 4), 0f);
+    }
+
+    @Test
+    void anExportedModelIsScoredOnTheCenterCropsItTrainedOn() throws IOException {
+        // The job's images are not square and the job center-crops them (crop_fraction 0.875): stretching them
+        // instead, as predict once did for every model directory, gives the model other inputs.
+        Path run = tmp.resolve("run");
+        PcJob.run(JobConfigLoader.load(job(folder, "")), run);
+        Path model = run.resolve("seed-1/pc/model");
+        JsonNode input = new ObjectMapper().readTree(model.resolve(ModelExport.METADATA).toFile()).path("input");
+        assertEquals("center_crop", input.path("resize").asText(), input.toString());
+        assertEquals(0.875, input.path("crop_fraction").asDouble(), input.toString());
+
+        float[] trained = Logits.read(run.resolve("seed-1/pc/logits-test.bin"), 256, 4);
+        Path csv = tmp.resolve("pc-test.csv");
+        CliRun.Result predicted = CliRun.run("predict", model.toString(), run.resolve("config.yaml").toString(),
+                "--split", "test", "--out", csv.toString(), "--device", "cpu");
+        assertEquals(0, predicted.status(), predicted.err());
+        // The export holds the normalization the job measured, so its logits match to float rounding only.
+        assertArrayEquals(trained, PredictionFiles.readLogits(csv, 4), 1e-4f, "the report's logits");
+
+        // Told to crop otherwise (half the shorter side), the model sees other inputs: the check above can fail.
+        Path stretched = tmp.resolve("half-crop.csv");
+        assertEquals(0, CliRun.run("predict", model.toString(), run.resolve("config.yaml").toString(), "--split",
+                "test", "--out", stretched.toString(), "--device", "cpu", "--center-crop", "0.5").status());
+        float[] other = PredictionFiles.readLogits(stretched, 4);
+        double largest = 0;
+        for (int i = 0; i < other.length; i++) {
+            largest = Math.max(largest, Math.abs(other[i] - trained[i]));
+        }
+        assertTrue(largest > 1e-2, "other crops give other logits, largest difference " + largest);
     }
 
     @Test

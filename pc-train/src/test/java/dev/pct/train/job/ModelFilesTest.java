@@ -158,7 +158,8 @@ class ModelFilesTest {
                 .readTree(exported.resolve("pct-model.json").toFile());
         List<String> inputKeys = new java.util.ArrayList<>();
         description.get("input").fieldNames().forEachRemaining(inputKeys::add);
-        assertEquals(List.of("shape", "layout", "values"), inputKeys);
+        assertEquals(List.of("shape", "layout", "values", "resize"), inputKeys);
+        assertEquals("stretch", description.get("input").get("resize").asText(), "IDX images are of the input size");
         List<String> architectureKeys = new java.util.ArrayList<>();
         description.get("architecture").fieldNames().forEachRemaining(architectureKeys::add);
         assertEquals(architectureKeys.stream().sorted().toList(), architectureKeys);
