@@ -310,7 +310,7 @@ final class StageRunner {
     private ModelExport.Description description(StageNetwork network, Stage stage) {
         ModelInput input = data.newInput();
         return new ModelExport.Description(network.exportArguments(), data.train().sampleShape(),
-                input == null ? ResizeMode.STRETCH : input.resize(), input == null ? 1.0 : input.cropFraction(),
+                input == null || input.resize() != ResizeMode.CENTER_CROP ? null : input.cropFraction(),
                 data.classes(),
                 input == null ? null : input.normalizer().mean(), input == null ? null : input.normalizer().std(),
                 data.classNames(), stage.provenance());

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.pct.train.data.ResizeMode;
 import dev.pct.train.model.ArchitectureBlockFactory;
 import dev.pct.train.io.AtomicFiles;
 import java.io.IOException;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.jar.JarEntry;
@@ -71,9 +69,10 @@ public final class ModelExport {
      *
      * @param architecture the {@code pct.*} keys of the architecture (empty: the block must be supplied to load)
      * @param inputShape one sample's shape, (C, H, W)
-     * @param resize how the training brought images of another size to that shape (written to the metadata, which
-     *     {@code predict} reads, so that a model trained on center crops is scored on center crops)
-     * @param cropFraction for {@link ResizeMode#CENTER_CROP}, the share of the resized shorter side kept
+     * @param centerCrop how the training brought images of another size to that shape: the share of the resized
+     *     shorter side kept when it took center crops, or null when it stretched them (written to the metadata as
+     *     {@code input.resize} and {@code input.crop_fraction}, which {@code predict} reads, so that a model
+     *     trained on center crops is scored on center crops)
      * @param classes the number of classes
      * @param mean the input normalization's per-channel mean, or null when the model takes prepared input
      * @param std the per-channel standard deviation, or null
@@ -83,8 +82,7 @@ public final class ModelExport {
     public record Description(
             Map<String, String> architecture,
             Shape inputShape,
-            ResizeMode resize,
-            double cropFraction,
+            Double centerCrop,
             int classes,
             float[] mean,
             float[] std,
@@ -179,9 +177,9 @@ public final class ModelExport {
         input.put("values", d.mean() == null ? "as prepared for training"
                 : "intensities in [0, 1]; the model normalizes");
         // How images of another size became the shape in training: what a caller must do to them too.
-        input.put("resize", d.resize().name().toLowerCase(Locale.ROOT));
-        if (d.resize() == ResizeMode.CENTER_CROP) {
-            input.put("crop_fraction", d.cropFraction());
+        input.put("resize", d.centerCrop() == null ? "stretch" : "center_crop");
+        if (d.centerCrop() != null) {
+            input.put("crop_fraction", d.centerCrop());
         }
         json.put("input", input);
         json.put("classes", d.classes());

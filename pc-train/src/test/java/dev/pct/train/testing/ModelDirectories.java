@@ -2,7 +2,6 @@ package dev.pct.train.testing;
 
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
-import dev.pct.train.data.ResizeMode;
 import dev.pct.train.export.ModelExport;
 import dev.pct.train.model.Architecture;
 import dev.pct.train.model.ModelSpec;
@@ -45,7 +44,7 @@ public final class ModelDirectories {
             ai.djl.engine.Engine.getInstance().setRandomSeed(3);
             StageNetwork network = model.create(holder.getNDManager(), new Shape(1, 8, 8), 4);
             return ModelExport.write(dir, network.exportNet(), new ModelExport.Description(network.exportArguments(),
-                    new Shape(1, 8, 8), ResizeMode.STRETCH, 1.0, 4, new float[] {0.5f}, new float[] {0.25f}, List.of(), Map.of()),
+                    new Shape(1, 8, 8), null, 4, new float[] {0.5f}, new float[] {0.25f}, List.of(), Map.of()),
                     keepArchitectureJar);
         }
     }
