@@ -19,6 +19,7 @@ import dev.pct.train.data.ResizeMode;
 import dev.pct.train.data.SampleSource;
 import dev.pct.train.export.ModelExport;
 import dev.pct.train.io.PredictionFiles;
+import dev.pct.train.io.Spelling;
 import dev.pct.train.loop.Inference;
 import dev.pct.train.loop.Prefetcher;
 import dev.pct.train.update.OldModel;
@@ -164,12 +165,12 @@ public final class Predict {
         }
         // An export from before input.resize does not say; predict stretched its images then, and still does.
         String resize = json.path("input").path("resize").asText("stretch");
-        ResizeMode mode = switch (resize) {
-            case "stretch" -> ResizeMode.STRETCH;
-            case "center_crop" -> ResizeMode.CENTER_CROP;
-            default -> throw new IOException(metadata + ": input.resize should be stretch or center_crop, got "
-                    + resize);
-        };
+        ResizeMode mode;
+        try {
+            mode = Spelling.parse(ResizeMode.class, resize);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(metadata + ": input.resize: " + e.getMessage(), e);
+        }
         double cropFraction = json.path("input").path("crop_fraction").asDouble(1.0);
         if (!(cropFraction > 0 && cropFraction <= 1)) {
             throw new IOException(metadata + ": input.crop_fraction should be in (0, 1], got " + cropFraction);
